@@ -1,0 +1,43 @@
+# Two entry points that do all their own set-up on a fresh machine: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho fonts-dejavu-core \
+                poppler-utils qpdf zbar-tools libreoffice-writer-nogui
+AS_OF ?= 2026-06-01
+
+.PHONY: demo test system venv lint clean
+
+# Debian packages the documents and the suite need, installed as root only when missing.
+system:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: system venv
+	$(BIN)/ceri validate examples/
+	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
+	@echo
+	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"
+
+test: system venv
+	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,60 @@
+"""The click group and the helpers every command shares (error handling, loading, dates)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import CeriError
+from pipeline.records import Records, load
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ceri")
+def main() -> None:
+    """ceri: paperwork for SOKENDAI's research internships (ジョブ型研究インターンシップ)."""
+
+
+def reports_errors(fn):
+    """Turn CeriError into its messages on stderr and exit code 2 — never a traceback."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except CeriError as exc:
+            for line in exc.messages():
+                click.echo(line, err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+def load_records(paths: tuple[str, ...], *, warn: bool = True) -> Records:
+    records = load(paths)
+    if warn:
+        for w in records.warnings:
+            click.echo(f"{w} (warning)", err=True)
+    return records
+
+
+def parse_day(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+
+
+as_of_option = click.option("--as-of", "as_of", callback=parse_day, metavar="YYYY-MM-DD",
+                            help="Date rules and documents are judged and issued on (default: today).")
+paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path())
+
+
+def today(as_of: date | None) -> date:
+    return as_of or date.today()

@@ -1,0 +1,41 @@
+"""`ceri doctor`: what ceri found on this machine."""
+
+from __future__ import annotations
+
+import platform
+import shutil
+from importlib.metadata import PackageNotFoundError, version
+
+import click
+
+from pipeline import __version__, fonts
+from pipeline.cli.base import main
+
+LIBRARIES = ("pypdf", "reportlab", "docxtpl", "python-docx", "pydantic", "babel", "click", "PyYAML", "Jinja2",
+             "segno", "openpyxl")
+TOOLS = ("pdftotext", "pdffonts", "qpdf", "soffice")
+
+
+@main.command()
+def doctor() -> None:
+    """Show versions, the fonts found (and whether they are embedded), and external tools."""
+    click.echo(f"ceri {__version__} on Python {platform.python_version()} ({platform.system()})")
+    click.echo("libraries:")
+    for lib in LIBRARIES:
+        try:
+            v = version(lib)
+        except PackageNotFoundError:
+            v = "MISSING"
+        click.echo(f"  {lib:12} {v}")
+    click.echo("fonts:")
+    for role, path in fonts.report():
+        click.echo(f"  {role:12} {path}")
+    if fonts.find("mincho") is None or fonts.find("gothic") is None:
+        click.echo("  Japanese TTF missing: documents use HeiseiMin-W3 / HeiseiKakuGo-W5, NOT embedded;\n"
+                   "  install IPAex fonts (apt-get install fonts-ipaexfont-mincho fonts-ipaexfont-gothic)\n"
+                   "  or point $CERI_FONTS at a folder holding ipaexm.ttf and ipaexg.ttf.")
+    else:
+        click.echo("  Japanese fonts are embedded as subsets.")
+    click.echo("tools:")
+    for tool in TOOLS:
+        click.echo(f"  {tool:12} {shutil.which(tool) or 'not found'}")

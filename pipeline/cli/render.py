@@ -1,0 +1,46 @@
+"""`ceri render DOC PATH... --student ID -o FILE`: one document for one student."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.context import build_context, require_internship
+from pipeline.fileio import write_atomic
+from pipeline.renderers import LANGS, RenderRequest, documents, render
+
+
+@main.command("render")
+@click.argument("doc", type=click.Choice(list(documents())))
+@paths_argument
+@click.option("--student", "student_id", required=True, help="Student id.")
+@click.option("--internship", "internship_id", help="Internship id (needed when the student has several).")
+@click.option("--lang", type=click.Choice(LANGS), default="ja+en", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx"]), default="pdf", show_default=True)
+@click.option("--year", type=int, help="Calendar year (jsps-report).")
+@as_of_option
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your own .docx template (with --format docx).")
+@click.option("--pdf", "also_pdf", is_flag=True, help="With --format docx: also convert to PDF with LibreOffice.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@reports_errors
+def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output):
+    """Render one document (DOC) for one student to FILE."""
+    records = load_records(paths)
+    context = build_context(records, student_id, internship_id, as_of=today(as_of), year=year)
+    if documents()[doc].internship:
+        require_internship(context, doc)
+    request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
+    data = render(request)
+    write_atomic(output, data)
+    click.echo(f"wrote {output}")
+    if also_pdf:
+        if fmt != "docx":
+            raise click.UsageError("--pdf goes with --format docx")
+        from pipeline.renderers.office import docx_to_pdf
+
+        pdf = output.with_suffix(".pdf")
+        write_atomic(pdf, docx_to_pdf(data))
+        click.echo(f"wrote {pdf}")

@@ -1,0 +1,102 @@
+"""Formatting for documents: dates, yen, names, countries, bureaus, in Japanese and English.
+
+Every function takes plain values and a language ('ja' or 'en'); Babel does the locale work.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date as babel_date
+from babel.numbers import format_currency, format_decimal
+
+from pipeline.context.era import format_era
+from pipeline.records.models import PersonName
+from pipeline.records.places import bureau_for, country_name, prefectures
+
+LANGS = ("ja", "en")
+
+
+def date_en(d: date) -> str:
+    """July 1, 2026"""
+    return babel_date(d, "MMMM d, y", locale="en")
+
+
+def date_ja(d: date) -> str:
+    """2026年7月1日"""
+    return babel_date(d, "y年M月d日", locale="ja")
+
+
+def date_era(d: date) -> str:
+    """令和8年7月1日"""
+    return format_era(d)
+
+
+def format_date(d: date | None, lang: str, style: str = "era") -> str:
+    """A date as a document in lang shows it: era or Western on Japanese documents, Western in English."""
+    if d is None:
+        return ""
+    if lang == "en":
+        return date_en(d)
+    return date_era(d) if style == "era" else date_ja(d)
+
+
+def month_en(d: date) -> str:
+    """July 2026"""
+    return babel_date(d, "MMMM y", locale="en")
+
+
+def yen(amount: int | Decimal | None, lang: str) -> str:
+    """300,000円 in Japanese, ¥300,000 in English."""
+    if amount is None:
+        return ""
+    if lang == "en":
+        return format_currency(amount, "JPY", locale="en")
+    return f"{format_decimal(amount, locale='ja')}円"
+
+
+def number(value: int | Decimal, lang: str) -> str:
+    return format_decimal(value, locale=lang)
+
+
+def name_western(name: PersonName) -> str:
+    """Thi Lan NGUYEN: given names first, as in the passport."""
+    return " ".join(x for x in (name.given, name.family) if x)
+
+
+def name_roman_family_first(name: PersonName) -> str:
+    """NGUYEN Thi Lan: the order Japanese forms want for a roman name."""
+    return " ".join(x for x in (name.family, name.given) if x)
+
+
+def name_ja(name: PersonName) -> str:
+    """Family name first, in Japanese script where given (髙橋 﨑子), else the roman name family first."""
+    if name.family_ja:
+        return " ".join(x for x in (name.family_ja, name.given_ja) if x)
+    return name_roman_family_first(name)
+
+
+def person_name(name: PersonName, lang: str) -> str:
+    return name_ja(name) if lang == "ja" else name_western(name)
+
+
+def nationality(code: str, lang: str) -> str:
+    """VN → ベトナム / Vietnam (Babel's CLDR territory names)."""
+    return country_name(code, lang)
+
+
+def prefecture(name_en: str, lang: str) -> str:
+    return prefectures()[name_en] if lang == "ja" else name_en
+
+
+def bureau(prefecture_en: str, lang: str) -> str:
+    """The regional immigration bureau that serves a prefecture, in lang."""
+    b = bureau_for(prefecture_en)
+    return b.ja if lang == "ja" else b.en
+
+
+def pick(obj: object, field: str, lang: str) -> str:
+    """obj.field_ja or obj.field_en, falling back to the other language when one is absent."""
+    first, other = (f"{field}_{lang}", f"{field}_{'en' if lang == 'ja' else 'ja'}")
+    return getattr(obj, first, None) or getattr(obj, other, None) or ""

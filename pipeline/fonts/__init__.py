@@ -1,0 +1,168 @@
+"""Fonts: find the Japanese and fallback TTFs, register them with reportlab, split text by coverage.
+
+Look-up order for each font: files or folders in $CERI_FONTS (os.pathsep-separated), fontconfig,
+then the usual Linux, macOS and Windows paths. Nothing is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
+
+from pipeline.errors import RenderError
+
+# role → (reportlab name, file names, fontconfig family)
+FONTS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "mincho": ("IPAexMincho", ("ipaexm.ttf",), "IPAexMincho"),
+    "gothic": ("IPAexGothic", ("ipaexg.ttf",), "IPAexGothic"),
+    "latin-serif": ("DejaVuSerif", ("DejaVuSerif.ttf",), "DejaVu Serif"),
+    "latin-sans": ("DejaVuSans", ("DejaVuSans.ttf",), "DejaVu Sans"),
+    "kanji-extra": ("IPAmjMincho", ("ipamjm.ttf",), "IPAmjMincho"),
+}
+# the fallback chain of each style: first font that has a character draws it
+STYLES = {"mincho": ("mincho", "latin-serif", "kanji-extra"), "gothic": ("gothic", "latin-sans", "kanji-extra")}
+CID_FALLBACK = {"mincho": "HeiseiMin-W3", "gothic": "HeiseiKakuGo-W5"}
+KNOWN_DIRS = [
+    "/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"),
+    str(Path.home() / ".local/share/fonts"), "/Library/Fonts", str(Path.home() / "Library/Fonts"),
+    "/System/Library/Fonts", "C:/Windows/Fonts",
+]
+
+
+def _search_dirs(dirs: list[str], names: tuple[str, ...]) -> Path | None:
+    for d in dirs:
+        p = Path(d)
+        if p.is_file() and p.name in names:
+            return p
+        if p.is_dir():
+            for name in names:
+                direct = p / name
+                if direct.is_file():
+                    return direct
+                found = sorted(p.rglob(name))
+                if found:
+                    return found[0]
+    return None
+
+
+def _fontconfig(family: str, names: tuple[str, ...]) -> Path | None:
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        out = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                             timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(out) if out and Path(out).name in names and Path(out).is_file() else None
+
+
+@cache
+def find(role: str) -> Path | None:
+    """The file of a font role, or None when it is not installed."""
+    _, names, family = FONTS[role]
+    env = [d for d in os.environ.get("CERI_FONTS", "").split(os.pathsep) if d]
+    return _search_dirs(env, names) or _fontconfig(family, names) or _search_dirs(KNOWN_DIRS, names)
+
+
+@dataclass(frozen=True)
+class Face:
+    name: str  # reportlab font name
+    path: Path | None  # None for a non-embedded CID font
+    chars: frozenset[int] | None  # None: coverage unknown (CID fonts), assumed complete
+
+
+@cache
+def _face(role: str) -> Face | None:
+    path = find(role)
+    if path is None:
+        return None
+    name = FONTS[role][0]
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    return Face(name, path, frozenset(font.face.charToGlyph))
+
+
+_warned = False
+
+
+@cache
+def faces(style: str = "mincho") -> tuple[Face, ...]:
+    """The fallback chain for a style, with reportlab's CID fonts when no Japanese TTF exists."""
+    global _warned
+    chain = [f for f in (_face(role) for role in STYLES[style]) if f]
+    if not any(f.name == FONTS[style][0] for f in chain):
+        cid = CID_FALLBACK[style]
+        pdfmetrics.registerFont(UnicodeCIDFont(cid))
+        chain.insert(0, Face(cid, None, None))
+        if not _warned:
+            print(f"ceri: warning: IPAex fonts not found; using {cid}, which is NOT embedded "
+                  "(see `ceri doctor`)", file=sys.stderr)
+            _warned = True
+    return tuple(chain)
+
+
+def embedded(style: str = "mincho") -> bool:
+    return all(f.path is not None for f in faces(style))
+
+
+def _covers(face: Face, text: str) -> bool:
+    return face.chars is None or all(ord(ch) in face.chars or ch == " " for ch in text)
+
+
+def runs(text: str, style: str = "mincho", *, record: str | None = None,
+         field: str | None = None) -> list[tuple[str, str]]:
+    """Split text into (font name, substring) runs that together draw every character.
+
+    A word is kept in one font where one font has all its letters (so "Nguyễn" is not drawn in two
+    typefaces); otherwise each character takes the first font of the chain that has it. A character
+    no font has is a RenderError naming the record, the field and the code point.
+    """
+    chain = faces(style)
+    out: list[tuple[str, str]] = []
+
+    def add(name: str, piece: str) -> None:
+        if out and out[-1][0] == name:
+            out[-1] = (name, out[-1][1] + piece)
+        else:
+            out.append((name, piece))
+
+    for word in re.split(r"(\s+)", text):
+        if not word:
+            continue
+        whole = next((f for f in chain if _covers(f, word)), None)
+        if whole is not None:
+            add(whole.name, word)
+            continue
+        for ch in word:
+            face = next((f for f in chain if _covers(f, ch)), None)
+            if face is None:
+                raise RenderError(f"no installed font has the character {ch!r} (U+{ord(ch):04X}) in "
+                                  f"{text!r}; install a font with it (see `ceri doctor`) or change the record",
+                                  record=record, field=field)
+            add(face.name, ch)
+    return out
+
+
+def check(text: str, style: str = "mincho", *, record: str | None = None, field: str | None = None) -> None:
+    """Raise RenderError if any character of text cannot be drawn."""
+    runs(text, style, record=record, field=field)
+
+
+def width(text: str, size: float, style: str = "mincho") -> float:
+    """Width in points of text drawn with the fallback chain at size."""
+    return sum(pdfmetrics.stringWidth(s, name, size) for name, s in runs(text, style))
+
+
+def report() -> list[tuple[str, str]]:
+    """(role, path or 'not found') for `ceri doctor`."""
+    return [(role, str(find(role) or "not found")) for role in FONTS]

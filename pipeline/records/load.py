@@ -1,0 +1,166 @@
+"""Load records from files and folders: strict YAML → pydantic models, every problem located."""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from pipeline.errors import InputError, Problem
+from pipeline.records.models import MODELS, Institution, Internship, Student
+from pipeline.records.places import suggest
+from pipeline.records.yamlstrict import Document, read_documents
+
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Records:
+    """Everything loaded in one run, by id, plus the files it came from (for input hashes)."""
+
+    students: dict[str, Student] = field(default_factory=dict)
+    internships: dict[str, Internship] = field(default_factory=dict)
+    institution: Institution = field(default_factory=Institution)
+    files: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    docs: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → where it was read
+
+    def locate(self, kind: str, record_id: str, *path: str | int) -> Problem:
+        """FILE:LINE:COLUMN of a record's field (or of the record), for messages about it."""
+        doc = self.docs[(kind, record_id)]
+        return doc.problem(tuple(path), "")
+
+    def internships_of(self, student_id: str) -> list[Internship]:
+        return sorted((i for i in self.internships.values() if i.student == student_id),
+                      key=lambda i: (i.period.start, i.id))
+
+
+def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Files named directly, plus every *.yaml / *.yml below named folders, in a stable order."""
+    files, problems = [], []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix in SUFFIXES and f.is_file()))
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append(Problem(str(p), 1, 1, "no such file or folder"))
+    return files, problems
+
+
+def _annotation_model(annotation: object) -> type[BaseModel] | None:
+    """The model inside X, X | None, list[X] annotations (to list allowed keys in messages)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) in (typing.Union, list):
+        for arg in typing.get_args(annotation):
+            found = _annotation_model(arg)
+            if found:
+                return found
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple) -> list[str]:
+    current: type[BaseModel] | None = model
+    for step in loc:
+        if current is None or not isinstance(step, str):
+            continue
+        info = current.model_fields.get(step)
+        current = _annotation_model(info.annotation) if info else None
+    return list(current.model_fields) if current else []
+
+
+def _message(err: dict, model: type[BaseModel]) -> tuple[str, bool]:
+    """A user's message for one pydantic error, and whether it points at the key (not the value)."""
+    kind, loc, ctx = err["type"], err["loc"], err.get("ctx", {})
+    name = str(loc[-1]) if loc else "record"
+    if kind == "missing":
+        return f"missing required field '{name}'", False
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = suggest(name, allowed) or f" (expected one of: {', '.join(allowed)})"
+        return f"unknown key '{name}'{hint}", True
+    if kind == "literal_error":
+        return f"'{err['input']}' is not allowed for '{name}': expected {ctx.get('expected')}", False
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"'{name}' must be a mapping of fields (key: value lines)", False
+    if kind == "list_type":
+        return f"'{name}' must be a list (lines starting with '- ')", False
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = f"at least {ctx['ge']}" if "ge" in ctx else f"at most {ctx['le']}"
+        return f"'{name}' is {err['input']}, must be {bound}", False
+    if kind == "string_too_short":
+        return f"'{name}' must not be empty", False
+    return err["msg"].removeprefix("Value error, "), False
+
+
+def convert(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
+    """One YAML document to its model, or the located problems that stop it."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return None, [doc.problem((), "a record must be a mapping with 'kind:' first")]
+    kind = data.get("kind")
+    if kind is None:
+        return None, [doc.problem((), "missing 'kind:' (student, internship or institution)")]
+    if kind not in MODELS:
+        hint = suggest(str(kind), list(MODELS)) or " (expected student, internship or institution)"
+        return None, [doc.problem(("kind",), f"unknown kind '{kind}'{hint}")]
+    model = MODELS[kind]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            message, at_key = _message(err, model)
+            problems.append(doc.problem(tuple(err["loc"]), message, key=at_key))
+        return None, problems
+
+
+def load(paths: Iterable[str | Path]) -> Records:
+    """Load every record under paths; raise InputError with all problems of all files."""
+    files, problems = expand(paths)
+    records = Records(files=files)
+    institution_seen = False
+    for f in files:
+        try:
+            raw = f.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(str(f), 1, 1, f"cannot read: {exc.strerror}"))
+            continue
+        docs, found = read_documents(str(f), raw)
+        problems.extend(found)
+        for doc in docs:
+            rec, found = convert(doc)
+            problems.extend(found)
+            if rec is None:
+                continue
+            if isinstance(rec, Institution):
+                if institution_seen:
+                    problems.append(doc.problem(("kind",), "a second institution record; keep only one"))
+                institution_seen = True
+                records.institution = rec
+                continue
+            table = records.students if isinstance(rec, Student) else records.internships
+            key = (rec.kind, rec.id)
+            if rec.id in table:
+                first = records.locate(*key)
+                problems.append(doc.problem(("id",), f"duplicate {rec.kind} id '{rec.id}' "
+                                                     f"(first in {first.file}:{first.line})"))
+                continue
+            table[rec.id] = rec
+            records.docs[key] = doc
+    if not problems and not files:
+        problems.append(Problem(".", 1, 1, "no *.yaml or *.yml files found"))
+    if problems:
+        raise InputError(problems)
+    for i in records.internships.values():
+        if i.student not in records.students:
+            at = records.locate("internship", i.id, "student")
+            records.warnings.append(Problem(at.file, at.line, at.column,
+                                            f"internship '{i.id}': student '{i.student}' is not among the "
+                                            "loaded records (give the file that holds it)"))
+    return records

@@ -1,0 +1,284 @@
+"""The records format v1 (shared/DESIGN.md) as pydantic models: student, internship, institution."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from pipeline.records.types import (
+    CardNumber,
+    Country,
+    Day,
+    Email,
+    Flag,
+    Id,
+    Number,
+    Phone,
+    PostalCode,
+    Prefecture,
+    Roman,
+    Text,
+    Whole,
+    parse_whole,
+)
+
+
+class Record(BaseModel):
+    """Unknown keys are errors; records never change once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---- student -------------------------------------------------------------------------------------
+
+class PersonName(Record):
+    family: Roman
+    given: Roman | None = None  # absent for a mononym
+    family_ja: Text | None = None
+    given_ja: Text | None = None
+
+
+class Address(Record):
+    postal_code: PostalCode
+    prefecture: Prefecture
+    ja: Text
+    en: Text
+
+
+class Program(Record):
+    name_ja: Text
+    name_en: Text
+    institute_ja: Text
+    institute_en: Text
+    degree: Literal["doctoral", "masters"]
+    course: Literal["five-year", "three-year"]
+    year: Whole
+    enrolled_on: Day
+    expected_completion_on: Day
+
+
+class Supervisor(Record):
+    name_ja: Text
+    name_en: Text
+    email: Email | None = None
+
+
+class PeriodOfStay(Record):
+    years: Whole = 0
+    months: Whole = 0
+
+
+class Passport(Record):
+    number: Text
+    expires_on: Day
+
+
+ResidenceStatus = Literal["student", "permanent_resident", "spouse_or_child_of_japanese",
+                          "long_term_resident", "dependent", "designated_activities", "other"]
+
+
+class Residence(Record):
+    status: ResidenceStatus
+    period_of_stay: PeriodOfStay | None = None
+    expires_on: Day | None = None
+    card_number: CardNumber
+    passport: Passport | None = None
+
+
+class Jsps(Record):
+    category: Literal["DC1", "DC2", "PD", "RPD", "CPD"]
+    fellow_number: Text
+    host_researcher_ja: Text
+    host_researcher_en: Text
+    host_consent_on: Day | None = None
+    project_ja: Text | None = None
+    project_en: Text | None = None
+
+
+class Funding(Record):
+    jsps: Jsps | None = None
+    mext_scholarship: Flag = False
+    sokendai_special_researcher: Literal["pioneering", "field-specific"] | None = None
+    research_assistant: Flag = False
+
+
+class Insurance(Record):
+    gakkensai: Flag = False
+    gakkenbai: Flag = False
+
+
+class Student(Record):
+    kind: Literal["student"] = "student"
+    id: Id
+    name: PersonName
+    sex: Literal["female", "male"]
+    birth_date: Day
+    nationality: Country
+    marital_status: Literal["single", "married"] | None = None
+    email: Email
+    phone: Phone | None = None
+    address: Address
+    program: Program
+    supervisor: Supervisor
+    residence: Residence | None = None
+    funding: Funding = Funding()
+    insurance: Insurance = Insurance()
+
+    @field_validator("residence")
+    @classmethod
+    def _residence_for_foreigners(cls, value: Residence | None, info) -> Residence | None:
+        if value is None and info.data.get("nationality") not in (None, "JP"):
+            raise PydanticCustomError("residence", "residence is required unless nationality is JP")
+        return value
+
+    @property
+    def is_international(self) -> bool:
+        return self.nationality != "JP"
+
+
+# ---- internship ----------------------------------------------------------------------------------
+
+class Contact(Record):
+    name_ja: Text | None = None
+    name_en: Text | None = None
+    title_ja: Text | None = None
+    title_en: Text | None = None
+    email: Email | None = None
+
+
+class Company(Record):
+    name_ja: Text
+    name_en: Text
+    address_ja: Text
+    address_en: Text
+    phone: Phone
+    industry_ja: Text
+    industry_en: Text
+    contact: Contact | None = None
+
+
+class Workplace(Record):
+    address_ja: Text
+    address_en: Text
+    outside_parent_institute: Flag = True
+
+
+class Period(Record):
+    start: Day
+    end: Day
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: date, info) -> date:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise PydanticCustomError("period", f"the period ends ({end}) before it starts ({start})")
+        return end
+
+
+class Pay(Record):
+    amount: Whole
+    per: Literal["month", "week", "day", "hour"]
+
+
+class Payment(Record):
+    paid_on: Day
+    amount: Whole
+
+
+class Steps(Record):
+    supervisor_approved_on: Day | None = None
+    applied_on: Day | None = None
+    selected_on: Day | None = None
+    accepted_on: Day | None = None
+    contract_signed_on: Day | None = None
+    course_registered_on: Day | None = None
+    evaluation_received_on: Day | None = None
+    graded_on: Day | None = None
+
+
+class WorkPermit(Record):
+    applied_on: Day | None = None
+    granted_on: Day | None = None
+
+
+class Evaluator(Record):
+    name_ja: Text | None = None
+    name_en: Text | None = None
+    title_ja: Text | None = None
+    title_en: Text | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Evaluator:
+        if not (self.name_ja or self.name_en):
+            raise PydanticCustomError("evaluator", "the evaluator needs name_ja or name_en")
+        return self
+
+
+Rating = Annotated[int, BeforeValidator(parse_whole), Field(ge=1, le=5)]  # 1 (poor) … 5 (excellent)
+
+
+class Ratings(Record):
+    research: Rating
+    problem_solving: Rating
+    practical: Rating
+    communication: Rating
+    initiative: Rating
+
+
+class Evaluation(Record):
+    received_on: Day
+    evaluator: Evaluator
+    ratings: Ratings
+    attendance_days: Whole
+    hours_total: Number
+    strengths: Text | None = None
+    improvements: Text | None = None
+    comment: Text | None = None
+
+
+class Internship(Record):
+    kind: Literal["internship"] = "internship"
+    id: Id
+    student: Id
+    job_description: Text | None = None
+    company: Company
+    title_ja: Text
+    title_en: Text
+    duties_ja: Text
+    duties_en: Text
+    workplace: Workplace
+    period: Period
+    hours_per_week: Number
+    pay: Pay | None = None
+    payments: list[Payment] | None = None
+    credits: Whole
+    steps: Steps = Steps()
+    work_permit: WorkPermit | None = None
+    evaluation: Evaluation | None = None
+
+
+# ---- institution ---------------------------------------------------------------------------------
+
+class Institution(Record):
+    kind: Literal["institution"] = "institution"
+    name_ja: Text = "国立大学法人 総合研究大学院大学"
+    name_en: Text = "The Graduate University for Advanced Studies, SOKENDAI"
+    signatory_title_ja: Text = "学長"
+    signatory_title_en: Text = "President"
+    signatory_name_ja: Text | None = None
+    signatory_name_en: Text | None = None
+    address_ja: Text = "神奈川県三浦郡葉山町（湘南国際村）"
+    address_en: Text = "Shonan Village, Hayama, Kanagawa 240-0193, Japan"
+    secretariat_email: Email | None = None
+    seal_image: Text | None = None
+    date_style: Literal["era", "western"] = "era"
+    serial_prefix: Id = "CERI"
+
+
+MODELS: dict[str, type[Record]] = {"student": Student, "internship": Internship, "institution": Institution}
+__all__ = ["MODELS", "Decimal", "Institution", "Internship", "Student"]

@@ -1,0 +1,166 @@
+"""A strict YAML reader: every scalar is a string, every value keeps its FILE:LINE:COLUMN.
+
+PyYAML's own loaders resolve types (YAML 1.1 turns `NO` into False and `012` into 10), follow aliases
+and build objects from tags. We walk the parser's events instead and build plain dicts, lists and
+strings, refusing tags, anchors, aliases and duplicate keys as we go, so hostile input fails fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from pipeline.errors import Problem
+
+Path = tuple[str | int, ...]
+NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """One YAML document: its data and where each value (and each mapping key) stands."""
+
+    file: str
+    data: Any
+    start: Mark
+    values: dict[Path, Mark] = field(default_factory=dict)
+    keys: dict[Path, Mark] = field(default_factory=dict)
+
+    def mark(self, path: Path, *, key: bool = False) -> Mark:
+        """The mark of path's key (or value); falls back to the nearest enclosing value."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get((), self.start)
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        m = self.mark(path, key=key)
+        return Problem(self.file, m.line, m.column, message)
+
+
+def _mark(m: yaml.Mark) -> Mark:
+    return Mark(m.line + 1, m.column + 1)
+
+
+class _Composer:
+    def __init__(self, file: str, events: Iterator[yaml.Event], problems: list[Problem]):
+        self.file = file
+        self.events = events
+        self.problems = problems
+        self.doc: Document | None = None
+        self.anchors: set[str] = set()  # reported once each: a billion-laughs file is one message a line
+
+    def report(self, mark: Mark, message: str) -> None:
+        self.problems.append(Problem(self.file, mark.line, mark.column, message))
+
+    def documents(self) -> list[Document]:
+        docs = []
+        for ev in self.events:
+            if isinstance(ev, yaml.DocumentStartEvent):
+                self.doc = Document(self.file, None, _mark(ev.start_mark))
+                self.doc.data = self.node(next(self.events), ())
+                next(self.events)  # DocumentEndEvent
+                docs.append(self.doc)
+        return docs
+
+    def node(self, ev: yaml.Event, path: Path) -> Any:
+        assert self.doc is not None
+        here = _mark(ev.start_mark)
+        self.doc.values[path] = here
+        if isinstance(ev, yaml.AliasEvent):
+            if ev.anchor not in self.anchors:
+                self.report(here, f"aliases (*{ev.anchor}) are not allowed: write the value out")
+            return None
+        if ev.anchor is not None:
+            self.anchors.add(ev.anchor)
+            self.report(here, f"anchors (&{ev.anchor}) and aliases are not allowed: write each value out")
+        if ev.tag not in (None, "!"):
+            tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
+            self.report(here, f"YAML tags ({tag}) are not allowed: values are plain text")
+        if isinstance(ev, yaml.ScalarEvent):
+            plain = ev.implicit[0] and ev.style is None
+            return None if plain and ev.value in NULLS else ev.value
+        if isinstance(ev, yaml.SequenceStartEvent):
+            items = []
+            for ev in self.events:
+                if isinstance(ev, yaml.SequenceEndEvent):
+                    return items
+                items.append(self.node(ev, (*path, len(items))))
+        if isinstance(ev, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            for ev in self.events:
+                if isinstance(ev, yaml.MappingEndEvent):
+                    return mapping
+                key_mark = _mark(ev.start_mark)
+                if not isinstance(ev, yaml.ScalarEvent):
+                    self.report(key_mark, "keys must be plain names")
+                    self.node(ev, (*path, "?"))
+                    self.node(next(self.events), (*path, "?"))
+                    continue
+                key = ev.value
+                if ev.tag not in (None, "!") or ev.anchor is not None:
+                    self.report(key_mark, "YAML tags and anchors are not allowed on keys")
+                if key in mapping:
+                    first = self.doc.keys[(*path, key)]
+                    self.report(key_mark, f"duplicate key '{key}' (first at line {first.line})")
+                    self.node(next(self.events), (*path, key, "<duplicate>"))
+                    continue
+                self.doc.keys[(*path, key)] = key_mark
+                mapping[key] = self.node(next(self.events), (*path, key))
+        raise AssertionError(f"unexpected YAML event {ev!r}")
+
+
+def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Bytes to text: UTF-8 (with or without BOM) only; say clearly what else it is."""
+    if not raw.strip():
+        return None, [Problem(file, 1, 1, "empty file: expected a record with 'kind: student', "
+                                          "'kind: internship' or 'kind: institution'")]
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        return None, [Problem(file, line, 1, "binary file, not YAML text")]
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        hint = "not UTF-8; save as UTF-8"
+        for enc, name in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
+            try:
+                raw.decode(enc)
+                hint = f"not UTF-8 (looks like {name}); save as UTF-8"
+                break
+            except UnicodeDecodeError:
+                pass
+        return None, [Problem(file, line, column, hint)]
+
+
+def read_documents(file: str, raw: bytes) -> tuple[list[Document], list[Problem]]:
+    """Parse every document of a file; syntax errors stop that file, other problems are collected."""
+    text, problems = decode(file, raw)
+    if text is None:
+        return [], problems
+    composer = _Composer(file, yaml.parse(text, Loader=yaml.BaseLoader), problems)
+    try:
+        docs = composer.documents()
+    except yaml.MarkedYAMLError as exc:
+        m = exc.problem_mark or exc.context_mark
+        where = _mark(m) if m else Mark(1, 1)
+        problems.append(Problem(file, where.line, where.column, f"YAML syntax error: {exc.problem}"))
+        return [], problems
+    docs = [d for d in docs if d.data is not None]
+    if not docs and not problems:
+        problems.append(Problem(file, 1, 1, "empty file: expected a record with 'kind: student', "
+                                            "'kind: internship' or 'kind: institution'"))
+    return docs, problems

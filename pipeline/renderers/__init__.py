@@ -1,0 +1,66 @@
+"""Renderers: turn a template context into document bytes (PDF, filled forms, DOCX).
+
+The document kinds and which function renders each format are declared in templates/documents.yaml.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pipeline.errors import CeriError
+from pipeline.resources import TEMPLATES
+
+LANGS = ("ja", "en", "ja+en")
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    title: dict[str, str]
+    internship: bool
+    certificate: bool
+    renderers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    """Everything a renderer needs, as plain data: no renderer reads files of records itself."""
+
+    doc: str
+    lang: str  # ja | en | ja+en
+    fmt: str  # pdf | docx
+    context: dict[str, Any]
+    template: Path | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def documents() -> dict[str, DocumentKind]:
+    raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
+    return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {})
+            for name, d in raw.items()}
+
+
+def renderer(doc: str, fmt: str):
+    kinds = documents()
+    if doc not in kinds:
+        raise CeriError(f"unknown document '{doc}' (documents: {', '.join(kinds)})")
+    target = kinds[doc].renderers.get(fmt)
+    if target is None:
+        have = ", ".join(kinds[doc].renderers) or "none yet"
+        raise CeriError(f"{doc} cannot be rendered as {fmt} (formats: {have})")
+    module, func = target.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def render(request: RenderRequest) -> bytes:
+    """Render one document to bytes (nothing is written: the caller writes atomically)."""
+    if request.lang not in LANGS:
+        raise CeriError(f"unknown language '{request.lang}' (use ja, en or ja+en)")
+    return renderer(request.doc, request.fmt)(request)
