@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-# (first day, name): an era's year 1 runs from its first day to Dec 31 of that Western year.
-ERAS: tuple[tuple[date, str], ...] = (
-    (date(2019, 5, 1), "令和"),
-    (date(1989, 1, 8), "平成"),
-    (date(1926, 12, 25), "昭和"),
-    (date(1912, 7, 30), "大正"),
-    (date(1873, 1, 1), "明治"),  # Japan adopted the Gregorian calendar on Meiji 6-01-01
+# (first day, name, Western year of its year 1): year 1 runs from the first day to Dec 31 of that year.
+ERAS: tuple[tuple[date, str, int], ...] = (
+    (date(2019, 5, 1), "令和", 2019),
+    (date(1989, 1, 8), "平成", 1989),
+    (date(1926, 12, 25), "昭和", 1926),
+    (date(1912, 7, 30), "大正", 1912),
+    (date(1873, 1, 1), "明治", 1868),  # Gregorian dates start on Meiji 6-01-01; Meiji 1 was 1868
 )
 
 
 def era_year(d: date) -> tuple[str, int]:
     """('令和', 8) for 2026-07-01."""
-    for start, name in ERAS:
+    for start, name, first_year in ERAS:
         if d >= start:
-            return name, d.year - start.year + 1
+            return name, d.year - first_year + 1
     raise ValueError(f"{d} is before the Gregorian calendar was adopted in Japan (1873)")
 
 

@@ -114,7 +114,13 @@ def convert(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
         return model.model_validate(data), []
     except ValidationError as exc:
         problems = []
-        for err in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # a misspelt key is one problem, not also a missing field: drop 'missing' for the suggested name
+        misspelt = {(*e["loc"][:-1], s) for e in errors if e["type"] == "extra_forbidden"
+                    for s in _allowed_keys(model, e["loc"][:-1]) if suggest(str(e["loc"][-1]), [s])}
+        for err in errors:
+            if err["type"] == "missing" and tuple(err["loc"]) in misspelt:
+                continue
             message, at_key = _message(err, model)
             problems.append(doc.problem(tuple(err["loc"]), message, key=at_key))
         return None, problems

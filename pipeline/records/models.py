@@ -128,12 +128,12 @@ class Student(Record):
     funding: Funding = Funding()
     insurance: Insurance = Insurance()
 
-    @field_validator("residence")
-    @classmethod
-    def _residence_for_foreigners(cls, value: Residence | None, info) -> Residence | None:
-        if value is None and info.data.get("nationality") not in (None, "JP"):
-            raise PydanticCustomError("residence", "residence is required unless nationality is JP")
-        return value
+    @model_validator(mode="after")
+    def _residence_for_foreigners(self) -> Student:
+        if self.residence is None and self.nationality != "JP":
+            raise PydanticCustomError("residence", "missing required field 'residence' "
+                                                   "(required unless nationality is JP)")
+        return self
 
     @property
     def is_international(self) -> bool:

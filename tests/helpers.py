@@ -1,0 +1,73 @@
+"""Shared test helpers: minimal valid records, and running the CLI as a user would."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+STUDENT = """\
+kind: student
+id: S001
+name: {family: DOE, given: Jane}
+sex: female
+birth_date: 1996-04-12
+nationality: VN
+email: jane@example.ac.jp
+address: {postal_code: 240-0193, prefecture: Kanagawa, ja: 神奈川県葉山町, en: "Hayama, Kanagawa"}
+program:
+  name_ja: 情報学コース
+  name_en: Informatics Program
+  institute_ja: 国立情報学研究所
+  institute_en: National Institute of Informatics
+  degree: doctoral
+  course: five-year
+  year: 3
+  enrolled_on: 2023-04-01
+  expected_completion_on: 2028-03-31
+supervisor: {name_ja: 佐々木 一郎, name_en: Ichiro SASAKI}
+residence:
+  status: student
+  expires_on: 2027-09-30
+  card_number: AB12345678CD
+insurance: {gakkensai: true, gakkenbai: true}
+"""
+
+INTERNSHIP = """\
+kind: internship
+id: I001
+student: S001
+company:
+  name_ja: 株式会社サンプル
+  name_en: Sample Inc.
+  address_ja: 東京都千代田区
+  address_en: Chiyoda, Tokyo
+  phone: 03-1234-5678
+  industry_ja: 情報通信業
+  industry_en: Information and communications
+title_ja: 研究インターン
+title_en: Research Intern
+duties_ja: 研究開発
+duties_en: Research and development
+workplace: {address_ja: 東京都千代田区, address_en: "Chiyoda, Tokyo"}
+period: {start: 2026-07-01, end: 2026-09-30}
+hours_per_week: 38.75
+pay: {amount: 300000, per: month}
+credits: 2
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "records.yaml", *, raw: bytes | None = None) -> Path:
+    path = tmp_path / name
+    path.write_bytes(raw if raw is not None else textwrap.dedent(text).encode("utf-8"))
+    return path
+
+
+def ceri(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m pipeline ARGS` and capture text output."""
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd or ROOT, timeout=timeout)
