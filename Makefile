@@ -36,7 +36,7 @@ demo: system venv
 	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"
 
 test: system venv
-	$(BIN)/ruff check pipeline tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:
