@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,7 +68,24 @@ def write(tmp_path: Path, text: str, name: str = "records.yaml", *, raw: bytes |
     return path
 
 
-def ceri(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run `python -m pipeline ARGS` and capture text output."""
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def ceri(*args: str | Path) -> Result:
+    """Run the CLI in this process (click's runner), capturing stdout and stderr apart."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    out = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return Result(out.exit_code, out.stdout, out.stderr)
+
+
+def ceri_process(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m pipeline ARGS` in a new process, exactly as a user would."""
     return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True,
                           text=True, cwd=cwd or ROOT, timeout=timeout)

@@ -10,7 +10,7 @@ from datetime import date
 import jsonschema
 import yaml
 
-from helpers import EXAMPLES, ceri
+from helpers import EXAMPLES, ceri, ceri_process
 
 
 def test_schema_is_json_and_draft_2020_12():
@@ -71,5 +71,10 @@ def test_doctor_lists_fonts_and_tools():
     assert f"Python {sys.version_info.major}.{sys.version_info.minor}" in result.stdout
 
 
-def test_version():
-    assert ceri("--version").stdout.startswith("ceri, version")
+def test_module_entry_point_in_a_new_process(tmp_path):
+    assert ceri_process("--version").stdout.startswith("ceri, version")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: student\nid: x y\n")
+    result = ceri_process("validate", bad)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"{bad}:2:5: invalid id 'x y'" in result.stderr
