@@ -62,7 +62,9 @@ def as_text(findings: list[Finding], records: Records, lang: str, students: Iter
         student = records.students.get(sid)
         name = person_name(student.name, lang) if student else "?"
         lines.append(click.style(f"{sid}  {name}", bold=True) if colour else f"{sid}  {name}")
-        mine = [f for f in findings if f.student == sid]
+        # Within an internship, errors first: the order of check() (by code) is kept otherwise.
+        mine = sorted((f for f in findings if f.student == sid),
+                      key=lambda f: (f.internship or "", SEVERITIES.index(f.severity)))
         if not mine:
             lines.append(f"  {term('none', None, lang)}")
         for f in mine:

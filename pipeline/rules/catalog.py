@@ -38,7 +38,20 @@ class Finding:
         return self.message_ja if lang == "ja" else self.message_en
 
     def sort_key(self) -> tuple:
-        return (self.student, self.internship or "", self.code, json.dumps(self.data, sort_keys=True))
+        return (self.student, self.internship or "", self.code, _natural(self.data))
+
+
+def _natural(data: dict) -> tuple:
+    """data in the order its keys were written (year before amount), numbers compared as numbers."""
+    def rank(v: object) -> tuple:
+        if v is None:
+            return (0, 0)
+        if isinstance(v, bool | int | float):
+            return (1, v)
+        if isinstance(v, str):
+            return (2, v)
+        return (3, json.dumps(v, sort_keys=True))
+    return tuple((k, rank(v)) for k, v in data.items())
 
 
 @dataclass(frozen=True)
