@@ -47,7 +47,8 @@ def reserve(register: Register, key: Key, inputs_hash: str, *, prefix: str, issu
     Returns (serial, created). `new=True` skips the reuse (the renderer's output changed).
     """
     where, args = key.where()
-    with register.write() as conn:
+    # Not durable: a reservation lost in a power cut harms nothing, as no file carried it yet.
+    with register.write(durable=False) as conn:
         if not new:
             row = conn.execute(
                 f"SELECT serial FROM certificates WHERE {where} AND inputs_hash = ? "
