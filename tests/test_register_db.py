@@ -69,6 +69,8 @@ def test_refuses_newer_schema_and_non_registers(tmp_path):
     junk.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(CeriError, match="not a usable register"):
         Register(junk)
+    with pytest.raises(CeriError, match="cannot open the register"):
+        Register(tmp_path)  # a directory
     with pytest.raises(CeriError, match="no register at"):
         Register(tmp_path / "missing.sqlite", create=False)
     assert not (tmp_path / "missing.sqlite").exists()

@@ -96,11 +96,17 @@ class Register:
         if not self.path.exists():
             if not create:
                 raise CeriError(f"no register at {self.path} (give --register PATH or set {ENV_VAR})")
-            make_private_dir(self.path.parent)
-            # Create it 0600 ourselves: it holds names of students. SQLite gives -wal/-shm the same mode.
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            try:
+                make_private_dir(self.path.parent)
+                # Create it 0600 ourselves: it holds students' names. SQLite gives -wal/-shm the same mode.
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            except OSError as exc:
+                raise CeriError(f"{self.path}: cannot create the register ({exc.strerror or exc})") from None
         try:
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise CeriError(f"{self.path}: cannot open the register ({exc})") from None
+        try:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # persistent once set
@@ -108,7 +114,11 @@ class Register:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self.conn.close()
             raise CeriError(f"{self.path}: not a usable register ({exc})") from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     def __enter__(self) -> Register:
         return self
@@ -128,14 +138,18 @@ class Register:
         durable=False skips the fsync at COMMIT (the next durable commit syncs the WAL, this one
         included): for steps whose loss in a power cut harms nothing, like reserving a number.
         """
-        self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
-        self._begin_immediate()
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._begin_immediate()
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked for too long, disk full, read-only file …
+            raise CeriError(f"{self.path}: {exc}") from None
 
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_S for the write lock.
@@ -152,7 +166,8 @@ class Register:
                     self.conn.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as exc:
-                    if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    busy = "locked" in str(exc) or "busy" in str(exc)
+                    if not busy or time.monotonic() > deadline:
                         raise
                 time.sleep(random.uniform(0.0005, 0.002))
         finally:
