@@ -65,6 +65,19 @@ def test_docx_and_errors_take_no_serial(runner, tmp_path):
     assert bad.exit_code == 2 and not (tmp_path / "register.sqlite").exists()
 
 
+def test_certificate_without_pdf_renderer_creates_no_register(runner, tmp_path, monkeypatch):
+    import dataclasses
+
+    import pipeline.renderers as renderers
+
+    kinds = renderers.documents()
+    cut = {**kinds, "internship-certificate": dataclasses.replace(kinds["internship-certificate"], renderers={})}
+    monkeypatch.setattr(renderers, "documents", lambda: cut)
+    result = runner.invoke(main, [*RENDER, "-o", str(tmp_path / "cert.pdf")])
+    assert result.exit_code == 2 and "cannot be rendered as pdf" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("doc", ["enrollment-certificate", "internship-certificate", "evaluation-certificate"])
 def test_real_certificate_prints_serial_and_qr(doc, tmp_path):
     """With the real renderers (once merged): the serial is in the text and the QR code decodes to it."""

@@ -10,7 +10,7 @@ from pipeline.cli.base import as_of_option, load_records, main, paths_argument, 
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
 from pipeline.register import Register, inputs_hash_for, issue, resolve_path
-from pipeline.renderers import LANGS, RenderRequest, documents, render
+from pipeline.renderers import LANGS, RenderRequest, documents, render, renderer
 
 
 @main.command("render")
@@ -55,6 +55,7 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
 
 def _issue(request: RenderRequest, register_path: Path) -> bytes:
     """A certificate gets its serial from the register (the same one again for the same inputs)."""
+    renderer(request.doc, request.fmt)  # cannot be rendered: say so before creating a register
     with Register(register_path) as register:
         issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang))
     again = " (already issued for these inputs)" if issued.reused else ""
