@@ -9,7 +9,8 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
-from pipeline.renderers import LANGS, RenderRequest, documents, render
+from pipeline.register import Register, inputs_hash_for, issue, resolve_path
+from pipeline.renderers import LANGS, RenderRequest, documents, render, renderer
 
 
 @main.command("render")
@@ -25,15 +26,21 @@ from pipeline.renderers import LANGS, RenderRequest, documents, render
               help="Your own .docx template (with --format docx).")
 @click.option("--pdf", "also_pdf", is_flag=True, help="With --format docx: also convert to PDF with LibreOffice.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), metavar="DB",
+              help="Certificate register (default: $CERI_REGISTER, else register.sqlite beside FILE).")
 @reports_errors
-def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output):
+def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
+                   register_path):
     """Render one document (DOC) for one student to FILE."""
     records = load_records(paths)
     context = build_context(records, student_id, internship_id, as_of=today(as_of), year=year)
     if documents()[doc].internship:
         require_internship(context, doc)
     request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
-    data = render(request)
+    if documents()[doc].certificate and fmt == "pdf":
+        data = _issue(request, resolve_path(register_path, output.parent))
+    else:
+        data = render(request)
     write_atomic(output, data)
     click.echo(f"wrote {output}")
     if also_pdf:
@@ -44,3 +51,15 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
         pdf = output.with_suffix(".pdf")
         write_atomic(pdf, docx_to_pdf(data))
         click.echo(f"wrote {pdf}")
+
+
+def _issue(request: RenderRequest, register_path: Path) -> bytes:
+    """A certificate gets its serial from the register (the same one again for the same inputs)."""
+    renderer(request.doc, request.fmt)  # cannot be rendered: say so before creating a register
+    with Register(register_path) as register:
+        issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang))
+    again = " (already issued for these inputs)" if issued.reused else ""
+    click.echo(f"serial {issued.serial}{again} in {register_path}")
+    if issued.superseded:
+        click.echo(f"supersedes {issued.superseded}")
+    return issued.data

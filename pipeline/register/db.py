@@ -1,0 +1,207 @@
+"""The register's SQLite file: schema, migrations, and a connection safe for parallel writers.
+
+Every process (each `--jobs` worker, each concurrent `ceri` run) opens its own connection; SQLite's
+file locks serialise the writers. WAL lets readers (verify, list) proceed while a writer works, and the
+busy timeout makes a writer wait for the lock instead of failing.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.errors import CeriError
+from pipeline.fileio import make_private_dir
+
+DEFAULT_NAME = "register.sqlite"
+ENV_VAR = "CERI_REGISTER"
+BUSY_TIMEOUT_S = 60.0
+
+# The migration list: MIGRATIONS[i] takes a register from user_version i to i + 1. Append, never edit.
+MIGRATIONS: list[str] = [
+    # 1: the certificates and the per-prefix, per-year counters their serial numbers come from.
+    """
+    CREATE TABLE certificates (
+        serial         TEXT PRIMARY KEY,           -- CERI-2026-00001
+        prefix         TEXT NOT NULL,
+        year           INTEGER NOT NULL,           -- of the issue date
+        number         INTEGER NOT NULL,
+        doc            TEXT NOT NULL,
+        lang           TEXT NOT NULL,
+        student        TEXT NOT NULL,
+        student_name   TEXT NOT NULL,
+        internship     TEXT NOT NULL DEFAULT '',   -- '' for documents about no single internship
+        issued_on      TEXT NOT NULL,              -- ISO date printed on the document
+        inputs_hash    TEXT NOT NULL,
+        sha256         TEXT,                       -- of the file; NULL while it is being rendered
+        bytes          INTEGER,
+        status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'issued', 'void')),
+        superseded_by  TEXT REFERENCES certificates(serial),
+        revoked_on     TEXT,
+        revoked_reason TEXT,
+        UNIQUE (prefix, year, number)
+    );
+    CREATE INDEX certificates_sha256 ON certificates(sha256);
+    CREATE INDEX certificates_key ON certificates(doc, lang, student, internship);
+    CREATE INDEX certificates_student ON certificates(student);
+    CREATE TABLE sequences (
+        prefix TEXT NOT NULL,
+        year   INTEGER NOT NULL,
+        last   INTEGER NOT NULL,                   -- numbers are never reused, even if a row is voided
+        PRIMARY KEY (prefix, year)
+    );
+    """,
+    # 2: an append-only audit trail of what happened to each serial, and when (wall clock, UTC).
+    """
+    CREATE TABLE events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        serial      TEXT NOT NULL REFERENCES certificates(serial),
+        event       TEXT NOT NULL,                 -- issued | superseded | revoked | void
+        detail      TEXT NOT NULL DEFAULT '',
+        recorded_at TEXT NOT NULL
+    );
+    CREATE INDEX events_serial ON events(serial);
+    INSERT INTO events (serial, event, detail, recorded_at)
+        SELECT serial, 'issued', 'recorded before the audit trail existed', issued_on
+        FROM certificates WHERE status = 'issued';
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None, directory: str | os.PathLike[str] | None) -> Path:
+    """--register PATH, else $CERI_REGISTER, else register.sqlite in `directory` (the output directory)."""
+    if explicit:
+        return Path(explicit)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return Path(directory or ".") / DEFAULT_NAME
+
+
+class Register:
+    """One connection to a register file. Use as a context manager, one per process or thread."""
+
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create:
+                raise CeriError(f"no register at {self.path} (give --register PATH or set {ENV_VAR})")
+            try:
+                make_private_dir(self.path.parent)
+                # Create it 0600 ourselves: it holds students' names. SQLite gives -wal/-shm the same mode.
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            except OSError as exc:
+                raise CeriError(f"{self.path}: cannot create the register ({exc.strerror or exc})") from None
+        try:
+            self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise CeriError(f"{self.path}: cannot open the register ({exc})") from None
+        try:
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # persistent once set
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise CeriError(f"{self.path}: not a usable register ({exc})") from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def write(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock up front (BEGIN IMMEDIATE).
+
+        A deferred transaction that reads first and writes later could fail in WAL mode when another
+        writer got in between; taking the lock first means whatever we read stays true until COMMIT.
+        durable=False skips the fsync at COMMIT (the next durable commit syncs the WAL, this one
+        included): for steps whose loss in a power cut harms nothing, like reserving a number.
+        """
+        try:
+            self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+            self._begin_immediate()
+            try:
+                yield self.conn
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked for too long, disk full, read-only file …
+            raise CeriError(f"{self.path}: {exc}") from None
+
+    def _begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_S for the write lock.
+
+        SQLite's own busy handler backs off to 100 ms sleeps, so a waiting worker keeps missing the
+        short gaps between another worker's transactions; polling every millisecond or two (with
+        jitter) shares the lock fairly among `--jobs` workers.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    busy = "locked" in str(exc) or "busy" in str(exc)
+                    if not busy or time.monotonic() > deadline:
+                        raise
+                time.sleep(random.uniform(0.0005, 0.002))
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
+    def version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        if self.version() == SCHEMA_VERSION:
+            return
+        with self.write() as conn:
+            current = self.version()  # again, under the lock: another process may have migrated
+            if current > SCHEMA_VERSION:
+                raise CeriError(f"{self.path}: register schema {current} is newer than this ceri "
+                                f"understands ({SCHEMA_VERSION}); upgrade ceri")
+            for number in range(current, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def log(self, serial: str, event: str, detail: str = "") -> None:
+        """Append to the audit trail; call inside a write() transaction."""
+        self.conn.execute("INSERT INTO events (serial, event, detail, recorded_at) VALUES (?, ?, ?, ?)",
+                          (serial, event, detail, now_utc()))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script so each statement runs inside our transaction (executescript would
+    COMMIT first)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line.split("--", 1)[0].rstrip() + "\n" if "--" in line else line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return [s for s in out if s.strip(" \n;")]

@@ -1,0 +1,99 @@
+"""Issuing a certificate: a serial from the register, the document rendered with it, its hash recorded."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from pipeline.context.formatting import name_western
+from pipeline.register.db import Register
+from pipeline.register.serials import Key, complete, reserve, void
+from pipeline.renderers import RenderRequest
+from pipeline.resources import TEMPLATES
+
+Render = Callable[[RenderRequest], bytes]
+
+
+@dataclass(frozen=True)
+class Issued:
+    serial: str
+    data: bytes
+    sha256: str
+    superseded: str | None  # the earlier serial of this document that this one replaces
+    reused: bool = False  # True when the serial was already issued for these very inputs
+
+
+def inputs_hash_for(context: dict[str, Any], doc: str, lang: str) -> str:
+    """sha256 of everything the document is made from: the records in the context, doc, lang, issue date."""
+    payload = {"doc": doc, "lang": lang, "context": {k: _plain(v) for k, v in sorted(context.items())}}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+@cache
+def _wording() -> dict[str, str]:
+    return yaml.safe_load((TEMPLATES / "register.yaml").read_text("utf-8"))
+
+
+def verification_text(serial: str) -> str:
+    """What the QR code on the certificate says (templates/register.yaml)."""
+    return _wording()["verification_text"].format(serial=serial)
+
+
+def issue(register: Register, request: RenderRequest, inputs_hash: str,
+          render: Render | None = None) -> Issued:
+    """Issue one certificate: reuse the serial of identical inputs, else take the next number.
+
+    `render` defaults to pipeline.renderers.render (looked up at call time, so tests can swap the
+    registry). Returns the bytes; the caller writes them (atomically).
+    """
+    if render is None:
+        from pipeline import renderers
+
+        renderers.renderer(request.doc, request.fmt)  # a document we cannot render must not take a number
+        render = renderers.render
+    context = request.context
+    student = context["student"]
+    internship = context.get("internship")
+    key = Key(request.doc, request.lang, student.id, internship.id if internship is not None else "")
+    issued_on: date = context["today"]
+    new = False
+    for _attempt in range(2):
+        serial, created = reserve(register, key, inputs_hash, prefix=context["institution"].serial_prefix,
+                                  issued_on=issued_on, student_name=name_western(student.name), new=new)
+        options = {**request.options, "serial": serial, "verification_text": verification_text(serial)}
+        try:
+            data = render(dataclasses.replace(request, options=options))
+        except BaseException as exc:
+            if created:
+                void(register, serial, f"{type(exc).__name__}: {exc}")
+            raise
+        sha = hashlib.sha256(data).hexdigest()
+        ok, older = complete(register, serial, key, sha, len(data))
+        if ok:
+            return Issued(serial, data, sha, older[-1] if older else None, reused=not created)
+        new = True  # same inputs, other bytes: the renderer changed since; this file gets its own serial
+    raise RuntimeError(f"{serial}: a fresh serial already holds another file")  # cannot happen
