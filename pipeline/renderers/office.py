@@ -6,11 +6,13 @@ parallel (pack --jobs, pytest -n) do not fight over ~/.config/libreoffice's lock
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
 
 from pipeline.errors import CeriError
@@ -37,6 +39,9 @@ def docx_to_pdf(data: bytes, *, timeout: float = TIMEOUT) -> bytes:
 def docx_to_pdf_many(files: dict[str, bytes], *, timeout: float = TIMEOUT) -> dict[str, bytes]:
     """Several .docx at once (one LibreOffice start): {name: docx bytes} → {name: pdf bytes}."""
     exe = soffice()
+    for name, data in files.items():  # LibreOffice happily "converts" anything into a blank page
+        if not zipfile.is_zipfile(io.BytesIO(data)):
+            raise CeriError(f"{name}: not a .docx file, nothing to convert")
     with tempfile.TemporaryDirectory(prefix="ceri-office-") as tmp:
         root = Path(tmp)
         src, out = root / "in", root / "out"
