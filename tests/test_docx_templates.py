@@ -148,3 +148,31 @@ def test_every_name_the_variables_command_lists_renders_in_a_template(tmp_path):
     tpl = user_template(tmp_path / "all.docx", *("{{ " + e + " }}" for e in exprs))
     lines = texts(make("internship-certificate", "ja", "22DA0101", "CERI-2026-003", template=tpl))
     assert len(lines) >= len(exprs) > 100
+
+
+def test_headers_of_a_users_template_are_rendered_and_escaped(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.sections[0].header.paragraphs[0].text = "{{ internship.company.name_ja }} / {{ today | date }}"
+    d.add_paragraph("{{ student.id }}")
+    d.save(tmp_path / "head.docx")
+    data = make("internship-certificate", "ja", "22DA0101", "CERI-2026-003", template=tmp_path / "head.docx")
+    from docx_support import open_docx
+
+    assert open_docx(data).sections[0].header.paragraphs[0].text == "AT&T <Japan> 株式会社 / 令和8年12月15日"
+
+
+def test_the_evaluation_request_needs_the_secretariat_email():
+    from datetime import date
+
+    from docx_support import records
+
+    from pipeline.context import build_context
+    from pipeline.errors import RenderError
+    from pipeline.renderers import RenderRequest, render
+
+    ctx = build_context(records(), "23DB0012", as_of=date(2026, 12, 15))
+    ctx["institution"] = ctx["institution"].model_copy(update={"secretariat_email": None})
+    with pytest.raises(RenderError, match="record institution field secretariat_email: .*needs institution"):
+        render(RenderRequest("evaluation-request", "en", "docx", ctx))

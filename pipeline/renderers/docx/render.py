@@ -26,9 +26,16 @@ from pipeline.renderers.docx.build import template_path
 from pipeline.renderers.docx.context import available_names, docx_context, docx_environment
 from pipeline.renderers.docx.package import save_deterministic, set_core_properties
 
+# Values a built-in document cannot be right without (a blank would go out on letterhead).
+REQUIRED = {"evaluation-request": (("institution", "secretariat_email", "where the company returns the form"),)}
+
 
 def render_docx(request: RenderRequest) -> bytes:
     """The .docx bytes for one document (nothing is written here)."""
+    for record, field, why in REQUIRED.get(request.doc, ()) if request.template is None else ():
+        if not getattr(request.context[record], field, None):
+            raise RenderError(f"{request.doc} needs {record}.{field} ({why}): add it to the {record} record",
+                              record=record, field=field)
     if request.template is not None:
         doc = _render(Path(request.template), docx_context(request), user=True)
     elif request.lang == "ja+en":
