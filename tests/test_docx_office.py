@@ -70,6 +70,9 @@ def test_libreoffice_shows_every_value(pdfs, tmp_path, case):
     fonts = poppler("pdffonts", pdf, tmp_path, name)
     if lang != "en":  # the East Asian font slot reached LibreOffice: IPAex Mincho, embedded
         assert re.search(r"\+IPAexMincho\s.*\byes\s+yes\b", fonts), fonts
+    # Latin text is tagged en-US even on Japanese documents: tagged ja-JP, LibreOffice drew ễ with the
+    # last-resort IPAmj Mincho as ê plus a loose tilde.
+    assert "IPAmjMincho" not in fonts, fonts
 
 
 def test_missing_libreoffice_is_a_clear_error(monkeypatch):

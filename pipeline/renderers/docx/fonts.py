@@ -31,7 +31,8 @@ def set_fonts(rpr, *, lang: str = "ja") -> None:
     if tag is None:
         tag = OxmlElement("w:lang")
         rpr.append(tag)
-    tag.set(qn("w:val"), "ja-JP" if lang == "ja" else "en-US")
+    tag.set(qn("w:val"), "en-US")  # the language of Latin-script text; ja-JP made LibreOffice pick a
+    # Japanese fallback font that draws ễ as ê + a loose tilde
     tag.set(qn("w:eastAsia"), "ja-JP")
 
 
