@@ -185,3 +185,15 @@ def test_the_evaluation_request_needs_the_secretariat_email():
     ctx["institution"] = ctx["institution"].model_copy(update={"secretariat_email": None})
     with pytest.raises(RenderError, match="record institution field secretariat_email: .*needs institution"):
         render(RenderRequest("evaluation-request", "en", "docx", ctx))
+
+
+def test_docxtpl_rich_text_tags_are_refused_not_silently_dropped(tmp_path):
+    tpl = user_template(tmp_path / "rich.docx", "A {{r internship.company.name_ja }} B", "{{p student.id }}")
+    with pytest.raises(CeriError, match=r"\{\{p student.id \}\}, \{\{r internship.company.name_ja \}\}: docxtpl"):
+        check_template(tpl)
+
+
+def test_a_paragraph_tag_beside_text_is_refused(tmp_path):
+    tpl = user_template(tmp_path / "crowded.docx", "Serial: {%p if serial %}", "{{ serial }}", "{%p endif %}")
+    with pytest.raises(CeriError, match="takes its whole paragraph"):
+        check_template(tpl)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,10 @@ from pipeline.renderers import RenderRequest
 from pipeline.renderers.docx.build import template_path
 from pipeline.renderers.docx.context import available_names, docx_context, docx_environment
 from pipeline.renderers.docx.package import save_deterministic, set_core_properties
+
+# {{r x}} {{p x}} {{tr x}} {{tc x}} expect RichText/Subdoc objects; given text, docxtpl drops it silently.
+SPECIAL_TAG = re.compile(r"\{\{\s*(?:r|p|tr|tc)\s[^}]*\}\}")
+PARAGRAPH_TAG = re.compile(r"\{%\s*(?:p|tr|tc)\s")  # replaces its whole paragraph / row / cell
 
 # Values a built-in document cannot be right without (a blank would go out on letterhead).
 REQUIRED = {"evaluation-request": (("institution", "secretariat_email", "where the company returns the form"),)}
@@ -61,7 +66,27 @@ def check_template(path: Path, env=None) -> set[str]:
         raise CeriError(f"{path}: unknown variable{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
                         f"a template can use: {', '.join(available_names())} "
                         f"(see `ceri templates variables DOC`)")
+    paragraphs = _paragraphs(path)
+    special = sorted({t for p in paragraphs for t in SPECIAL_TAG.findall(p)})
+    if special:
+        raise CeriError(f"{path}: {', '.join(special)}: docxtpl's rich-text/sub-document tags need objects ceri "
+                        "does not provide (their text would silently vanish): write {{ … }} instead")
+    crowded = [p for p in paragraphs if PARAGRAPH_TAG.search(p) and re.sub(r"\{%.*?%\}", "", p).strip()]
+    if crowded:
+        raise CeriError(f"{path}: a {{%p …%}} tag takes its whole paragraph, so the text beside it would vanish: "
+                        f"put it on a line of its own ({crowded[0]!r})")
     return used
+
+
+def _paragraphs(path: Path) -> list[str]:
+    """The text of every paragraph of every part, markup removed, so a tag split across runs reads whole."""
+    found = []
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(z.namelist()):
+            if name.startswith("word/") and name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8", "replace")
+                found += [re.sub(r"<[^>]+>", "", p) for p in re.findall(r"<w:p[ >].*?</w:p>", xml, re.S)]
+    return found
 
 
 def _open(path: Path) -> DocxTemplate:
