@@ -96,3 +96,32 @@ def test_render_pdf_without_libreoffice_writes_nothing(tmp_path):
 def test_a_file_that_is_not_a_docx_is_refused_before_libreoffice_starts():
     with pytest.raises(CeriError, match="not a .docx file"):
         office.docx_to_pdf(b"")
+
+
+def fake_soffice(tmp_path, body: str) -> str:
+    script = tmp_path / "soffice"
+    script.write_text(f"#!/bin/sh\n{body}\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_a_hanging_libreoffice_is_stopped_at_the_time_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("CERI_SOFFICE", fake_soffice(tmp_path, "sleep 30"))
+    with pytest.raises(CeriError, match="did not finish converting to PDF within 0.5 s"):
+        office.docx_to_pdf(make("enrollment-certificate", "en", "23DB0012"), timeout=0.5)
+
+
+def test_a_failing_libreoffice_says_why(tmp_path, monkeypatch):
+    monkeypatch.setenv("CERI_SOFFICE", fake_soffice(tmp_path, "echo 'profile is locked' >&2; exit 3"))
+    with pytest.raises(CeriError, match="LibreOffice failed \\(exit 3\\): profile is locked"):
+        office.docx_to_pdf(make("enrollment-certificate", "en", "23DB0012"))
+
+
+def test_each_conversion_gets_its_own_profile(tmp_path, monkeypatch):
+    log = tmp_path / "args"
+    monkeypatch.setenv("CERI_SOFFICE", fake_soffice(tmp_path, f'echo "$1" >> {log}; exit 1'))
+    for _ in range(2):
+        with pytest.raises(CeriError):
+            office.docx_to_pdf(make("enrollment-certificate", "en", "23DB0012"))
+    first, second = log.read_text().splitlines()
+    assert first.startswith("-env:UserInstallation=file:///") and first != second
