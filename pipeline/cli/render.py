@@ -37,19 +37,22 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
     if documents()[doc].internship:
         require_internship(context, doc)
     request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
+    if also_pdf and fmt != "docx":
+        raise click.UsageError("--pdf goes with --format docx")
     if documents()[doc].certificate and fmt == "pdf":
         data = _issue(request, resolve_path(register_path, output.parent))
     else:
         data = render(request)
-    write_atomic(output, data)
-    click.echo(f"wrote {output}")
-    if also_pdf:
-        if fmt != "docx":
-            raise click.UsageError("--pdf goes with --format docx")
+    pdf_data = None
+    if also_pdf:  # converted before anything is written: a failure leaves no half result
         from pipeline.renderers.office import docx_to_pdf
 
+        pdf_data = docx_to_pdf(data)
+    write_atomic(output, data)
+    click.echo(f"wrote {output}")
+    if pdf_data is not None:
         pdf = output.with_suffix(".pdf")
-        write_atomic(pdf, docx_to_pdf(data))
+        write_atomic(pdf, pdf_data)
         click.echo(f"wrote {pdf}")
 
 

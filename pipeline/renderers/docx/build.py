@@ -1,0 +1,139 @@
+"""Build the Word templates templates/<doc>.<lang>.docx from templates/docx.yaml (run after editing it).
+
+    python -m pipeline.renderers.docx.build [--check]
+
+Deterministic: the same docx.yaml gives the same bytes. Every Jinja tag is written as a run of its own,
+so docxtpl finds it whole and Word's editing (which splits runs by formatting) cannot cut through it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import docx
+import yaml
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from pipeline.context.labels import label
+from pipeline.renderers import documents
+from pipeline.renderers.docx.fonts import set_fonts
+from pipeline.renderers.docx.package import save_deterministic, set_core_properties
+from pipeline.resources import TEMPLATES
+
+SPEC = TEMPLATES / "docx.yaml"
+TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
+BUILT_ON = date(2026, 4, 1)  # core properties of the templates themselves (renders use the issue date)
+ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT,
+         "center": WD_ALIGN_PARAGRAPH.CENTER, "para": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+@cache
+def spec() -> dict[str, dict[str, list[dict[str, Any]]]]:
+    return yaml.safe_load(SPEC.read_text("utf-8"))
+
+
+def template_path(doc: str, lang: str) -> Path:
+    return TEMPLATES / f"{doc}.{lang}.docx"
+
+
+def add_runs(paragraph, text: str, lang: str, *, size: float | None = None, bold: bool = False) -> None:
+    """Literal text and tags, each tag in a run of its own, every run with both fonts."""
+    for piece in TAG.split(text):
+        if not piece:
+            continue
+        run = paragraph.add_run(piece)
+        set_fonts(run._r.get_or_add_rPr(), lang=lang)
+        if size:
+            run.font.size = Pt(size)
+        if bold:
+            run.font.bold = True
+
+
+def setup(document, lang: str) -> None:
+    """A4 portrait, explicit fonts in the defaults and in every paragraph style we use."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(25)
+    section.top_margin, section.bottom_margin = Mm(25), Mm(20)
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    set_fonts(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"), lang=lang)
+    for name in ("Normal", "Title", "Table Grid"):
+        style = styles[name]
+        set_fonts(style.element.get_or_add_rPr(), lang=lang)
+    normal = styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(2)
+    normal.paragraph_format.line_spacing = 1.15
+
+
+def add_table(document, rows: list[list[str]], lang: str) -> None:
+    table = document.add_table(rows=0, cols=2)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = (Mm(45), Mm(115))
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice lays out by; Word reads the cell widths
+    for key, value in rows:
+        text = label(key[1:], lang) if key.startswith("@") else key
+        cells = table.add_row().cells
+        for cell, width, content in zip(cells, widths, (text, value), strict=True):
+            cell.width = width
+            add_runs(cell.paragraphs[0], content, lang)
+
+
+def build(doc: str, lang: str) -> bytes:
+    document = docx.Document()
+    setup(document, lang)
+    for block in spec()[doc][lang]:
+        (kind, value), = block.items()
+        if kind == "space":
+            for _ in range(int(value)):
+                add_runs(document.add_paragraph(), "", lang)
+        elif kind == "table":
+            add_table(document, value, lang)
+        elif kind == "title":
+            p = document.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            add_runs(p, value, lang, size=18, bold=True)
+        elif kind == "raw":
+            add_runs(document.add_paragraph(), value, lang)
+        elif kind in ALIGN:
+            p = document.add_paragraph()
+            p.alignment = ALIGN[kind]
+            add_runs(p, value, lang)
+        else:
+            raise ValueError(f"{SPEC}: {doc}.{lang}: unknown block '{kind}'")
+    set_core_properties(document, issued=BUILT_ON, title=documents()[doc].title[lang])
+    return save_deterministic(document)
+
+
+def main(argv: list[str]) -> int:
+    """Write every template; with --check, only report the ones that differ from docx.yaml (exit 1)."""
+    stale = []
+    for doc, langs in spec().items():
+        for lang in langs:
+            data, path = build(doc, lang), template_path(doc, lang)
+            if path.exists() and path.read_bytes() == data:
+                continue
+            stale.append(path)
+            if "--check" not in argv:
+                path.write_bytes(data)
+                print(f"wrote {path}")
+    if "--check" in argv and stale:
+        print("stale (run python -m pipeline.renderers.docx.build):", *map(str, stale), sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,50 @@
+"""Same input, same bytes: fixed core properties and a zip with fixed entry order and timestamps."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+
+AUTHOR = "ceri"
+EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers expect them
+
+
+def set_core_properties(document, *, issued: date, title: str) -> None:
+    """Core properties that depend on the input only: created = modified = the issue date."""
+    props = document.core_properties
+    when = datetime(issued.year, issued.month, issued.day)
+    props.author = AUTHOR
+    props.last_modified_by = AUTHOR
+    props.created = when
+    props.modified = when
+    props.revision = 1
+    props.title = title
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    props.identifier = ""
+
+
+def save_deterministic(document) -> bytes:
+    """python-docx saves with the wall-clock time on every entry; rewrite the zip without it."""
+    raw = io.BytesIO()
+    document.save(raw)
+    return normalize_zip(raw.getvalue())
+
+
+def normalize_zip(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = {info.filename: src.read(info) for info in src.infolist()}
+    order = [n for n in FIRST if n in entries] + sorted(n for n in entries if n not in FIRST)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, entries[name], compresslevel=6)
+    return out.getvalue()
