@@ -20,13 +20,13 @@ from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers import RenderRequest, documents
 from pipeline.renderers.pdf import subset
-from pipeline.renderers.pdf.text import LEADING, draw_fitted, draw_line, fit
+from pipeline.renderers.pdf.text import LEADING, draw_fitted, draw_line, fit, text_width
 from pipeline.renderers.pdf.words import Paras, Values, Words, langs
 
 WIDTH, HEIGHT = A4
 MARGIN_X = 62.0  # ~22 mm
-MARGIN_TOP = 56.0
-MARGIN_BOTTOM = 56.0
+MARGIN_TOP = 50.0
+MARGIN_BOTTOM = 58.0  # the footer below holds the QR code
 PAD = 4.0  # cell padding
 VALUE_SIZE, VALUE_MIN = 10.5, 7.0
 LABEL_SIZE, LABEL_MIN = 9.5, 6.5
@@ -34,7 +34,7 @@ RULE = 0.6
 GRAY = Color(0.4, 0.4, 0.4)
 FILL = Color(0.94, 0.94, 0.94)
 SEAL_RED = Color(0.75, 0.15, 0.15)
-QR_SIZE = 52.0
+QR_SIZE = 42.0  # in the footer, below the bottom margin: content never reaches it
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,10 @@ class Page:
         self.c.setProducer("ceri (ReportLab)")
         self.left, self.right = MARGIN_X, WIDTH - MARGIN_X
         # both languages in one table: a little tighter, so two-line rows still fit one page
-        self.pad = 3.0 if self.lang == "ja+en" else PAD
-        self.value_size = 9.5 if self.lang == "ja+en" else VALUE_SIZE
+        self.pad = 2.5 if self.lang == "ja+en" else PAD
+        self.value_size = 9.0 if self.lang == "ja+en" else VALUE_SIZE
         self.label_size = 8.5 if self.lang == "ja+en" else LABEL_SIZE
+        self.gap = 8.0 if self.lang == "ja+en" else 12.0
         self.y = HEIGHT - MARGIN_TOP
         self.c.setLineWidth(RULE)
 
@@ -94,8 +95,8 @@ class Page:
         return self.values.pick(self.institution, field)
 
     def need(self, height: float, what: str) -> None:
-        """Stop before drawing below the bottom margin (room is kept for the QR code)."""
-        over = MARGIN_BOTTOM + (QR_SIZE + 6 if self.serial else 0) - (self.y - height)
+        """Stop before drawing below the bottom margin."""
+        over = MARGIN_BOTTOM - (self.y - height)
         if over > 0 and not __import__("os").environ.get("CERI_DEBUG_OVERFLOW"):
             raise RenderError(f"the {self.request.doc} does not fit on one page at '{what}' ({over:.0f} pt "
                               "too long); shorten the longest values", record=self.record_id)
@@ -109,6 +110,11 @@ class Page:
     @property
     def serial(self) -> str | None:
         return self.request.options.get("serial")
+
+    def one_line(self, paras: Paras, width: float, size: float) -> Paras:
+        """'氏名 / Name' on one line where it fits, else Japanese above English."""
+        joined = " / ".join(paras)
+        return (joined,) if len(paras) > 1 and text_width(joined, size) <= width else paras
 
     def space(self, h: float) -> None:
         self.y -= h
@@ -132,7 +138,7 @@ class Page:
                 y -= 11 * LEADING
                 draw_line(self.c, self.left, y, self.width, p, 11, field="addressee")
             self.y = min(self.y, y)
-        self.space(18)
+        self.space(self.gap * 1.5)
 
     def title(self, paras: Paras | None = None) -> None:
         """The document title, centred: Japanese large and letter-spaced, English below it."""
@@ -144,7 +150,7 @@ class Page:
             f = fit((p,), self.width, size * LEADING, size, 10, record=self.record_id, field="title")
             self.y -= f.height
             draw_fitted(self.c, f, self.left, self.y + f.height, self.width, align="center", field="title")
-        self.space(16)
+        self.space(self.gap * 1.4)
 
     def paragraph(self, paras: Paras, *, size: float = 10.5, lines: int = 4, record: str | None = None,
                   field: str | None = None, align: str = "left", indent: float = 0) -> None:
@@ -156,24 +162,24 @@ class Page:
             self.need(f.height, field or "text")
             draw_fitted(self.c, f, self.left + indent, self.y, width, align=align,
                         record=record, field=field)
-            self.y -= f.height + 3
+            self.y -= f.height + (1.5 if self.lang == "ja+en" else 3)
 
     def heading(self, paras: Paras) -> None:
         text = self.words.joined(paras)
         self.need(20, text)
-        self.y -= 12
+        self.y -= self.gap + 2
         draw_line(self.c, self.left, self.y, self.width, f"■ {text}", 10.5, field="heading")
-        self.y -= 6
+        self.y -= 5
 
     def table(self, rows: list[Row], label_width: float = 150.0, min_row: float = 0.0) -> None:
         """Label | value rows with rules: labels shaded on the left, values fitted into their cells."""
         value_w = self.width - label_width
         laid = []
         for row in rows:
-            lf = fit(row.label, label_width - 2 * self.pad, len(row.label) * 2 * self.label_size * LEADING,
+            lf = fit(self.one_line(row.label, label_width - 2 * self.pad, self.label_size), label_width - 2 * self.pad, len(row.label) * 2 * self.label_size * LEADING,
                      self.label_size, LABEL_MIN, field="label")
             v = row.value
-            vf = fit(v.paras, value_w - 2 * self.pad, max(v.lines, len(v.paras)) * min(v.size, self.value_size) * LEADING, min(v.size, self.value_size),
+            vf = fit(self.one_line(v.paras, value_w - 2 * self.pad, self.value_size), value_w - 2 * self.pad, max(v.lines, len(v.paras)) * min(v.size, self.value_size) * LEADING, min(v.size, self.value_size),
                      VALUE_MIN, record=v.record or self.record_id, field=v.field)
             h = max(lf.height + 2 * self.pad, vf.height + 2 * self.pad, self.value_size * LEADING + 2 * self.pad, min_row)
             laid.append((row, lf, vf, h))
@@ -202,12 +208,12 @@ class Page:
         scale = self.width / sum(widths)
         widths = [w * scale for w in widths]
         c = self.c
-        heads = [fit(h, w - 2 * self.pad, len(h) * 2 * self.label_size * LEADING, self.label_size, LABEL_MIN,
+        heads = [fit(self.one_line(h, w - 2 * self.pad, self.label_size), w - 2 * self.pad, len(h) * 2 * self.label_size * LEADING, self.label_size, LABEL_MIN,
                      field="label") for h, w in zip(header, widths, strict=True)]
         head_h = max(f.height for f in heads) + 2 * self.pad
         laid_rows = []
         for row in rows:
-            cells = [fit(cell.paras, w - 2 * self.pad, max(cell.lines, len(cell.paras)) * cell.size * LEADING,
+            cells = [fit(self.one_line(cell.paras, w - 2 * self.pad, self.value_size), w - 2 * self.pad, max(cell.lines, len(cell.paras)) * cell.size * LEADING,
                          min(cell.size, self.value_size), VALUE_MIN, record=cell.record or self.record_id, field=cell.field)
                      for cell, w in zip(row, widths, strict=True)]
             laid_rows.append((row, cells, max(f.height for f in cells) + 2 * self.pad))
@@ -296,7 +302,7 @@ class Page:
         matrix = code.matrix
         n = len(matrix)
         module = QR_SIZE / n
-        x0, y0 = self.right - QR_SIZE, MARGIN_BOTTOM - 8
+        x0, y0 = self.right - QR_SIZE, 12.0
         c = self.c
         c.setFillColor(black)
         for r, row in enumerate(matrix):

@@ -18,6 +18,7 @@ from pipeline.errors import RenderError
 
 LEADING = 1.25  # line height as a multiple of the font size
 STEP = 0.5  # points by which a value shrinks while it is fitted
+SHRINK_FIRST = 0.85  # a value first shrinks to 85 % on one line, then wraps (down to the minimum size)
 # closing punctuation never starts a line (kinsoku): it sticks to the token before it
 _NO_LINE_START = set("、。，．,.）」』】〉》〕］｝)]}!?！？・ー々ゝゞっゃゅょァィゥェォッャュョ")
 
@@ -140,8 +141,8 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
         style: str = "mincho", *, record: str | None = None, field: str | None = None) -> Fitted:
     """Lay out paragraphs (one or more lines each) in a width × height box.
 
-    First each paragraph on one line, shrinking from size to min_size; then wrapped, from size down
-    to min_size. If even that overflows, RenderError names the field: a value is never clipped.
+    First each paragraph on one line, shrinking a little (to 85 %); then wrapped, from size down to
+    min_size (which includes one small line). If even that overflows, RenderError names the field: a value is never clipped.
     """
     for p in paragraphs:  # a character no font has is reported before any layout work
         fonts.check(p, style, record=record, field=field)
@@ -150,7 +151,7 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
     while s >= min_size - 1e-6:
         sizes.append(round(s, 2))
         s -= STEP
-    for s in sizes:
+    for s in [s for s in sizes if s >= size * SHRINK_FIRST]:
         if (len(paragraphs) * s * LEADING <= height + 1e-6
                 and all(text_width(p, s, style) <= width for p in paragraphs)):
             return Fitted(tuple(paragraphs), s, style)
