@@ -128,16 +128,14 @@ class Page:
             lines.append(f"{self.words.joined(self.words.label('serial'))} {self.serial}")
         lines.append(f"{self.words.joined(self.words.label('issue_date'))} "
                      f"{self.values.date(self.ctx['today'])[0]}")
-        top = self.y
         for line in lines:
             self.y -= size * LEADING
             draw_line(self.c, self.left, self.y, self.width, line, size, align="right", field="header")
-        if addressee:
-            y = top
+        if addressee:  # below the date, so long bilingual lines never collide with it
+            self.space(4)
             for p in addressee:
-                y -= 11 * LEADING
-                draw_line(self.c, self.left, y, self.width, p, 11, field="addressee")
-            self.y = min(self.y, y)
+                self.y -= 11 * LEADING
+                draw_line(self.c, self.left, self.y, self.width, p, 11, field="addressee")
         self.space(self.gap * 1.5)
 
     def title(self, paras: Paras | None = None) -> None:
@@ -245,8 +243,9 @@ class Page:
         c.setLineWidth(RULE)
         self.space(10)
 
-    def issuer(self, lines: list[Paras] | None = None, *, seal: bool = True) -> None:
-        """The issuer block at the right: institution, signatory title and name, and the seal area."""
+    def issuer(self, lines: list[Paras] | None = None, *, official: bool = True) -> None:
+        """The issuer block at the right: institution, signatory title and name, and the seal area
+        (official: the institution's seal image where configured; else an empty seal circle)."""
         inst = self.institution
         if lines is None:
             # the address in one language only: in ja+en the block would crowd the page
@@ -271,13 +270,12 @@ class Page:
                     record=inst.kind, field="institution")
             draw_fitted(self.c, f, x, self.y, block_w - 70, field="institution")
             self.y -= f.height + 1
-        if seal:
-            self.seal(self.right - 30, top - max(height, 60) / 2 - 2)
+        self.seal(self.right - 30, top - max(height, 60) / 2 - 2, official=official)
         self.y = min(self.y, top - 66)
 
-    def seal(self, cx: float, cy: float, r: float = 24.0) -> None:
+    def seal(self, cx: float, cy: float, r: float = 24.0, *, official: bool = True) -> None:
         """The institution's seal PNG if configured, else an empty seal circle marked 印."""
-        image = self.institution.seal_image
+        image = self.institution.seal_image if official else None
         c = self.c
         if image:
             path = Path(image)
