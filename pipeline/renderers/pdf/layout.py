@@ -258,7 +258,7 @@ class Page:
                 sign.append(f"{title}　{name}".strip() if lg == "ja" else f"{name}, {title}".strip(", "))
             lines.append(tuple(sign))
         size = 10.5
-        block_w = 300.0
+        block_w = 330.0
         x = self.right - block_w
         flat = [(p, i == len(lines) - 1) for i, ps in enumerate(lines) for p in ps]
         height = len(flat) * size * LEADING + 10

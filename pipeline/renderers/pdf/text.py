@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
@@ -46,6 +47,7 @@ def runs(text: str, style: str = "mincho", *, record: str | None = None,
     return fonts.runs(text, style, record=record, field=field)
 
 
+@lru_cache(maxsize=8192)
 def text_width(text: str, size: float, style: str = "mincho") -> float:
     return sum(pdfmetrics.stringWidth(s, name, size) for name, s in runs(text, style))
 
