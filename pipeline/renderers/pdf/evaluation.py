@@ -40,7 +40,7 @@ def evaluation_certificate(request: RenderRequest) -> bytes:
     for key in RATINGS:
         score = getattr(ev.ratings, key)
         grid.append([Cell(w.t(f"rating_{key}"), iid, f"evaluation.ratings.{key}"),
-                     Cell((f"{score} / 5",), iid, f"evaluation.ratings.{key}", align="center", lines=1),
+                     Cell((f"{score}/5",), iid, f"evaluation.ratings.{key}", align="center", lines=1),
                      Cell(w.t(f"scale_{score}"), iid, f"evaluation.ratings.{key}", align="center")])
     page.grid([w.t("item"), w.t("score"), w.t("grade")], grid, [260, 80, 140])
     page.paragraph(w.t("scale_note"), size=8.5, field="scale_note")
