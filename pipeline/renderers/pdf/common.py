@@ -71,7 +71,7 @@ def program_rows(page: Page, student: Student, *, dates: bool = True) -> list[Ro
 def company_rows(page: Page, internship: Internship, *, details: bool = True) -> list[Row]:
     iid, co = internship.id, internship.company
     v = page.values
-    rows = [Row(page.words.label("company"), Cell(v.pick(co, "name"), iid, "company.name"))]
+    rows = [Row(page.words.label("company"), Cell(v.pick(co, "name"), iid, "company.name", lines=4))]
     if details:
         rows += [
             Row(page.words.label("company_address"), Cell(v.pick(co, "address"), iid, "company.address")),

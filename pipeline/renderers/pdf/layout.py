@@ -44,7 +44,7 @@ class Cell:
     paras: Paras
     record: str | None = None
     field: str | None = None
-    lines: int = 3
+    lines: int = 3  # at most this many lines per language
     align: str = "left"
     size: float = VALUE_SIZE
 
@@ -177,7 +177,7 @@ class Page:
             lf = fit(self.one_line(row.label, label_width - 2 * self.pad, self.label_size), label_width - 2 * self.pad, len(row.label) * 2 * self.label_size * LEADING,
                      self.label_size, LABEL_MIN, field="label")
             v = row.value
-            vf = fit(self.one_line(v.paras, value_w - 2 * self.pad, self.value_size), value_w - 2 * self.pad, max(v.lines, len(v.paras)) * min(v.size, self.value_size) * LEADING, min(v.size, self.value_size),
+            vf = fit(self.one_line(v.paras, value_w - 2 * self.pad, self.value_size), value_w - 2 * self.pad, v.lines * len(v.paras) * min(v.size, self.value_size) * LEADING, min(v.size, self.value_size),
                      VALUE_MIN, record=v.record or self.record_id, field=v.field)
             h = max(lf.height + 2 * self.pad, vf.height + 2 * self.pad, self.value_size * LEADING + 2 * self.pad, min_row)
             laid.append((row, lf, vf, h))
@@ -211,7 +211,7 @@ class Page:
         head_h = max(f.height for f in heads) + 2 * self.pad
         laid_rows = []
         for row in rows:
-            cells = [fit(self.one_line(cell.paras, w - 2 * self.pad, self.value_size), w - 2 * self.pad, max(cell.lines, len(cell.paras)) * cell.size * LEADING,
+            cells = [fit(self.one_line(cell.paras, w - 2 * self.pad, self.value_size), w - 2 * self.pad, cell.lines * len(cell.paras) * cell.size * LEADING,
                          min(cell.size, self.value_size), VALUE_MIN, record=cell.record or self.record_id, field=cell.field)
                      for cell, w in zip(row, widths, strict=True)]
             laid_rows.append((row, cells, max(f.height for f in cells) + 2 * self.pad))
