@@ -110,7 +110,7 @@ def test_values_appear_exactly(rendered, tmp_path, key, lang):
 @pytest.mark.parametrize(("key", "lang"), PARAMS)
 def test_one_page_small_embedded_subset_fonts(rendered, tmp_path, key, lang):
     pdf = rendered[(*key, lang)]
-    assert len(pdf) <= 60 * 1024, len(pdf)
+    assert len(pdf) <= MAX_BYTES, len(pdf)
     assert len(reader(pdf).pages) == 1
     rows = pdffonts(pdf, tmp_path)
     assert rows, "no fonts"
