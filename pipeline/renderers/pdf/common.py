@@ -15,7 +15,7 @@ def student_name(student: Student, lang: str) -> Paras:
     ja = fmt.name_ja(n)
     if lang == "ja":
         return (ja,)
-    if lang == "en":
+    if lang == "en" or not n.family_ja:  # no Japanese script: the passport name says it all
         return (fmt.name_western(n),)
     return both(ja, fmt.name_western(n), lang)
 
