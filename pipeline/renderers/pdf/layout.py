@@ -20,7 +20,7 @@ from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers import RenderRequest, documents
 from pipeline.renderers.pdf import subset
-from pipeline.renderers.pdf.text import LEADING, draw_fitted, draw_line, fit, text_width
+from pipeline.renderers.pdf.text import LEADING, Fitted, draw_fitted, draw_line, fit, text_width
 from pipeline.renderers.pdf.words import Paras, Values, Words, langs
 
 WIDTH, HEIGHT = A4
@@ -169,30 +169,39 @@ class Page:
         draw_line(self.c, self.left, self.y, self.width, f"■ {text}", 10.5, field="heading")
         self.y -= 5
 
+    def fit_label(self, paras: Paras, width: float) -> Fitted:
+        inner = width - 2 * self.pad
+        return fit(self.one_line(paras, inner, self.label_size), inner, len(paras) * 2 * self.label_size * LEADING,
+                   self.label_size, LABEL_MIN, field="label")
+
+    def fit_cell(self, cell: Cell, width: float) -> Fitted:
+        """A value in its cell: at most cell.lines lines per language, never clipped (see text.fit)."""
+        inner, size = width - 2 * self.pad, min(cell.size, self.value_size)
+        return fit(self.one_line(cell.paras, inner, size), inner, cell.lines * len(cell.paras) * size * LEADING,
+                   size, VALUE_MIN, record=cell.record or self.record_id, field=cell.field)
+
     def table(self, rows: list[Row], label_width: float = 150.0, min_row: float = 0.0) -> None:
         """Label | value rows with rules: labels shaded on the left, values fitted into their cells."""
         value_w = self.width - label_width
         laid = []
         for row in rows:
-            lf = fit(self.one_line(row.label, label_width - 2 * self.pad, self.label_size), label_width - 2 * self.pad, len(row.label) * 2 * self.label_size * LEADING,
-                     self.label_size, LABEL_MIN, field="label")
-            v = row.value
-            vf = fit(self.one_line(v.paras, value_w - 2 * self.pad, self.value_size), value_w - 2 * self.pad, v.lines * len(v.paras) * min(v.size, self.value_size) * LEADING, min(v.size, self.value_size),
-                     VALUE_MIN, record=v.record or self.record_id, field=v.field)
-            h = max(lf.height + 2 * self.pad, vf.height + 2 * self.pad, self.value_size * LEADING + 2 * self.pad, min_row)
+            lf = self.fit_label(row.label, label_width)
+            vf = self.fit_cell(row.value, value_w)
+            h = max(lf.height, vf.height, self.value_size * LEADING) + 2 * self.pad
+            h = max(h, min_row)
             laid.append((row, lf, vf, h))
         self.need(sum(h for *_, h in laid), "table")
         c = self.c
         top = self.y
         c.setFillColor(FILL)  # shading first, so no later fill covers a rule
-        c.rect(self.left, top - sum(h for *_, h in laid), label_width, sum(h for *_, h in laid), stroke=0, fill=1)
+        total = sum(h for *_, h in laid)
+        c.rect(self.left, top - total, label_width, total, stroke=0, fill=1)
         c.setFillColor(black)
         for row, lf, vf, h in laid:
             draw_fitted(c, lf, self.left + self.pad, self.y - (h - lf.height) / 2, label_width - 2 * self.pad,
                         field="label")
             draw_fitted(c, vf, self.left + label_width + self.pad, self.y - (h - vf.height) / 2,
-                        value_w - 2 * self.pad, align=row.value.align, record=row.value.record,
-                        field=row.value.field)
+                        value_w - 2 * self.pad, align=row.value.align)
             self.y -= h
             c.line(self.left, self.y, self.right, self.y)
         c.setLineWidth(1.0)
@@ -206,14 +215,11 @@ class Page:
         scale = self.width / sum(widths)
         widths = [w * scale for w in widths]
         c = self.c
-        heads = [fit(self.one_line(h, w - 2 * self.pad, self.label_size), w - 2 * self.pad, len(h) * 2 * self.label_size * LEADING, self.label_size, LABEL_MIN,
-                     field="label") for h, w in zip(header, widths, strict=True)]
+        heads = [self.fit_label(h, w) for h, w in zip(header, widths, strict=True)]
         head_h = max(f.height for f in heads) + 2 * self.pad
         laid_rows = []
         for row in rows:
-            cells = [fit(self.one_line(cell.paras, w - 2 * self.pad, self.value_size), w - 2 * self.pad, cell.lines * len(cell.paras) * cell.size * LEADING,
-                         min(cell.size, self.value_size), VALUE_MIN, record=cell.record or self.record_id, field=cell.field)
-                     for cell, w in zip(row, widths, strict=True)]
+            cells = [self.fit_cell(cell, w) for cell, w in zip(row, widths, strict=True)]
             laid_rows.append((row, cells, max(f.height for f in cells) + 2 * self.pad))
         self.need(head_h + sum(h for *_, h in laid_rows), "table")
         top = self.y
@@ -229,8 +235,7 @@ class Page:
         for row, cells, h in laid_rows:
             x = self.left
             for cell, f, w in zip(row, cells, widths, strict=True):
-                draw_fitted(c, f, x + self.pad, self.y - (h - f.height) / 2, w - 2 * self.pad, align=cell.align,
-                            record=cell.record, field=cell.field)
+                draw_fitted(c, f, x + self.pad, self.y - (h - f.height) / 2, w - 2 * self.pad, align=cell.align)
                 x += w
             self.y -= h
             c.line(self.left, self.y, self.right, self.y)
