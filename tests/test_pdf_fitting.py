@@ -110,13 +110,14 @@ def zbar(pdf: bytes, tmp: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.skipif(not shutil.which("zbarimg"), reason="zbar-tools not installed")
 def test_serial_number_and_verification_qr(tmp_path):
-    options = {"serial": "CERI-2026-00042", "verification_text": "CERI-2026-00042 sha256:abc123"}
-    pdf = make("enrollment-certificate", "ja+en", "23DB0012", options=options)
+    verify = "https://ceri.example.ac.jp/verify/CERI-2026-00042?sha256=" + "0123456789abcdef" * 4
+    options = {"serial": "CERI-2026-00042", "verification_text": verify}
+    pdf = make("internship-certificate", "ja+en", "23DB0012", options=options)  # the fullest certificate
     text = pdftotext(pdf, tmp_path)
     assert "証明書番号 / Certificate No. CERI-2026-00042" in text
     assert len(pdf) <= 60 * 1024
-    assert zbar(pdf, tmp_path).stdout.strip() == "CERI-2026-00042 sha256:abc123"
-    plain = make("enrollment-certificate", "ja+en", "23DB0012")
+    assert zbar(pdf, tmp_path).stdout.strip() == verify
+    plain = make("internship-certificate", "ja+en", "23DB0012")
     assert "証明書番号" not in pdftotext(plain, tmp_path)
     assert zbar(plain, tmp_path).stdout.strip() == ""
 

@@ -50,11 +50,10 @@ def _strip_glyph(glyph: bytes) -> bytes:
 def _short_name(name: bytes) -> bytes:
     """The naming table without the long licence text (the licence URL and copyright stay)."""
     count, storage = unpack(">HH", name[2:6])
-    keep = []
-    for i in range(count):
-        rec = unpack(">6H", name[6 + 12 * i: 18 + 12 * i])
-        if rec[3] in KEEP_NAMES:
-            keep.append((rec[:4], name[storage + rec[5]: storage + rec[5] + rec[4]]))
+    recs = [unpack(">6H", name[6 + 12 * i: 18 + 12 * i]) for i in range(count)]
+    windows = any(r[0] == 3 for r in recs)  # the Windows names suffice where present (no Mac copies)
+    keep = [(r[:4], name[storage + r[5]: storage + r[5] + r[4]]) for r in recs
+            if r[3] in KEEP_NAMES and (r[0] == 3 or not windows)]
     records, strings = bytearray(), bytearray()
     for (platform, encoding, language, name_id), text in keep:
         records += pack(">6H", platform, encoding, language, name_id, len(text), len(strings))
