@@ -183,3 +183,15 @@ def test_internship_documents_need_the_internship_named():
     with pytest.raises(CeriError, match="--internship"):
         make("internship-certificate", "ja", "22DA0101")
 
+
+
+@pytest.mark.parametrize(("start", "expected"), [
+    ("2026-07-01", "2026-05-01"), ("2026-03-31", "2026-01-31"), ("2026-04-30", "2026-02-28"),
+    ("2026-01-15", "2025-11-15"),
+])
+def test_recommended_application_date_is_two_months_before_the_start(start, expected):
+    from datetime import date
+
+    from pipeline.renderers.pdf.permit import months_before
+
+    assert months_before(date.fromisoformat(start), 2) == date.fromisoformat(expected)
