@@ -80,7 +80,7 @@ CASES: dict[tuple[str, str, str | None, int | None], dict[str, list[str]]] = {
     ("jsps-report", "22DA0101", None, 2026): {
         "ja": ["報酬受給報告書", "様式5-3", "日本学術振興会", "DC1", "24KJ0101", "髙橋 健太", "森 真理",
                "令和8年3月15日", "葉山バイオテック株式会社", "AT&T <Japan> 株式会社", "750,000円", "見込み",
-               "令和8年（2026年）", "令和9年（2027年）4月1日から4月20日まで"],
+               "令和8年（2026年）", "令和9年（2027年）4月1日から4月20日まで", "報告日"],
         "en": ["Report on Remuneration Received", "Kenta TAKAHASHI", "Mari MORI", "March 15, 2026",
                "Hayama Biotech Co., Ltd.", "AT&T <Japan> K.K.", "¥750,000", "April 1 to April 20, 2027"],
         "ja+en": ["髙橋 健太", "Kenta TAKAHASHI", "750,000円", "¥750,000"],
@@ -171,3 +171,10 @@ def test_ja_documents_follow_the_institutions_date_style(tmp_path):
     text = pdftotext(make("internship-certificate", "ja", "23DB0012", ctx=ctx), tmp_path)
     assert "2026年7月1日 〜 2026年9月30日" in text
     assert "令和" not in text
+
+
+@pytest.mark.parametrize("doc", sorted({key[0] for key in CASES}))
+def test_wording_files_have_the_same_keys_in_both_languages(doc):
+    from pipeline.context.labels import document_text
+
+    assert set(document_text(doc, "ja")) == set(document_text(doc, "en"))

@@ -45,7 +45,7 @@ def jsps_report(request: RenderRequest) -> bytes:
     w, v, sid = page.words, page.values, student.id
     style = page.institution.date_style
     years = {lg: year_text(year, lg, style) for lg in ("ja", "en")}
-    page.header(addressee=w.t("addressee"))
+    page.header(addressee=w.t("addressee"), date_label=w.t("report_date"))
     page.title()
     page.paragraph(w.t("intro", year=years), field="intro")
     page.table([

@@ -120,13 +120,13 @@ class Page:
         self.y -= h
 
     # ---- blocks ----------------------------------------------------------------------------------
-    def header(self, addressee: Paras | None = None) -> None:
+    def header(self, addressee: Paras | None = None, date_label: Paras | None = None) -> None:
         """Top right: certificate number (when issued from the register) and issue date; left: addressee."""
         size = 9.5
         lines = []
         if self.serial:
             lines.append(f"{self.words.joined(self.words.label('serial'))} {self.serial}")
-        lines.append(f"{self.words.joined(self.words.label('issue_date'))} "
+        lines.append(f"{self.words.joined(date_label or self.words.label('issue_date'))} "
                      f"{self.values.date(self.ctx['today'])[0]}")
         for line in lines:
             self.y -= size * LEADING
