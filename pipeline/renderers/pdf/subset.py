@@ -1,0 +1,110 @@
+"""Smaller embedded font subsets, so a certificate stays well under 60 KB.
+
+Two things make reportlab's TrueType subsets of IPAex large: every subset 0 carries all of ASCII
+("ascii readable"), and each glyph keeps its hinting instructions (about 45 % of IPAex glyph data).
+Hinting only helps screens at tiny sizes; the outlines are untouched, so we drop it from every
+glyph (and the licence text from the naming table) and rebuild glyf/loca. Text extraction is unaffected (reportlab always writes a ToUnicode map).
+"""
+
+from __future__ import annotations
+
+from struct import pack, unpack
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontMaker
+
+from pipeline import fonts
+
+
+def _tables(data: bytes) -> dict[str, bytes]:
+    count = unpack(">H", data[4:6])[0]
+    out = {}
+    for i in range(count):
+        tag, _check, offset, length = unpack(">4sLLL", data[12 + 16 * i: 28 + 16 * i])
+        out[tag.decode("latin-1")] = data[offset: offset + length]
+    return out
+
+
+MORE, WORDS, SCALE, XY_SCALE, TWO_BY_TWO, INSTRUCTIONS = 0x20, 0x1, 0x8, 0x40, 0x80, 0x100
+KEEP_NAMES = {0, 1, 2, 3, 4, 5, 6, 14}  # copyright, family, style, ids, PostScript name, licence URL
+
+
+def _strip_glyph(glyph: bytes) -> bytes:
+    """A glyph without its hinting instructions."""
+    if len(glyph) < 12:
+        return glyph
+    contours = unpack(">h", glyph[:2])[0]
+    if contours >= 0:
+        at = 10 + 2 * contours
+        n = unpack(">H", glyph[at: at + 2])[0]
+        return glyph[: at] + b"\0\0" + glyph[at + 2 + n:]
+    out, at, flags = bytearray(glyph), 10, MORE
+    while flags & MORE:  # composite: clear the instructions flag of every component, drop the code
+        flags = unpack(">H", glyph[at: at + 2])[0]
+        out[at: at + 2] = pack(">H", flags & ~INSTRUCTIONS)
+        at += 4 + (4 if flags & WORDS else 2)
+        at += 2 if flags & SCALE else 4 if flags & XY_SCALE else 8 if flags & TWO_BY_TWO else 0
+    return bytes(out[:at])
+
+
+def _short_name(name: bytes) -> bytes:
+    """The naming table without the long licence text (the licence URL and copyright stay)."""
+    count, storage = unpack(">HH", name[2:6])
+    recs = [unpack(">6H", name[6 + 12 * i: 18 + 12 * i]) for i in range(count)]
+    windows = any(r[0] == 3 for r in recs)  # the Windows names suffice where present (no Mac copies)
+    keep = [(r[:4], name[storage + r[5]: storage + r[5] + r[4]]) for r in recs
+            if r[3] in KEEP_NAMES and (r[0] == 3 or not windows)]
+    records, strings = bytearray(), bytearray()
+    for (platform, encoding, language, name_id), text in keep:
+        records += pack(">6H", platform, encoding, language, name_id, len(text), len(strings))
+        strings += text
+    return pack(">3H", 0, len(keep), 6 + 12 * len(keep)) + bytes(records) + bytes(strings)
+
+
+def strip_hinting(ttf: bytes) -> bytes:
+    """The same TrueType font with instructions removed from its simple glyphs."""
+    t = _tables(ttf)
+    long_loca = unpack(">h", t["head"][50:52])[0] == 1
+    loca = t["loca"]
+    if long_loca:
+        offsets = list(unpack(f">{len(loca) // 4}L", loca))
+    else:
+        offsets = [o * 2 for o in unpack(f">{len(loca) // 2}H", loca)]
+    glyf, new_offsets = bytearray(), []
+    for a, b in zip(offsets, offsets[1:], strict=False):
+        new_offsets.append(len(glyf))
+        g = _strip_glyph(t["glyf"][a:b]) if b > a else b""
+        glyf += g + b"\0" * (-len(g) % 4)
+    new_offsets.append(len(glyf))
+    maker = TTFontMaker()
+    for tag, data in t.items():
+        if tag in ("fpgm", "prep", "cvt "):  # hinting programs: nothing calls them any more
+            continue
+        if tag == "name":
+            data = _short_name(data)
+        elif tag == "glyf":
+            data = bytes(glyf)
+        elif tag == "loca":
+            data = pack(f">{len(new_offsets)}L", *new_offsets)
+        elif tag == "head":
+            data = data[:50] + pack(">h", 1) + data[52:]  # long loca offsets
+        maker.add(tag, data)
+    return maker.makeStream()
+
+
+_installed: set[str] = set()
+
+
+def install() -> None:
+    """Make every registered ceri TTF embed lean subsets (idempotent; fonts are process-wide)."""
+    for style in fonts.STYLES:
+        for face in fonts.faces(style):
+            if face.path is None or face.name in _installed:
+                continue
+            font = pdfmetrics.getFont(face.name)
+            if not isinstance(font, TTFont):
+                continue
+            font._asciiReadable = False  # no 95 unused ASCII glyphs in every document
+            original = font.face.makeSubset
+            font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
+            _installed.add(face.name)
