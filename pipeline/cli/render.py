@@ -59,8 +59,15 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
 def _issue(request: RenderRequest, register_path: Path) -> bytes:
     """A certificate gets its serial from the register (the same one again for the same inputs)."""
     renderer(request.doc, request.fmt)  # cannot be rendered: say so before creating a register
-    with Register(register_path) as register:
-        issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang))
+    existed = register_path.exists()
+    try:
+        with Register(register_path) as register:
+            issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang))
+    except BaseException:
+        if not existed:  # a first certificate that fails leaves no register behind (nothing written)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{register_path}{suffix}").unlink(missing_ok=True)
+        raise
     again = " (already issued for these inputs)" if issued.reused else ""
     click.echo(f"serial {issued.serial}{again} in {register_path}")
     if issued.superseded:
