@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers.form.appearance import TextBox, draw, form_xobjects, parse_da
-from pipeline.renderers.form.fields import Field, fields, inherited, state_label
+from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
@@ -80,18 +80,20 @@ def _text_for_choice(f: Field, value: str) -> tuple[str, str]:
     raise RenderError(f"the value {value!r} is not one of the field's options ({shown}…)", field=f.name)
 
 
-def _boxes(f: Field, text: str, style: str, record: str | None) -> list[TextBox]:
+def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Widget, TextBox]]:
     out = []
     for w in f.widgets:
+        if w.hidden:  # a hidden widget (e.g. ceri's form id) keeps its value without an appearance
+            continue
         da = w.annot.get("/DA") or inherited(f.node, "/DA") or ""
         size, color = parse_da(str(da))
         q = w.annot.get("/Q", inherited(f.node, "/Q")) or 0
         maxlen = inherited(f.node, "/MaxLen")
         x1, y1, x2, y2 = w.rect
-        out.append(TextBox(text, x2 - x1, y2 - y1, f.name, size=size, align=int(q),
-                           multiline=f.has("multiline"), comb=f.has("comb") and maxlen is not None,
-                           maxlen=int(maxlen) if maxlen is not None else None, color=color, style=style,
-                           record=record))
+        out.append((w, TextBox(text, x2 - x1, y2 - y1, f.name, size=size, align=int(q),
+                               multiline=f.has("multiline"), comb=f.has("comb") and maxlen is not None,
+                               maxlen=int(maxlen) if maxlen is not None else None, color=color, style=style,
+                               record=record)))
     return out
 
 
@@ -104,7 +106,7 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     if unknown:
         have = ", ".join(list(form)[:20]) or "none (use overlay mode)"
         raise CeriError("; ".join(f"{source} has no field '{n}'" for n in unknown) + f" (fields: {have})")
-    texts: list[tuple[Field, str, list[TextBox]]] = []
+    texts: list[tuple[Field, str, list[tuple[Widget, TextBox]]]] = []
     buttons: list[tuple[Field, str]] = []
     for name, raw in values.items():
         f = form[name]
@@ -116,16 +118,15 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
         else:
             export, shown = _text_for_choice(f, value) if f.kind in ("combo", "list") else (value, value)
             texts.append((f, export, _boxes(f, shown, style, record) if shown else []))
-    all_boxes = [b for _, _, bs in texts for b in bs]
+    all_boxes = [b for _, _, bs in texts for _, b in bs]
     refs, used_fonts = form_xobjects(writer, all_boxes)  # raises for any value that cannot be drawn
     it = iter(refs)
     for f, export, boxes in texts:
         f.node[NameObject("/V")] = TextStringObject(export)
-        for w, _ in zip(f.widgets, boxes, strict=False) if boxes else []:
+        for w in f.widgets:  # no stale appearance may show an old value
+            w.annot.pop("/AP", None)
+        for w, _ in boxes:
             w.annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): next(it)})
-        if not boxes:  # empty value: an empty appearance, so no stale text is shown
-            for w in f.widgets:
-                w.annot.pop("/AP", None)
     for f, state in buttons:
         f.node[NameObject("/V")] = NameObject(state)
         for w in f.widgets:
