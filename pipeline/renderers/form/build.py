@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pipeline.fileio import write_atomic
 from pipeline.renderers.form.spec import build, load_spec
+from pipeline.resources import FORMS
 
-FORMS = Path(__file__).resolve().parents[3] / "forms"
 
 
 def specs(folder: Path = FORMS) -> list[Path]:
