@@ -10,7 +10,6 @@ from pipeline.renderers.form.spec import build, load_spec
 from pipeline.resources import FORMS
 
 
-
 def specs(folder: Path = FORMS) -> list[Path]:
     return sorted(folder.glob("*.spec.yaml"))
 

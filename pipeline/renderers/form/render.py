@@ -7,7 +7,6 @@ from pipeline.renderers.form.mapping import fill_with_map, load_map
 from pipeline.resources import FORMS
 
 
-
 def fill_shipped(name: str, request: RenderRequest) -> bytes:
     """forms/<name>.pdf filled through forms/<name>.map.yaml (options: flatten)."""
     fmap = load_map(FORMS / f"{name}.map.yaml")
