@@ -69,6 +69,9 @@ def flatten(writer: PdfWriter) -> None:
             cm = _placement(annot, xobj)
             if cm is None:
                 continue
+            if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
+                xobj[NameObject("/Type")] = NameObject("/XObject")
+                xobj[NameObject("/Subtype")] = NameObject("/Form")
             name = f"/CeriFlat{len(xobjects)}"
             xobjects[name] = xobj.indirect_reference or writer._add_object(xobj)
             nums = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in cm)
