@@ -3,8 +3,8 @@ read back into the internship record (values identical, Japanese included), merg
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -28,9 +28,21 @@ COMPANY = {
 }
 
 
-def ceri(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+def ceri(*args):
+    """The CLI in-process (fonts load once per test run); result has returncode, stdout, stderr."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(main, [str(a) for a in args])
+    finally:
+        os.chdir(cwd)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    result.returncode = result.exit_code
+    return result
 
 
 def test_committed_forms_equal_a_fresh_build():

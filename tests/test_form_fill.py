@@ -287,3 +287,23 @@ def test_list_fields_cli():
     assert "on-states M F" in lines["sex"] and "radio" in lines["sex"]
     assert "maxlen 12" in lines["card_number"] and "comb" in lines["card_number"]
     assert "multiline" in lines["duties"]
+
+
+def test_rotated_widget_gets_a_rotated_appearance(tmp_path):
+    w = PdfWriter()
+    page = w.add_blank_page(300, 300)
+    d = DictionaryObject({NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+                          NameObject("/Rect"): ArrayObject(FloatObject(c) for c in (100, 20, 120, 280)),
+                          NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("v"),
+                          NameObject("/MK"): DictionaryObject({NameObject("/R"): NumberObject(90)})})
+    ref = w._add_object(d)
+    page[NameObject("/Annots")] = ArrayObject([ref])
+    w._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject([ref])})
+    buf = io.BytesIO()
+    w.write(buf)
+    for flatten_out in (False, True):
+        out = tmp_path / f"rot{flatten_out}.pdf"
+        out.write_bytes(fill_acroform(buf.getvalue(), {"v": "回転した欄 rotated field"}, flatten_out=flatten_out))
+        assert "回転した欄 rotated field" in pdftotext(out)
+    ap = fields(PdfReader(tmp_path / "rotFalse.pdf"))["v"].widgets[0].annot["/AP"]["/N"]
+    assert [float(x) for x in ap["/Matrix"]] == [0, 1, -1, 0, 0, 0] and float(ap["/BBox"][2]) == 260

@@ -44,6 +44,9 @@ def test_jlpt_form_shift_jis_states_and_repeated_fields(tmp_path, flatten_out):
     if flatten_out:
         assert not fields(reader)
         return
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    line = next(line for line in fonts.splitlines() if "IPAexGothic" in line)
+    assert line.split()[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, ToUnicode
     form = fields(reader)
     assert form["Text1"].attr("/V") == "東京都 葉山町"
     radio = form["Group52"]
@@ -86,9 +89,3 @@ def test_irs_1040_filing_status_group(tmp_path, flatten_out):
     assert [w.annot["/AS"] for w in form[p1 + "c1_04"].widgets] == ["/Off", "/MJ", "/Off", "/Off", "/Off"]
     assert form[p1 + "c1_01_0_[0]"].widgets[0].annot["/AS"] == "/Yes"
 
-
-def test_fonts_embedded_in_wild_fill(tmp_path):
-    out, _ = fill(tmp_path, "PPF-1213.pdf", {"Text1": "山田 太郎"})
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
-    line = next(line for line in fonts.splitlines() if "IPAexGothic" in line)
-    assert line.split()[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, ToUnicode

@@ -43,6 +43,10 @@ class TextBox:
     color: tuple[float, ...] = (0.0,)
     style: str = "gothic"
     record: str | None = None
+    rotation: int = 0  # the widget's /MK /R: the text runs along the rotated box
+
+
+ROTATIONS = {90: (0, 1, -1, 0), 180: (-1, 0, 0, -1), 270: (0, -1, 1, 0)}
 
 
 def parse_da(da: str | None) -> tuple[float, tuple[float, ...]]:
@@ -200,5 +204,7 @@ def form_xobjects(writer: PdfWriter, boxes: list[TextBox]) -> tuple[list[Indirec
                                               FloatObject(round(box.height, 3))]),
             NameObject("/Resources"): res,
         })
+        if box.rotation in ROTATIONS:  # viewers fit the rotated /BBox to the widget's /Rect
+            stream[NameObject("/Matrix")] = ArrayObject([FloatObject(v) for v in (*ROTATIONS[box.rotation], 0, 0)])
         refs.append(writer._add_object(stream.flate_encode()))
     return refs, used_fonts

@@ -16,7 +16,7 @@ from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStrin
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.errors import CeriError, RenderError
-from pipeline.renderers.form.appearance import TextBox, draw, form_xobjects, parse_da
+from pipeline.renderers.form.appearance import TextBox, draw, form_xobjects, layout, parse_da
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten
 
@@ -51,11 +51,11 @@ def open_pdf(data: bytes, source: str = "form") -> PdfReader:
     return reader
 
 
-def choose_state(f: Field, value: str) -> str:
+def choose_state(f: Field, value: str, record: str | None = None) -> str:
     """The on-state name a button field takes for value (NameObject string), or '/Off'."""
     states = f.states
     if not states:
-        raise RenderError("the button has no on-state appearance to select", field=f.name)
+        raise RenderError("the button has no on-state appearance to select", record=record, field=f.name)
     v = value.strip()
     for s in states:  # the value names a state (as read, or as readable text, e.g. はい)
         if v in (s, s[1:], state_label(s)):
@@ -66,10 +66,10 @@ def choose_state(f: Field, value: str) -> str:
         return states[0]
     names = ", ".join(state_label(s) for s in states)
     raise RenderError(f"the value {value!r} is not one of its on-states ({names}); name the one to select",
-                      field=f.name)
+                      record=record, field=f.name)
 
 
-def _text_for_choice(f: Field, value: str) -> tuple[str, str]:
+def _text_for_choice(f: Field, value: str, record: str | None) -> tuple[str, str]:
     """(export value for /V, text to show) of a combo or list field."""
     for export, shown in f.options:
         if value in (export, shown):
@@ -77,7 +77,8 @@ def _text_for_choice(f: Field, value: str) -> tuple[str, str]:
     if f.has("edit") or not f.options:
         return value, value
     shown = ", ".join(s for _, s in f.options[:8])
-    raise RenderError(f"the value {value!r} is not one of the field's options ({shown}…)", field=f.name)
+    raise RenderError(f"the value {value!r} is not one of the field's options ({shown}…)", record=record,
+                      field=f.name)
 
 
 def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Widget, TextBox]]:
@@ -90,7 +91,9 @@ def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Wi
         q = w.annot.get("/Q", inherited(f.node, "/Q")) or 0
         maxlen = inherited(f.node, "/MaxLen")
         x1, y1, x2, y2 = w.rect
-        out.append((w, TextBox(text, x2 - x1, y2 - y1, f.name, size=size, align=int(q),
+        rotation = int((w.annot.get("/MK") or {}).get("/R", 0)) % 360
+        bw, bh = (y2 - y1, x2 - x1) if rotation in (90, 270) else (x2 - x1, y2 - y1)
+        out.append((w, TextBox(text, bw, bh, f.name, size=size, align=int(q), rotation=rotation,
                                multiline=f.has("multiline"), comb=f.has("comb") and maxlen is not None,
                                maxlen=int(maxlen) if maxlen is not None else None, color=color, style=style,
                                record=record)))
@@ -108,16 +111,25 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
         raise CeriError("; ".join(f"{source} has no field '{n}'" for n in unknown) + f" (fields: {have})")
     texts: list[tuple[Field, str, list[tuple[Widget, TextBox]]]] = []
     buttons: list[tuple[Field, str]] = []
+    problems: list[str] = []  # one message per field, all reported together
     for name, raw in values.items():
         f = form[name]
         value = "" if raw is None else str(raw)
-        if f.kind in ("checkbox", "radio"):
-            buttons.append((f, choose_state(f, value)))
-        elif f.kind in ("pushbutton", "signature"):
-            raise RenderError(f"a {f.kind} field cannot be filled", field=name)
-        else:
-            export, shown = _text_for_choice(f, value) if f.kind in ("combo", "list") else (value, value)
-            texts.append((f, export, _boxes(f, shown, style, record) if shown else []))
+        try:
+            if f.kind in ("checkbox", "radio"):
+                buttons.append((f, choose_state(f, value, record)))
+            elif f.kind in ("pushbutton", "signature"):
+                raise RenderError(f"a {f.kind} field cannot be filled", record=record, field=name)
+            else:
+                export, shown = _text_for_choice(f, value, record) if f.kind in ("combo", "list") else (value, value)
+                boxes = _boxes(f, shown, style, record) if shown else []
+                for _, box in boxes:
+                    layout(box)
+                texts.append((f, export, boxes))
+        except RenderError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise RenderError("\n".join(problems))
     all_boxes = [b for _, _, bs in texts for _, b in bs]
     refs, used_fonts = form_xobjects(writer, all_boxes)  # raises for any value that cannot be drawn
     it = iter(refs)

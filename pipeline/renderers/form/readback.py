@@ -43,6 +43,9 @@ def _value(form: dict, name: str) -> str:
     if f is None:
         return ""
     v = _plain(f.attr("/V"))
+    if v is None and f.kind in ("checkbox", "radio"):  # some viewers only switch the widgets' /AS
+        on = [str(w.annot.get("/AS")) for w in f.widgets if w.annot.get("/AS") not in (None, "/Off")]
+        v = on[0] if on else None
     if f.kind in ("checkbox", "radio") and v is not None:  # a script may store the state as text '/4'
         v = state_label(v if v.startswith("/") else "/" + v)
     if v is None or v == "Off":
