@@ -137,3 +137,19 @@ def test_bad_rating_is_named(returned, tmp_path):
 
     with pytest.raises(CeriError, match="field attendance_days"):
         read_evaluation(bad.read_bytes(), received_on=date(2026, 10, 5))
+
+
+def test_radio_set_only_by_widget_state(returned, tmp_path):
+    """Some viewers switch a radio widget's /AS without writing the group's /V."""
+    from datetime import date
+
+    from pypdf.generic import NameObject
+
+    w = PdfWriter(clone_from=PdfReader(returned))
+    f = fields(w)["rating_communication"]
+    del f.node["/V"]
+    for widget in f.widgets:
+        widget.annot[NameObject("/AS")] = NameObject("/2" if "/2" in widget.states else "/Off")
+    out = tmp_path / "as-only.pdf"
+    w.write(out)
+    assert read_evaluation(out.read_bytes(), received_on=date(2026, 10, 5)).evaluation.ratings.communication == 2

@@ -307,3 +307,27 @@ def test_rotated_widget_gets_a_rotated_appearance(tmp_path):
         assert "回転した欄 rotated field" in pdftotext(out)
     ap = fields(PdfReader(tmp_path / "rotFalse.pdf"))["v"].widgets[0].annot["/AP"]["/N"]
     assert [float(x) for x in ap["/Matrix"]] == [0, 1, -1, 0, 0, 0] and float(ap["/BBox"][2]) == 260
+
+
+def test_overlay_map_on_a_fieldless_pdf_via_cli(tmp_path):
+    """The starter map for the official form, used on a stand-in PDF without fields."""
+    from click.testing import CliRunner
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipeline.cli import main
+
+    blank = tmp_path / "official.pdf"
+    c = Canvas(str(blank), pagesize=(595.27, 841.89), invariant=1)
+    c.drawString(72, 780, "APPLICATION FOR PERMISSION (stand-in)")
+    c.showPage()
+    c.save()
+    out = tmp_path / "filled.pdf"
+    r = CliRunner().invoke(main, ["fill", str(blank), str(ROOT / "examples"), "--map",
+                                  str(FORMS / "permit-application.official-overlay.map.yaml"), "--student", "23DB0012",
+                                  "--internship", "CERI-2026-001", "--as-of", AS_OF, "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    text = pdftotext(out)
+    for value in ("APPLICATION FOR PERMISSION (stand-in)", "ベトナム", "1996年4月12日", "NGUYỄN Thị Lan",
+                  "神奈川県三浦郡葉山町湘南国際村1560-35", "AB12345678CD", "株式会社湘南データラボ", "2026年6月1日"):
+        assert value in text, value
+    assert not fields(PdfReader(out))

@@ -147,6 +147,7 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     if acro is not None:
         acro = acro.get_object()
         acro[NameObject("/NeedAppearances")] = BooleanObject(False)
+        acro.pop("/XFA", None)  # an XFA viewer would show its own (empty) data instead of these fields
         dr = acro.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
         font_dict = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
         for name, font in used_fonts.items():
