@@ -331,3 +331,29 @@ def test_overlay_map_on_a_fieldless_pdf_via_cli(tmp_path):
                   "神奈川県三浦郡葉山町湘南国際村1560-35", "AB12345678CD", "株式会社湘南データラボ", "2026年6月1日"):
         assert value in text, value
     assert not fields(PdfReader(out))
+
+
+def test_shift_jis_on_state_named_by_its_text(tmp_path):
+    """A checkbox whose on-state is the Shift_JIS bytes of はい (as Japanese producers write it)."""
+    w = PdfWriter()
+    page = w.add_blank_page(200, 100)
+    on, off = _stream(w, b"0 g 2 2 8 8 re f", 12, 12), _stream(w, b"", 12, 12)
+    box = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/Rect"): ArrayObject(FloatObject(c) for c in (20, 20, 32, 32)), NameObject("/FT"): NameObject("/Btn"),
+        NameObject("/T"): TextStringObject("同意"), NameObject("/AS"): NameObject("/Off"),
+        NameObject("/AP"): DictionaryObject({NameObject("/N"): DictionaryObject({NameObject("/QQQQQQQQQQQQ"): on,
+                                                                                  NameObject("/Off"): off})})})
+    ref = w._add_object(box)
+    page[NameObject("/Annots")] = ArrayObject([ref])
+    w._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): ArrayObject([ref])})
+    buf = io.BytesIO()
+    w.write(buf)
+    sjis = "/" + "".join(f"#{b:02X}" for b in "はい".encode("cp932"))  # same length: offsets stay right
+    data = buf.getvalue().replace(b"/QQQQQQQQQQQQ", sjis.encode())
+    form = fields(PdfReader(io.BytesIO(data)))
+    assert form["同意"].describe()["states"] == ["はい"]
+    out = PdfReader(io.BytesIO(fill_acroform(data, {"同意": "はい"})))
+    widget = fields(out)["同意"].widgets[0].annot
+    assert widget["/AS"] != "/Off" and widget["/AS"] in widget["/AP"]["/N"]
+    assert fields(out)["同意"].attr("/V") == widget["/AS"]

@@ -7,6 +7,7 @@ walks /Parent chains for inherited attributes, and keeps button state names as p
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,8 @@ FLAGS = {
     "notoggletooff": 1 << 14, "radio": 1 << 15, "pushbutton": 1 << 16, "combo": 1 << 17, "edit": 1 << 18,
     "donotspellcheck": 1 << 22, "donotscroll": 1 << 23, "comb": 1 << 24, "radiosinunison": 1 << 25,
 }
+KANA = re.compile(r"[\u3040-\u30ff]")
+JAPANESE = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff01-\uff5e0-9A-Za-z _.-]+")  # no half-width kana
 INHERITED = ("/FT", "/Ff", "/DA", "/Q", "/MaxLen", "/V", "/Opt", "/DV")
 
 
@@ -58,10 +61,15 @@ def state_label(name: str) -> str:
     else:
         return name[1:] if name.startswith("/") else name
     if not text.isascii():
-        try:
-            return text.encode("cp1252").decode("cp932")
-        except (UnicodeEncodeError, UnicodeDecodeError):
-            pass
+        for enc in ("cp1252", "gbk"):  # pypdf reads Shift_JIS bytes as GBK (its second charset)
+            if enc == "gbk" and KANA.search(text):
+                continue  # real Japanese already
+            try:
+                alt = text.encode(enc).decode("cp932")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if alt != text and JAPANESE.fullmatch(alt) and re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", alt):
+                return alt
     return text
 
 
