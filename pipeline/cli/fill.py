@@ -61,6 +61,6 @@ def fill_command(form, paths, list_only, map_path, student_id, internship_id, fl
     context = build_context(records, student_id, internship_id, as_of=today(as_of))
     if flatten and fmap.mode == "overlay":
         raise CeriError("--flatten applies to acroform maps; an overlay is already part of the page")
-    data = fill_with_map(fmap, context, form.read_bytes(), flatten=flatten)
+    data = fill_with_map(fmap, context, form.read_bytes(), flatten=flatten, source=str(form))
     write_atomic(output, data)
     click.echo(f"wrote {output}")

@@ -110,7 +110,8 @@ def wrap(text: str, size: float, width: float, style: str) -> list[str]:
 
 def layout(box: TextBox) -> tuple[float, list[str]]:
     """(font size, lines) that fit the box, shrinking as needed; RenderError when nothing fits."""
-    text = box.text if box.multiline else re.sub(r"\s*(\r\n|\r|\n)\s*", " ", box.text)
+    text = box.text.replace("\t", " ")
+    text = text if box.multiline else re.sub(r"\s*(\r\n|\r|\n)\s*", " ", text)
     fonts.check(re.sub(r"[\r\n\t]", " ", text), box.style, record=box.record, field=box.field)
     n = len(text)
     if box.maxlen is not None and n > box.maxlen:

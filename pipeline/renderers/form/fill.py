@@ -91,6 +91,8 @@ def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Wi
         q = w.annot.get("/Q", inherited(f.node, "/Q")) or 0
         maxlen = inherited(f.node, "/MaxLen")
         x1, y1, x2, y2 = w.rect
+        if x2 - x1 < 1 or y2 - y1 < 1:  # a zero-size widget shows nothing: it needs no appearance
+            continue
         rotation = int((w.annot.get("/MK") or {}).get("/R", 0)) % 360
         bw, bh = (y2 - y1, x2 - x1) if rotation in (90, 270) else (x2 - x1, y2 - y1)
         out.append((w, TextBox(text, bw, bh, f.name, size=size, align=int(q), rotation=rotation,

@@ -12,12 +12,14 @@ the map's FILE:LINE:COLUMN, never an empty field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from pipeline.context import require_internship
 from pipeline.context.jinja import environment
 from pipeline.errors import CeriError, InputError, Problem
 from pipeline.records.yamlstrict import Document, read_documents
@@ -132,29 +134,37 @@ def evaluate(fmap: FieldMap, context: dict[str, Any]) -> tuple[dict[str, str], l
     return values, boxes
 
 
+def uses_internship(fmap: FieldMap) -> bool:
+    exprs = [*fmap.fields.values(), *(str(b.get("value", "")) for b in fmap.boxes)]
+    return any(re.search(r"\binternship\b", e) for e in exprs)
+
+
 def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | None = None, *,
-                  flatten: bool = False) -> bytes:
+                  flatten: bool = False, source: str | None = None) -> bytes:
     """Fill the map's form (or form_pdf, given another copy of it) from context; returns the PDF bytes."""
     if form_pdf is None:
         try:
             form_pdf = fmap.form.read_bytes()
         except OSError as exc:
             raise CeriError(f"{fmap.path}: cannot read the form {fmap.form} ({exc.strerror})") from None
+    source = source or fmap.form.name
+    if context.get("internship") is None and "internships" in context and uses_internship(fmap):
+        require_internship(context, f"the map {fmap.path.name}")
     values, boxes = evaluate(fmap, context)
     student = context.get("student")
     record = getattr(student, "id", None)
     if fmap.mode == "overlay":
-        return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=str(fmap.form.name))
+        return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
     try:
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
-                             source=str(fmap.form.name))
+                             source=source)
     except CeriError as exc:
         if "has no field" in str(exc):  # point at the map line naming the missing field
             from pipeline.renderers.form.fields import fields as list_fields
             from pipeline.renderers.form.fill import open_pdf
 
             have = list_fields(open_pdf(form_pdf))
-            raise InputError([fmap.doc.problem(("fields", n), f"the form {fmap.form.name} has no field '{n}' "
+            raise InputError([fmap.doc.problem(("fields", n), f"the form {source} has no field '{n}' "
                                                "(see `ceri fill --list-fields`)", key=True)
                               for n in values if n not in have]) from None
         raise
