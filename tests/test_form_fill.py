@@ -357,3 +357,27 @@ def test_shift_jis_on_state_named_by_its_text(tmp_path):
     widget = fields(out)["同意"].widgets[0].annot
     assert widget["/AS"] != "/Off" and widget["/AS"] in widget["/AP"]["/N"]
     assert fields(out)["同意"].attr("/V") == widget["/AS"]
+
+
+def test_flatten_with_resources_shared_by_pages(tmp_path):
+    w = PdfWriter()
+    pages = [w.add_blank_page(300, 300) for _ in range(2)]
+    res = w._add_object(DictionaryObject({NameObject("/ProcSet"): ArrayObject([NameObject("/PDF")])}))
+    refs = ArrayObject()
+    for i, page in enumerate(pages):
+        page[NameObject("/Resources")] = res
+        ref = w._add_object(DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+            NameObject("/Rect"): ArrayObject(FloatObject(c) for c in (20, 20, 280, 40)),
+            NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject(f"f{i}")}))
+        page[NameObject("/Annots")] = ArrayObject([ref])
+        refs.append(ref)
+    w._root_object[NameObject("/AcroForm")] = DictionaryObject({NameObject("/Fields"): refs})
+    buf = io.BytesIO()
+    w.write(buf)
+    out = tmp_path / "shared.pdf"
+    out.write_bytes(fill_acroform(buf.getvalue(), {"f0": "一ページ目", "f1": "二ページ目"}, flatten_out=True))
+    for page, value in ((1, "一ページ目"), (2, "二ページ目")):
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert text.strip() == value

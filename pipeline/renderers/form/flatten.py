@@ -77,8 +77,20 @@ def flatten(writer: PdfWriter) -> None:
             nums = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in cm)
             ops.append(f"q {nums} cm {name} Do Q\n".encode())
         if ops:
-            res = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
-            xo = res.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
+            if "/Resources" not in page:  # inherited from the page tree: copy it, never shadow it
+                node, inherited = page.get("/Parent"), DictionaryObject()
+                while node is not None:
+                    node = node.get_object()
+                    if "/Resources" in node:
+                        inherited = DictionaryObject(node["/Resources"].get_object())
+                        break
+                    node = node.get("/Parent")
+                page[NameObject("/Resources")] = inherited
+            # shallow copies: pages often share one resources dictionary
+            res = DictionaryObject(page["/Resources"].get_object())
+            page[NameObject("/Resources")] = res
+            xo = DictionaryObject(res.get("/XObject", DictionaryObject()).get_object())
+            res[NameObject("/XObject")] = xo
             for name, ref in xobjects.items():
                 xo[NameObject(name)] = ref
             old = page.get_contents()
