@@ -1,0 +1,1 @@
+"""Forms: inspect, fill (AcroForm or overlay), flatten, build ceri's own forms, read evaluations back."""

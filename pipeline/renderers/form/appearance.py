@@ -1,0 +1,211 @@
+"""Widget appearance streams with embedded, subset fonts that have every glyph.
+
+All widgets of a fill are drawn with reportlab in ONE document (a page the size of each widget), so
+each font is embedded and subset once; each page's content and resources then become a Form XObject
+(/Subtype /Form, /BBox) that the widget shows as /AP /N. The same layout code draws overlay boxes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, IndirectObject, NameObject
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline import fonts
+from pipeline.errors import RenderError
+
+MIN_SIZE = 5.0  # auto-shrink stops here: smaller is not legible on a printed form
+DEFAULT_SIZE = 10.0
+PAD = 2.0
+LEADING = 1.15
+NO_LINE_START = set("、。，．）」』】〕！？ー・：；,.)!?:;")
+
+
+@dataclass
+class TextBox:
+    """One piece of text to fit into a width × height box (points)."""
+
+    text: str
+    width: float
+    height: float
+    field: str  # named in errors
+    size: float = 0.0  # 0: automatic
+    align: int = 0  # 0 left, 1 centre, 2 right (the /Q of the field)
+    multiline: bool = False
+    comb: bool = False
+    maxlen: int | None = None
+    color: tuple[float, ...] = (0.0,)
+    style: str = "gothic"
+    record: str | None = None
+    rotation: int = 0  # the widget's /MK /R: the text runs along the rotated box
+
+
+ROTATIONS = {90: (0, 1, -1, 0), 180: (-1, 0, 0, -1), 270: (0, -1, 1, 0)}
+
+
+def parse_da(da: str | None) -> tuple[float, tuple[float, ...]]:
+    """(font size, colour) from a /DA string such as '/Helv 10.5 Tf 0 g'."""
+    size, color = 0.0, (0.0,)
+    if not da:
+        return size, color
+    m = re.search(r"([\d.]+)\s+Tf", da)
+    if m:
+        size = float(m.group(1))
+    m = re.search(r"((?:[\d.]+\s+){1,4})(g|rg|k)\b", da)
+    if m:
+        color = tuple(float(x) for x in m.group(1).split())
+    return size, color
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: after spaces, and around every wide (CJK) character."""
+    out: list[str] = []
+    for piece in re.findall(r"\S+\s*|\s+", text):
+        buf = ""
+        for ch in piece:
+            if ch in NO_LINE_START and (buf or out):  # keep 。、） off the start of a line
+                if buf:
+                    buf += ch
+                else:
+                    out[-1] += ch
+            elif unicodedata.east_asian_width(ch) in "WF":
+                if buf:
+                    out.append(buf)
+                    buf = ""
+                out.append(ch)
+            else:
+                buf += ch
+        if buf:
+            out.append(buf)
+    return out
+
+
+def wrap(text: str, size: float, width: float, style: str) -> list[str]:
+    lines: list[str] = []
+    for para in re.split(r"\r\n|\r|\n", text):
+        line = ""
+        for tok in _tokens(para):
+            if fonts.width((line + tok).rstrip(), size, style) <= width:
+                line += tok
+                continue
+            if line:
+                lines.append(line.rstrip())
+                line = ""
+            while fonts.width(tok.rstrip(), size, style) > width and len(tok) > 1:  # a word longer than a line
+                cut = len(tok)
+                while cut > 1 and fonts.width(tok[:cut], size, style) > width:
+                    cut -= 1
+                lines.append(tok[:cut])
+                tok = tok[cut:]
+            line = tok
+        lines.append(line.rstrip())
+    return lines
+
+
+def layout(box: TextBox) -> tuple[float, list[str]]:
+    """(font size, lines) that fit the box, shrinking as needed; RenderError when nothing fits."""
+    text = box.text.replace("\t", " ")
+    text = text if box.multiline else re.sub(r"\s*(\r\n|\r|\n)\s*", " ", text)
+    fonts.check(re.sub(r"[\r\n\t]", " ", text), box.style, record=box.record, field=box.field)
+    n = len(text)
+    if box.maxlen is not None and n > box.maxlen:
+        raise RenderError(f"the value {text!r} has {n} characters; the field takes at most {box.maxlen}",
+                          record=box.record, field=box.field)
+    inner_w, inner_h = box.width - 2 * PAD, box.height - 2
+    if box.comb and box.maxlen:
+        inner_w = box.width / box.maxlen - 1
+    start = box.size or (DEFAULT_SIZE if box.multiline else min(12.0, max(MIN_SIZE, inner_h * 0.8)))
+    size = start
+    while size >= MIN_SIZE:
+        if box.comb and box.maxlen:
+            if all(fonts.width(ch, size, box.style) <= inner_w for ch in text) and size <= inner_h + 1:
+                return size, [text]
+        elif box.multiline:
+            lines = wrap(text, size, inner_w, box.style)
+            if len(lines) * size * LEADING <= inner_h + size * (LEADING - 1):
+                return size, lines
+        elif fonts.width(text, size, box.style) <= inner_w and size <= inner_h + 2:
+            return size, [text]
+        size = round(size - 0.5, 2)
+    raise RenderError(f"the value {text!r} does not fit the field's box ({box.width:.0f}×{box.height:.0f} pt) "
+                      f"even at {MIN_SIZE:g} pt; shorten it or use a larger field", record=box.record, field=box.field)
+
+
+def _draw_line(c: Canvas, text: str, x: float, y: float, size: float, style: str) -> None:
+    for name, piece in fonts.runs(text, style):
+        c.setFont(name, size)
+        c.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, name, size)
+
+
+def draw(c: Canvas, box: TextBox, x0: float = 0.0, y0: float = 0.0) -> None:
+    """Draw a box's text with its lower-left corner at (x0, y0)."""
+    size, lines = layout(box)
+    col = box.color
+    if len(col) == 3:
+        c.setFillColorRGB(*col)
+    elif len(col) == 4:
+        c.setFillColorCMYK(*col)
+    else:
+        c.setFillGray(col[0])
+    if box.comb and box.maxlen:
+        cell = box.width / box.maxlen
+        base = y0 + (box.height - size) / 2 + size * 0.15
+        for i, ch in enumerate(lines[0]):
+            w = fonts.width(ch, size, box.style)
+            _draw_line(c, ch, x0 + i * cell + (cell - w) / 2, base, size, box.style)
+        return
+    lead = size * LEADING
+    if box.multiline:
+        base = y0 + box.height - 1 - size * 0.88
+    else:
+        base = y0 + (box.height - size) / 2 + size * 0.15
+    for line in lines:
+        w = fonts.width(line, size, box.style)
+        if box.align == 1:
+            x = x0 + (box.width - w) / 2
+        elif box.align == 2:
+            x = x0 + box.width - PAD - w
+        else:
+            x = x0 + PAD
+        _draw_line(c, line, x, base, size, box.style)
+        base -= lead
+
+
+def form_xobjects(writer: PdfWriter, boxes: list[TextBox]) -> tuple[list[IndirectObject], dict]:
+    """One Form XObject per box (drawn in one reportlab document), and the fonts they use."""
+    for box in boxes:  # every problem is raised before anything is drawn
+        layout(box)
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1, pageCompression=1)
+    for box in boxes:
+        c.setPageSize((box.width, box.height))
+        draw(c, box)
+        c.showPage()
+    c.save()
+    reader = PdfReader(io.BytesIO(buf.getvalue()))
+    refs: list[IndirectObject] = []
+    used_fonts: dict = {}
+    for box, page in zip(boxes, reader.pages, strict=True):
+        stream = DecodedStreamObject()
+        contents = page.get_contents()
+        stream.set_data(contents.get_data() if contents is not None else b"")
+        res = page["/Resources"].get_object().clone(writer)
+        for name, font in (res.get("/Font") or {}).items():
+            used_fonts[name] = font
+        stream.update({
+            NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(round(box.width, 3)),
+                                              FloatObject(round(box.height, 3))]),
+            NameObject("/Resources"): res,
+        })
+        if box.rotation in ROTATIONS:  # viewers fit the rotated /BBox to the widget's /Rect
+            stream[NameObject("/Matrix")] = ArrayObject([FloatObject(v) for v in (*ROTATIONS[box.rotation], 0, 0)])
+        refs.append(writer._add_object(stream.flate_encode()))
+    return refs, used_fonts

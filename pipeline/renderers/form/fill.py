@@ -1,0 +1,192 @@
+"""Fill any PDF: AcroForm fields (values + appearances with embedded fonts) or overlay boxes.
+
+Every value is checked first (unknown field, impossible checkbox state, text that cannot fit or has a
+character no font has): a problem raises before any output exists.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+from reportlab.pdfgen.canvas import Canvas
+
+from pipeline.errors import CeriError, RenderError
+from pipeline.renderers.form.appearance import TextBox, draw, form_xobjects, layout, parse_da
+from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
+from pipeline.renderers.form.flatten import flatten
+
+FALSY = {"", "false", "no", "off", "0", "none", "n"}
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's xref-recovery chatter is not the user's problem
+
+
+@dataclass(frozen=True)
+class Box:
+    """An overlay box: value drawn on page (1-based) at x, y (points from the lower-left), width × height."""
+
+    page: int
+    x: float
+    y: float
+    width: float
+    height: float
+    value: str
+    size: float = 0.0
+    align: int = 0
+    multiline: bool = False
+    name: str = ""
+
+
+def open_pdf(data: bytes, source: str = "form") -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            reader.decrypt("")
+        _ = len(reader.pages)
+    except Exception as exc:  # pypdf raises many types for broken files
+        raise CeriError(f"{source}: not a readable PDF ({exc})") from None
+    return reader
+
+
+def choose_state(f: Field, value: str, record: str | None = None) -> str:
+    """The on-state name a button field takes for value (NameObject string), or '/Off'."""
+    states = f.states
+    if not states:
+        raise RenderError("the button has no on-state appearance to select", record=record, field=f.name)
+    v = value.strip()
+    for s in states:  # the value names a state (as read, or as readable text, e.g. はい)
+        if v in (s, s[1:], state_label(s)):
+            return s
+    if v.lower() in FALSY:
+        return "/Off"
+    if len(states) == 1:
+        return states[0]
+    names = ", ".join(state_label(s) for s in states)
+    raise RenderError(f"the value {value!r} is not one of its on-states ({names}); name the one to select",
+                      record=record, field=f.name)
+
+
+def _text_for_choice(f: Field, value: str, record: str | None) -> tuple[str, str]:
+    """(export value for /V, text to show) of a combo or list field."""
+    for export, shown in f.options:
+        if value in (export, shown):
+            return export, shown
+    if f.has("edit") or not f.options:
+        return value, value
+    shown = ", ".join(s for _, s in f.options[:8])
+    raise RenderError(f"the value {value!r} is not one of the field's options ({shown}…)", record=record,
+                      field=f.name)
+
+
+def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Widget, TextBox]]:
+    out = []
+    for w in f.widgets:
+        if w.hidden:  # a hidden widget (e.g. ceri's form id) keeps its value without an appearance
+            continue
+        da = w.annot.get("/DA") or inherited(f.node, "/DA") or ""
+        size, color = parse_da(str(da))
+        q = w.annot.get("/Q", inherited(f.node, "/Q")) or 0
+        maxlen = inherited(f.node, "/MaxLen")
+        x1, y1, x2, y2 = w.rect
+        if x2 - x1 < 1 or y2 - y1 < 1:  # a zero-size widget shows nothing: it needs no appearance
+            continue
+        rotation = int((w.annot.get("/MK") or {}).get("/R", 0)) % 360
+        bw, bh = (y2 - y1, x2 - x1) if rotation in (90, 270) else (x2 - x1, y2 - y1)
+        out.append((w, TextBox(text, bw, bh, f.name, size=size, align=int(q), rotation=rotation,
+                               multiline=f.has("multiline"), comb=f.has("comb") and maxlen is not None,
+                               maxlen=int(maxlen) if maxlen is not None else None, color=color, style=style,
+                               record=record)))
+    return out
+
+
+def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
+                  record: str | None = None, source: str = "form") -> bytes:
+    """The PDF with each named field set to its value; every widget gets an appearance stream."""
+    writer = PdfWriter(clone_from=open_pdf(data, source))
+    form = fields(writer)
+    unknown = [n for n in values if n not in form]
+    if unknown:
+        have = ", ".join(list(form)[:20]) or "none (use overlay mode)"
+        raise CeriError("; ".join(f"{source} has no field '{n}'" for n in unknown) + f" (fields: {have})")
+    texts: list[tuple[Field, str, list[tuple[Widget, TextBox]]]] = []
+    buttons: list[tuple[Field, str]] = []
+    problems: list[str] = []  # one message per field, all reported together
+    for name, raw in values.items():
+        f = form[name]
+        value = "" if raw is None else str(raw)
+        try:
+            if f.kind in ("checkbox", "radio"):
+                buttons.append((f, choose_state(f, value, record)))
+            elif f.kind in ("pushbutton", "signature"):
+                raise RenderError(f"a {f.kind} field cannot be filled", record=record, field=name)
+            else:
+                export, shown = _text_for_choice(f, value, record) if f.kind in ("combo", "list") else (value, value)
+                boxes = _boxes(f, shown, style, record) if shown else []
+                for _, box in boxes:
+                    layout(box)
+                texts.append((f, export, boxes))
+        except RenderError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise RenderError("\n".join(problems))
+    all_boxes = [b for _, _, bs in texts for _, b in bs]
+    refs, used_fonts = form_xobjects(writer, all_boxes)  # raises for any value that cannot be drawn
+    it = iter(refs)
+    for f, export, boxes in texts:
+        f.node[NameObject("/V")] = TextStringObject(export)
+        for w in f.widgets:  # no stale appearance may show an old value
+            w.annot.pop("/AP", None)
+        for w, _ in boxes:
+            w.annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): next(it)})
+    for f, state in buttons:
+        f.node[NameObject("/V")] = NameObject(state)
+        for w in f.widgets:
+            w.annot[NameObject("/AS")] = NameObject(state if state in w.states else "/Off")
+    acro = writer._root_object.get("/AcroForm")
+    if acro is not None:
+        acro = acro.get_object()
+        acro[NameObject("/NeedAppearances")] = BooleanObject(False)
+        acro.pop("/XFA", None)  # an XFA viewer would show its own (empty) data instead of these fields
+        dr = acro.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
+        font_dict = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+        for name, font in used_fonts.items():
+            font_dict[NameObject(name)] = font
+    if flatten_out:
+        flatten(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record: str | None = None,
+                 source: str = "form") -> bytes:
+    """The PDF with each box's value drawn on its page (for forms without fields, e.g. a scan)."""
+    reader = open_pdf(data, source)
+    writer = PdfWriter(clone_from=reader)
+    npages = len(writer.pages)
+    text_boxes = []
+    for b in boxes:
+        if not 1 <= b.page <= npages:
+            raise CeriError(f"{source}: box '{b.name}' is on page {b.page}, but the PDF has {npages} pages")
+        text_boxes.append(TextBox(b.value, b.width, b.height, b.name, size=b.size, align=b.align,
+                                  multiline=b.multiline, style=style, record=record))
+    buf = io.BytesIO()
+    c = Canvas(buf, invariant=1)
+    for index, page in enumerate(writer.pages):
+        box = page.mediabox
+        c.setPageSize((float(box.width), float(box.height)))
+        for b, tb in zip(boxes, text_boxes, strict=True):
+            if b.page == index + 1 and tb.text:
+                draw(c, tb, b.x, b.y)
+        c.showPage()
+    c.save()
+    overlay = PdfReader(io.BytesIO(buf.getvalue()))
+    for page, over in zip(writer.pages, overlay.pages, strict=True):
+        llx, lly = float(page.mediabox.left), float(page.mediabox.bottom)
+        page.merge_transformed_page(over, Transformation().translate(llx, lly))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
