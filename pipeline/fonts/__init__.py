@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
@@ -123,11 +123,15 @@ def runs(text: str, style: str = "mincho", *, record: str | None = None,
          field: str | None = None) -> list[tuple[str, str]]:
     """Split text into (font name, substring) runs that together draw every character.
 
-    A word is kept in one font where one font has all its letters (so "Nguyễn" is not drawn in two
-    typefaces); otherwise each character takes the first font of the chain that has it. A character
+    The whole value, else each word, is kept in one font where one font has all its letters (so
+    "Nguyễn Thị Lan" is not drawn in two typefaces); otherwise each character takes the first font of
+    the chain that has it. A character
     no font has is a RenderError naming the record, the field and the code point.
     """
     chain = faces(style)
+    whole = next((f for f in chain if _covers(f, text)), None)
+    if whole is not None:  # one typeface for the whole value where one font has every character
+        return [(whole.name, text)] if text else []
     out: list[tuple[str, str]] = []
 
     def add(name: str, piece: str) -> None:
@@ -158,6 +162,7 @@ def check(text: str, style: str = "mincho", *, record: str | None = None, field:
     runs(text, style, record=record, field=field)
 
 
+@lru_cache(maxsize=16384)  # layout measures the same strings many times while fitting
 def width(text: str, size: float, style: str = "mincho") -> float:
     """Width in points of text drawn with the fallback chain at size."""
     return sum(pdfmetrics.stringWidth(s, name, size) for name, s in runs(text, style))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
@@ -19,12 +18,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import RenderError
+from pipeline.fonts.linebreak import wrap
 
 MIN_SIZE = 5.0  # auto-shrink stops here: smaller is not legible on a printed form
 DEFAULT_SIZE = 10.0
 PAD = 2.0
 LEADING = 1.15
-NO_LINE_START = set("、。，．）」』】〕！？ー・：；,.)!?:;")
 
 
 @dataclass
@@ -63,51 +62,6 @@ def parse_da(da: str | None) -> tuple[float, tuple[float, ...]]:
     return size, color
 
 
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: after spaces, and around every wide (CJK) character."""
-    out: list[str] = []
-    for piece in re.findall(r"\S+\s*|\s+", text):
-        buf = ""
-        for ch in piece:
-            if ch in NO_LINE_START and (buf or out):  # keep 。、） off the start of a line
-                if buf:
-                    buf += ch
-                else:
-                    out[-1] += ch
-            elif unicodedata.east_asian_width(ch) in "WF":
-                if buf:
-                    out.append(buf)
-                    buf = ""
-                out.append(ch)
-            else:
-                buf += ch
-        if buf:
-            out.append(buf)
-    return out
-
-
-def wrap(text: str, size: float, width: float, style: str) -> list[str]:
-    lines: list[str] = []
-    for para in re.split(r"\r\n|\r|\n", text):
-        line = ""
-        for tok in _tokens(para):
-            if fonts.width((line + tok).rstrip(), size, style) <= width:
-                line += tok
-                continue
-            if line:
-                lines.append(line.rstrip())
-                line = ""
-            while fonts.width(tok.rstrip(), size, style) > width and len(tok) > 1:  # a word longer than a line
-                cut = len(tok)
-                while cut > 1 and fonts.width(tok[:cut], size, style) > width:
-                    cut -= 1
-                lines.append(tok[:cut])
-                tok = tok[cut:]
-            line = tok
-        lines.append(line.rstrip())
-    return lines
-
-
 def layout(box: TextBox) -> tuple[float, list[str]]:
     """(font size, lines) that fit the box, shrinking as needed; RenderError when nothing fits."""
     text = box.text.replace("\t", " ")
@@ -127,7 +81,7 @@ def layout(box: TextBox) -> tuple[float, list[str]]:
             if all(fonts.width(ch, size, box.style) <= inner_w for ch in text) and size <= inner_h + 1:
                 return size, [text]
         elif box.multiline:
-            lines = wrap(text, size, inner_w, box.style)
+            lines = wrap(text, inner_w, size, box.style)
             if len(lines) * size * LEADING <= inner_h + size * (LEADING - 1):
                 return size, lines
         elif fonts.width(text, size, box.style) <= inner_w and size <= inner_h + 2:

@@ -6,22 +6,18 @@ RenderError names the record and field so the secretariat knows what to shorten.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import RenderError
+from pipeline.fonts.linebreak import wrap
 
 LEADING = 1.25  # line height as a multiple of the font size
 STEP = 0.5  # points by which a value shrinks while it is fitted
 SHRINK_FIRST = 0.85  # a value first shrinks to 85 % on one line, then wraps (down to the minimum size)
-# closing punctuation never starts a line (kinsoku): it sticks to the token before it
-_NO_LINE_START = set("、。，．,.）」』】〉》〕］｝)]}!?！？・ー々ゝゞっゃゅょァィゥェォッャュョ")
 
 
 @dataclass(frozen=True)
@@ -37,26 +33,14 @@ class Fitted:
         return len(self.lines) * self.size * LEADING
 
 
-def runs(text: str, style: str = "mincho", *, record: str | None = None,
-         field: str | None = None) -> list[tuple[str, str]]:
-    """One font for the whole value where one font has every character (so 'Nguyễn Thị Lan' is not
-    drawn in two typefaces), else pipeline.fonts' per-word fallback runs."""
-    for face in fonts.faces(style):
-        if face.chars is None or all(ord(ch) in face.chars or ch == " " for ch in text):
-            return [(face.name, text)]
-    return fonts.runs(text, style, record=record, field=field)
-
-
-@lru_cache(maxsize=8192)
-def text_width(text: str, size: float, style: str = "mincho") -> float:
-    return sum(pdfmetrics.stringWidth(s, name, size) for name, s in runs(text, style))
+text_width = fonts.width
 
 
 def draw_runs(c: Canvas, x: float, y: float, text: str, size: float, style: str = "mincho", *,
               record: str | None = None, field: str | None = None) -> float:
     """Draw text at baseline (x, y), each run in its own font; returns the width drawn."""
     start = x
-    for name, piece in runs(text, style, record=record, field=field):
+    for name, piece in fonts.runs(text, style, record=record, field=field):
         c.setFont(name, size)
         c.drawString(x, y, piece)
         x += pdfmetrics.stringWidth(piece, name, size)
@@ -70,73 +54,6 @@ def draw_line(c: Canvas, x: float, y: float, width: float, text: str, size: floa
         w = text_width(text, size, style)
         x += (width - w) / (2 if align == "center" else 1)
     draw_runs(c, x, y, text, size, style, **where)
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
-
-
-def _tokens(text: str) -> list[str]:
-    """Break opportunities: each wide (CJK) character, each Latin word, each run of spaces."""
-    out: list[str] = []
-    for part in re.findall(r"\s+|[^\s]+", text):
-        if part.isspace():
-            out.append(part)
-            continue
-        word = ""
-        for ch in part:
-            if ch in _NO_LINE_START and _is_wide(ch):
-                if word:
-                    word += ch
-                    continue
-                if out and not out[-1].isspace():
-                    out[-1] += ch
-                    continue
-            if _is_wide(ch) or (word and _is_wide(word[-1])):
-                if word:
-                    out.append(word)
-                word = ch
-            else:
-                word += ch
-        if word:
-            out.append(word)
-    return out
-
-
-def _split_long(token: str, width: float, size: float, style: str) -> list[str]:
-    """A single word wider than the box is broken between characters (long URLs, ids)."""
-    pieces, cur = [], ""
-    for ch in token:
-        if cur and text_width(cur + ch, size, style) > width:
-            pieces.append(cur)
-            cur = ch
-        else:
-            cur += ch
-    return pieces + ([cur] if cur else [])
-
-
-def wrap(text: str, width: float, size: float, style: str = "mincho") -> list[str]:
-    """Greedy line breaking at the break opportunities of _tokens()."""
-    lines: list[str] = []
-    cur = ""
-    for tok in _tokens(text):
-        if text_width(cur + tok, size, style) <= width:
-            cur += tok
-            continue
-        if tok.isspace():
-            lines.append(cur.rstrip())
-            cur = ""
-            continue
-        if cur.strip():
-            lines.append(cur.rstrip())
-        if text_width(tok, size, style) > width:
-            *full, cur = _split_long(tok, width, size, style)
-            lines.extend(full)
-        else:
-            cur = tok
-    if cur.strip() or not lines:
-        lines.append(cur.rstrip())
-    return lines
 
 
 def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
