@@ -34,7 +34,7 @@ def test_internship_certificate_ja_has_every_value_exactly():
                   "学長\u3000総研 太郎"):
         assert value in lines, value
     body = "\n".join(lines)
-    assert "従事したこと" in body  # issued after the internship ended
+    assert "として単位が認定されるものであることを証明します。" in body  # templates/internship-certificate.ja.yaml
     assert "AT&amp;T" not in body and "&lt;" not in body  # escaped once in XML, not twice
 
 
@@ -44,7 +44,7 @@ def test_internship_certificate_en_has_every_value_exactly():
                   "September 1, 2026 \u2013 November 30, 2026", "¥1,800 per hour", "30 hours", "August 20, 2026",
                   "Genetics Program (National Institute of Genetics)", "Taro SOKEN", "President"):
         assert value in lines, value
-    assert "undertakes the following research internship" in "\n".join(lines)  # before it starts
+    assert "is credited as the course \"Cooperative Education through Research Internships\" (2 credits)." in "\n".join(lines)
 
 
 def test_vietnamese_name_and_era_dates_in_the_enrollment_certificate():
@@ -93,7 +93,7 @@ def test_western_date_style_of_the_institution(tmp_path):
 def test_ja_plus_en_is_both_documents_after_a_page_break():
     data = make("internship-certificate", "ja+en", "23DB0012")
     lines = texts(data)
-    assert "研究インターンシップ実施証明書" in lines and "CERTIFICATE OF INTERNSHIP" in lines
+    assert "研究インターンシップ実施証明書" in lines and "Certificate of Internship" in lines
     assert "Nguyễn Thị Lan" in lines and "Thị Lan Nguyễn" in lines
     d = open_docx(data)
     breaks = d.element.body.findall(f".//{qn('w:br')}")

@@ -22,7 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from pipeline.context.labels import label
+from pipeline.context.labels import document_text, label
 from pipeline.renderers import documents
 from pipeline.renderers.docx.fonts import set_fonts
 from pipeline.renderers.docx.package import save_deterministic, set_core_properties
@@ -31,6 +31,8 @@ from pipeline.resources import TEMPLATES
 SPEC = TEMPLATES / "docx.yaml"
 TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 BUILT_ON = date(2026, 4, 1)  # core properties of the templates themselves (renders use the issue date)
+# placeholders of the shared wording files (templates/<doc>.<lang>.yaml) as Jinja expressions
+PLACEHOLDERS = {"{credits}": "{{ internship.credits }}"}
 ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "center": WD_ALIGN_PARAGRAPH.CENTER, "para": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
@@ -91,11 +93,27 @@ def add_table(document, rows: list[list[str]], lang: str) -> None:
             add_runs(cell.paragraphs[0], content, lang)
 
 
+def wording(doc: str, lang: str, text: str) -> str:
+    """'&title' is the document's title (templates/documents.yaml), '&key' a sentence of
+    templates/<doc>.<lang>.yaml: wording shared with the PDF documents is declared only there."""
+    if not text.startswith("&"):
+        return text
+    key = text[1:]
+    if key == "title":
+        return documents()[doc].title[lang]
+    value = document_text(doc, lang)[key]
+    for placeholder, expression in PLACEHOLDERS.items():
+        value = value.replace(placeholder, expression)
+    return value
+
+
 def build(doc: str, lang: str) -> bytes:
     document = docx.Document()
     setup(document, lang)
     for block in spec()[doc][lang]:
         (kind, value), = block.items()
+        if isinstance(value, str):
+            value = wording(doc, lang, value)
         if kind == "space":
             for _ in range(int(value)):
                 add_runs(document.add_paragraph(), "", lang)
