@@ -116,6 +116,41 @@ def _init(paths: tuple[str, ...], options: PackOptions) -> None:
         fonts.faces(style)
 
 
+def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: Records,
+             paths: tuple[str, ...], options: Any, jobs: int | None,
+             crashed: Callable[[Any, BaseException], Any],
+             progress: Callable[[int], Any] | None = None) -> list:
+    """[fn(item, arg) for item in items], in worker processes when jobs > 1 (results in item order).
+
+    fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`."""
+    _STATE.update(records=records, options=options)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    results: list = [None] * len(items)
+    if workers == 1:
+        for n, item in enumerate(items):
+            results[n] = fn(item, arg)
+            if progress:
+                progress(1)
+        return results
+    ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
+                             initargs=(tuple(paths), options)) as pool:
+        futures: dict[Future, int] = {pool.submit(fn, item, arg): n for n, item in enumerate(items)}
+        for fut in as_completed(futures):
+            n = futures[fut]
+            try:
+                results[n] = fut.result()
+            except Exception as exc:  # the worker process itself died
+                results[n] = crashed(items[n], exc)
+            if progress:
+                progress(1)
+    return results
+
+
+def _crashed(job: Job, exc: BaseException) -> PackResult:
+    return PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}")
+
+
 def _run(job: Job, out_dir: str) -> PackResult:
     try:
         return build_pack(_STATE["records"], job.student, job.internship, Path(out_dir), _STATE["options"],
@@ -145,27 +180,9 @@ def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOp
             todo.append(job)
     if progress and len(summary.results):
         progress(len(summary.results))
-    _STATE.update(records=records, options=options)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
-    if workers == 1:
-        for job in todo:
-            summary.results.append(_run(job, str(out_dir)))
-            if progress:
-                progress(1)
-    elif todo:
-        ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-        with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
-                                 initargs=(tuple(paths), options)) as pool:
-            futures: dict[Future, Job] = {pool.submit(_run, job, str(out_dir)): job for job in todo}
-            for fut in as_completed(futures):
-                job = futures[fut]
-                try:
-                    summary.results.append(fut.result())
-                except Exception as exc:  # the worker itself died
-                    summary.results.append(PackResult(job.student, job.internship, "failed",
-                                                      f"worker failed: {exc!r}"))
-                if progress:
-                    progress(1)
+    summary.results.extend(parallel(_run, todo, str(out_dir), records=records, paths=paths,
+                                    options=options, jobs=jobs, crashed=_crashed,
+                                    progress=progress))
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
         write_zips(out_dir, sorted({j.student for j in summary.jobs}))

@@ -11,13 +11,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipeline import renderers
 from pipeline.context import build_context
 from pipeline.fileio import DIR_MODE, FILE_MODE, make_private_dir
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.select import select
 from pipeline.pack.zipping import normalize
-from pipeline.renderers import RenderRequest, documents, render
+from pipeline.renderers import RenderRequest
 
 TMP = ".tmp-"  # prefix of every temporary entry in an output folder: .tmp-<pid>-<what>
 
@@ -69,7 +70,7 @@ def replace_private(path: Path, data: bytes) -> None:
 
 
 def _title(doc: str, lang: str, several: bool) -> str:
-    title = documents()[doc].title
+    title = renderers.documents()[doc].title
     text = f"{title['ja']} / {title['en']}" if lang == "ja+en" else title[lang]
     return f"{text} ({lang})" if several else text
 
@@ -93,10 +94,10 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
         for lang in options.langs:
             request = RenderRequest(w.doc, lang, w.fmt, context, options={"pack_documents": present})
             serial = None
-            if issuer is not None and documents()[w.doc].certificate:
+            if issuer is not None and renderers.documents()[w.doc].certificate:
                 data, serial = issuer(request)
             else:
-                data = render(request)
+                data = renderers.render(request)
             if w.fmt == "docx":
                 data = normalize(data)  # office files carry zip timestamps; fix them so reruns match
             name = w.file(lang)

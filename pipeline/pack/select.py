@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from pipeline import renderers
 from pipeline.records import Internship, Student
-from pipeline.renderers import documents
 
 LANG_CHOICES = ("ja", "en", "ja+en", "all")
 ALL_LANGS = ("ja", "en", "ja+en")
@@ -50,7 +50,7 @@ class Wanted:
 def select(student: Student, internship: Internship, finding_codes: Iterable[str] = ()) -> list[Wanted]:
     """The documents of this internship's pack, each marked available or missing (never faked)."""
     codes = set(finding_codes)
-    kinds = documents()
+    kinds = renderers.documents()  # looked up at call time: tests register stand-in renderers
     out = []
     for doc, fmt, applies in RULES:
         if not applies(student, internship, codes):
