@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from xml.sax.saxutils import escape
 
-from docx import Document
 from reportlab.pdfgen import canvas
 
 import pipeline.renderers as renderers
 from pipeline import fonts
+from pipeline.pack.zipping import build
 from pipeline.renderers import DocumentKind, RenderRequest
 
 FORMATS = {
@@ -48,12 +49,24 @@ def fake_pdf(request: RenderRequest) -> bytes:
     return out.getvalue()
 
 
+_DOCX = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+    'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.document.main+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.'
+    'org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+}
+
+
 def fake_docx(request: RenderRequest) -> bytes:
-    doc = Document()
-    doc.add_paragraph(_line(request))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    """A minimal DOCX (python-docx reads it) with one paragraph, built directly: fast and fixed."""
+    body = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.'
+            'openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>'
+            f"{escape(_line(request))}</w:t></w:r></w:p></w:body></w:document>")
+    return build([*((k, v.encode()) for k, v in _DOCX.items()), ("word/document.xml", body.encode())])
 
 
 def kinds() -> dict[str, DocumentKind]:

@@ -21,7 +21,7 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
         last = len(writer.pages) - 1
         if last < first:
             continue
-        writer.add_outline_item(title, first)
+        writer.add_outline_item(title=title, page_number=first)
         writer.set_page_label(first, last, style=PageLabelStyle.DECIMAL, prefix=prefix, start=1)
     writer.add_metadata({"/Title": "ceri pack", "/Producer": "ceri (pypdf)"})
     out = io.BytesIO()
