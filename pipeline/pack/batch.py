@@ -24,7 +24,7 @@ from pipeline.pack.build import TMP, PackOptions, PackResult, build_pack, replac
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records, load
 
-_STATE: dict[str, Any] = {}  # the worker's records and options (set before forking, or by _init)
+STATE: dict[str, Any] = {}  # the worker's records and options (set before forking, or by _init)
 
 
 @dataclass
@@ -110,8 +110,8 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
 
 
 def _init(paths: tuple[str, ...], options: PackOptions) -> None:
-    if "records" not in _STATE:  # spawned, not forked: load what the parent had
-        _STATE.update(records=load(paths), options=options)
+    if "records" not in STATE:  # spawned, not forked: load what the parent had
+        STATE.update(records=load(paths), options=options)
     for style in fonts.STYLES:  # once per worker, not once per pack
         fonts.faces(style)
 
@@ -123,7 +123,7 @@ def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: R
     """[fn(item, arg) for item in items], in worker processes when jobs > 1 (results in item order).
 
     fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`."""
-    _STATE.update(records=records, options=options)
+    STATE.update(records=records, options=options)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
     results: list = [None] * len(items)
     if workers == 1:
@@ -153,7 +153,7 @@ def _crashed(job: Job, exc: BaseException) -> PackResult:
 
 def _run(job: Job, out_dir: str) -> PackResult:
     try:
-        return build_pack(_STATE["records"], job.student, job.internship, Path(out_dir), _STATE["options"],
+        return build_pack(STATE["records"], job.student, job.internship, Path(out_dir), STATE["options"],
                           job.findings, job.inputs)
     except CeriError as exc:
         return PackResult(job.student, job.internship, "failed", str(exc))
@@ -166,9 +166,9 @@ def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOp
         strict: bool = False, make_zip: bool = False,
         progress: Callable[[int], Any] | None = None) -> Summary:
     """Build the packs; `progress(n)` is called as packs finish (skipped ones included)."""
+    summary = Summary(jobs=plan(records, out_dir, options, students))  # bad input: nothing written
     make_private_dir(out_dir)
     clean_stale(out_dir)
-    summary = Summary(jobs=plan(records, out_dir, options, students))
     todo: list[Job] = []
     for job in summary.jobs:
         if strict and job.errors:

@@ -16,7 +16,7 @@ from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
 from pipeline.fileio import make_private_dir
-from pipeline.pack.batch import _STATE, parallel
+from pipeline.pack.batch import STATE, parallel
 from pipeline.pack.build import load_issuer, replace_private
 from pipeline.pack.zipping import normalize
 from pipeline.records import Records
@@ -134,7 +134,7 @@ class JspsSummary:
 
 def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
     """Write one fellow's reports; (file names, error message or None)."""
-    records, options = _STATE["records"], _STATE["options"]
+    records, options = STATE["records"], STATE["options"]
     names = []
     try:
         context = build_context(records, student_id, as_of=options.as_of, year=options.year)
