@@ -266,3 +266,17 @@ def test_as_of_changes_the_inputs(tmp_path):
     b = plan(records, tmp_path, PackOptions(as_of=date(2026, 6, 2)))
     assert [j.inputs for j in a] != [j.inputs for j in b]
     assert len({j.inputs for j in a}) == len(a)
+
+
+def test_certificates_go_through_the_issuer_hook(tmp_path):
+    from pipeline.pack import PackOptions, run
+
+    records = load([EXAMPLES])
+    options = PackOptions(as_of=date(2026, 6, 1), issuer="tests.fakes:fake_issuer")
+    summary = run(records, (EXAMPLES,), tmp_path, options, students=["22DA0101"], jobs=1)
+    assert summary.count("built") == 2
+    manifest = json.loads((tmp_path / "22DA0101" / "CERI-2026-003" / "manifest.json").read_text())
+    serials = {d["doc"]: d.get("serial") for d in manifest["documents"] if d["status"] == "present"}
+    assert serials["internship-certificate"] == "TEST-internship-certificate-22DA0101-CERI-2026-003"
+    assert serials["evaluation-certificate"] and serials["enrollment-certificate"]
+    assert serials["evaluation-form"] is None and serials["evaluation-request"] is None

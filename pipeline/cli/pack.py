@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
-from pipeline.pack import PackOptions, run
+from pipeline.pack import PackOptions, build, run
 from pipeline.pack.select import LANG_CHOICES, languages
 
 jobs_option = click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -45,7 +45,7 @@ def progress_bar(total: int, quiet: bool, label: str):
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     records = load_records(paths)
-    options = PackOptions(as_of=today(as_of), langs=languages(lang))
+    options = PackOptions(as_of=today(as_of), langs=languages(lang), issuer=build.ISSUER)
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:
         summary = run(records, paths, out_dir, options, students=students, jobs=jobs or os.cpu_count(),

@@ -22,10 +22,11 @@ from pipeline.renderers import RenderRequest
 
 TMP = ".tmp-"  # prefix of every temporary entry in an output folder: .tmp-<pid>-<what>
 
-# The certificate register's hook: "module:function" of issuer(request) -> (pdf bytes, serial).
-# It is called instead of render() for documents whose kind has `certificate: true`; None renders them
-# plainly (no serial). A "module:function" name (not a callable) so worker processes can import it.
-DEFAULT_ISSUER: str | None = None
+# HOOK for the certificate register: "module:function" of issuer(request) -> (pdf bytes, serial), called
+# instead of render() for kinds with `certificate: true` (it adds options["serial"] and
+# options["verification_text"], renders, records). None renders certificates plainly, without serials.
+# A name, not a callable, so that worker processes can import it. The CLIs read it at run time.
+ISSUER: str | None = None
 Issuer = Callable[[RenderRequest], tuple[bytes, str]]
 
 
@@ -33,7 +34,7 @@ Issuer = Callable[[RenderRequest], tuple[bytes, str]]
 class PackOptions:
     as_of: date
     langs: tuple[str, ...] = ("ja+en",)
-    issuer: str | None = DEFAULT_ISSUER
+    issuer: str | None = None  # see ISSUER
 
 
 @dataclass
