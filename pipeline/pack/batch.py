@@ -1,30 +1,24 @@
-"""Many packs: skip the up-to-date ones, build the rest in worker processes, report a summary.
+"""Many packs: skip the up-to-date ones, build the rest (in worker processes), report a summary.
 
-Workers get the loaded records by fork where the platform has it (or reload them from the paths) and
-load the fonts once each; every pack is independent, so the output does not depend on --jobs.
-"""
+Every pack is independent of the others, so the output does not depend on --jobs."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import fonts, rules
+from pipeline import rules
 from pipeline.errors import CeriError
 from pipeline.fileio import make_private_dir
 from pipeline.pack import manifest
 from pipeline.pack.build import TMP, PackOptions, PackResult, build_pack, replace_private
+from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import student_zip
-from pipeline.records import Records, load
-
-STATE: dict[str, Any] = {}  # the worker's records and options (set before forking, or by _init)
+from pipeline.records import Records
 
 
 @dataclass
@@ -107,44 +101,6 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
                                             environment=env)
             jobs.append(Job(sid, internship.id, mine, inputs))
     return jobs
-
-
-def _init(paths: tuple[str, ...], options: PackOptions) -> None:
-    if "records" not in STATE:  # spawned, not forked: load what the parent had
-        STATE.update(records=load(paths), options=options)
-    for style in fonts.STYLES:  # once per worker, not once per pack
-        fonts.faces(style)
-
-
-def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: Records,
-             paths: tuple[str, ...], options: Any, jobs: int | None,
-             crashed: Callable[[Any, BaseException], Any],
-             progress: Callable[[int], Any] | None = None) -> list:
-    """[fn(item, arg) for item in items], in worker processes when jobs > 1 (results in item order).
-
-    fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`."""
-    STATE.update(records=records, options=options)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
-    results: list = [None] * len(items)
-    if workers == 1:
-        for n, item in enumerate(items):
-            results[n] = fn(item, arg)
-            if progress:
-                progress(1)
-        return results
-    ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
-                             initargs=(tuple(paths), options)) as pool:
-        futures: dict[Future, int] = {pool.submit(fn, item, arg): n for n, item in enumerate(items)}
-        for fut in as_completed(futures):
-            n = futures[fut]
-            try:
-                results[n] = fut.result()
-            except Exception as exc:  # the worker process itself died
-                results[n] = crashed(items[n], exc)
-            if progress:
-                progress(1)
-    return results
 
 
 def _crashed(job: Job, exc: BaseException) -> PackResult:

@@ -16,8 +16,8 @@ from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
 from pipeline.fileio import make_private_dir
-from pipeline.pack.batch import STATE, parallel
 from pipeline.pack.build import load_issuer, replace_private
+from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import normalize
 from pipeline.records import Records
 from pipeline.rules.money import remuneration
