@@ -4,8 +4,6 @@ Every pack is independent of the others, so the output does not depend on --jobs
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +11,9 @@ from typing import Any
 
 from pipeline import rules
 from pipeline.errors import CeriError
-from pipeline.fileio import make_private_dir
 from pipeline.pack import manifest
-from pipeline.pack.build import TMP, PackOptions, PackResult, build_pack, replace_private
+from pipeline.pack.build import PackOptions, PackResult, build_pack, replace_private
+from pipeline.pack.outdir import owned
 from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
@@ -56,28 +54,6 @@ class Summary:
         if self.count("refused"):
             parts.append(f"{self.count('refused')} refused (--strict)")
         return "packs: " + ", ".join(parts)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clean_stale(out_dir: Path) -> None:
-    """Remove what killed runs left: .tmp-<pid>-… entries whose process is gone."""
-    for entry in out_dir.glob(f"{TMP}*"):
-        pid = entry.name[len(TMP):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
 
 
 def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterable[str] | None = None
@@ -123,8 +99,15 @@ def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOp
         progress: Callable[[int], Any] | None = None) -> Summary:
     """Build the packs; `progress(n)` is called as packs finish (skipped ones included)."""
     summary = Summary(jobs=plan(records, out_dir, options, students))  # bad input: nothing written
-    make_private_dir(out_dir)
-    clean_stale(out_dir)
+    with owned(out_dir):
+        _build(summary, records, paths, out_dir, options, jobs=jobs, force=force, strict=strict,
+               make_zip=make_zip, progress=progress)
+    return summary
+
+
+def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOptions,
+           *, jobs: int | None, force: bool, strict: bool, make_zip: bool,
+           progress: Callable[[int], Any] | None) -> None:
     todo: list[Job] = []
     for job in summary.jobs:
         if strict and job.errors:
@@ -142,7 +125,6 @@ def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOp
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
         write_zips(out_dir, sorted({j.student for j in summary.jobs}))
-    return summary
 
 
 def write_zips(out_dir: Path, students: list[str]) -> None:

@@ -16,11 +16,10 @@ from pipeline.context import build_context
 from pipeline.fileio import DIR_MODE, FILE_MODE, make_private_dir
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
+from pipeline.pack.outdir import TMP
 from pipeline.pack.select import select
 from pipeline.pack.zipping import normalize
 from pipeline.renderers import RenderRequest
-
-TMP = ".tmp-"  # prefix of every temporary entry in an output folder: .tmp-<pid>-<what>
 
 # HOOK for the certificate register: "module:function" of issuer(request) -> (pdf bytes, serial), called
 # instead of render() for kinds with `certificate: true` (it adds options["serial"] and

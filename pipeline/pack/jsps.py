@@ -15,8 +15,8 @@ from pipeline import renderers
 from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
-from pipeline.fileio import make_private_dir
 from pipeline.pack.build import load_issuer, replace_private
+from pipeline.pack.outdir import owned
 from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import normalize
 from pipeline.records import Records
@@ -154,7 +154,12 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
 
 def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: JspsOptions, *,
         jobs: int | None = None, progress: Any = None) -> JspsSummary:
-    make_private_dir(out_dir)
+    with owned(out_dir):
+        return _write(records, paths, out_dir, options, jobs=jobs, progress=progress)
+
+
+def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: JspsOptions, *,
+           jobs: int | None, progress: Any) -> JspsSummary:
     summary = JspsSummary(fellows(records, options.year))
     kind = renderers.documents().get("jsps-report")
     if kind is None or "pdf" not in kind.renderers:
