@@ -282,8 +282,9 @@ def test_certificates_go_through_the_issuer_hook(tmp_path):
     assert serials["evaluation-form"] is None and serials["evaluation-request"] is None
 
 
-def test_a_folder_in_use_by_another_run_is_refused(tmp_path):
+def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):
     fcntl = pytest.importorskip("fcntl")
+    monkeypatch.setattr("pipeline.pack.outdir.WAIT", 0.3)
     fd = os.open(tmp_path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -13,6 +13,7 @@ from pipeline.errors import CeriError
 from pipeline.fileio import make_private_dir
 
 TMP = ".tmp-"  # prefix of every temporary entry in an output folder: .tmp-<pid>-<what>
+WAIT = 5.0  # seconds to wait for the lock of a run that is ending (or was just killed)
 
 try:
     import fcntl
@@ -34,7 +35,7 @@ def _lock(fd: int, out_dir: Path, wait: float) -> None:
 
 
 @contextlib.contextmanager
-def owned(out_dir: Path, wait: float = 5.0) -> Iterator[None]:
+def owned(out_dir: Path) -> Iterator[None]:
     """Create out_dir (0700), lock it for this run, and remove every .tmp-* entry in it.
 
     The lock (flock on the folder itself) dies with the process that holds it, even on kill -9, so
@@ -44,7 +45,7 @@ def owned(out_dir: Path, wait: float = 5.0) -> Iterator[None]:
     fd = os.open(out_dir, os.O_RDONLY)
     try:
         if fcntl is not None:
-            _lock(fd, out_dir, wait)
+            _lock(fd, out_dir, WAIT)
         for entry in out_dir.glob(f"{TMP}*"):
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
