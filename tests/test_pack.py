@@ -255,6 +255,15 @@ def test_kill_9_mid_batch_then_rerun_equals_a_clean_run(tmp_path):
     assert sorted(got) == sorted(want)
     assert [name for name in want if got[name] != want[name]] == []
     assert not list(broken.rglob(".tmp-*"))
+    # killed while --force replaces packs that exist: still whole packs, and the same tree after a rerun
+    proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2", "--force"], start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(broken.glob(".tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _completes(_run_cli([str(src), "-o", str(broken), "--jobs", "2"]))
+    assert tree(broken) == want
 
 
 def test_as_of_changes_the_inputs(tmp_path):
