@@ -129,6 +129,9 @@ def main() -> None:
     print(f"N={opts.n} students, {docs} documents ({pages} PDF pages) per pack run; CPUs: {os.cpu_count()}")
     print(f"{'stage':16} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9}")
     for label, s, rss, _code in rows:
+        if s != s:  # NaN: the command is not on this branch
+            print(f"{label:16} {'n/a (no such command yet)':>27}")
+            continue
         rate = f"{docs / s:8.1f}" if label.startswith("pack") else f"{'':8}"
         print(f"{label:16} {s:8.2f} {rate} {rss:6d} MiB")
     print(f"{'floor (reportlab)':16} {floor_s:8.2f} {pdfs / floor_s:8.1f} {floor_rss:6d} MiB   ({pdfs} one-page PDFs)")
