@@ -1,0 +1,147 @@
+"""Benchmark: validate, check, pack (1 and 2 jobs), jsps-report, against a raw reportlab floor.
+
+    python benchmarks/bench_pack.py --n 1000
+
+Generates N synthetic valid students (fixed seed, every kind of student) and times each command in
+its own process (wall time, peak RSS of the process and its workers). The floor draws as many one-page
+PDFs as the packs hold, with the same fonts and certificate-like text, straight on a reportlab canvas in
+one process. Document kinds that have no renderer yet are drawn by the test stand-ins (tests/fakes.py),
+and the output says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LINES = ["在学証明書 / Certificate of Enrollment", "氏名 / Name: グエン ティ ラン (Nguyễn Thị Lan)",
+         "生年月日 / Date of birth: 1996年4月12日 (April 12, 1996)", "国籍 / Nationality: ベトナム (Viet Nam)",
+         "所属 / Program: 情報学コース (Informatics Program)", "基盤機関 / Institute: 国立情報学研究所",
+         "期間 / Period: 令和8年7月1日 – 令和8年9月30日 (July 1 – September 30, 2026)",
+         "受入企業 / Company: AT&T <Japan> 株式会社 (AT&T <Japan> K.K.)", "報酬 / Pay: 300,000円 (¥300,000) per month",
+         "上記の者は本学に在学していることを証明する。", "This is to certify that the above person is enrolled.",
+         "令和8年6月1日 / June 1, 2026", "国立大学法人 総合研究大学院大学 学長 / President, SOKENDAI"]
+
+
+def floor(count: int) -> None:
+    """Draw `count` one-page certificate-like PDFs with the pipeline's fonts (in memory)."""
+    from reportlab.pdfgen import canvas
+
+    from pipeline import fonts
+
+    fonts.faces("mincho")
+    for n in range(count):
+        out = io.BytesIO()
+        c = canvas.Canvas(out, invariant=1)
+        y = 780.0
+        for line in LINES * 2:
+            x = 60.0
+            for font, text in fonts.runs(f"{line} {n}", "mincho"):
+                c.setFont(font, 10.5)
+                c.drawString(x, y, text)
+                x += fonts.width(text, 10.5)
+            y -= 26
+        c.showPage()
+        c.save()
+
+
+def cli(args: list[str]) -> None:
+    """Run ceri with stand-ins for the renderers that have not landed."""
+    from tests import fakes
+
+    fakes.install()
+    from pipeline.cli import main
+
+    main(args)
+
+
+def timed(args: list[str]) -> tuple[float, int, int]:
+    """(seconds, peak RSS in MiB of the process and the workers it waited for, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code == 2 and b"No such command" in proc.stderr.read():
+        return float("nan"), 0, code  # that command has not landed on this branch
+    if code not in (0, 1):
+        sys.exit(f"{' '.join(args[:3])} failed ({code}):\n{proc.stderr.read().decode()[-2000:]}")
+    return seconds, usage.ru_maxrss // 1024, code
+
+
+def census(out: Path) -> tuple[int, int, int, list[str]]:
+    """(documents, PDF pages, PDF bytes, kinds drawn by stand-ins) of the packs in out."""
+    from pypdf import PdfReader
+
+    from tests import fakes
+
+    docs = pages = size = 0
+    for manifest in out.glob("*/*/manifest.json"):
+        for d in json.loads(manifest.read_text())["documents"]:
+            if d["status"] != "present":
+                continue
+            docs += 1
+            if d["format"] == "pdf":
+                f = manifest.parent / d["file"]
+                pages += len(PdfReader(f).pages)
+                size += f.stat().st_size
+    stubbed = sorted(k for k, v in fakes.kinds().items() if any(t.startswith("tests.") for t in v.renderers.values()))
+    return docs, pages, size, stubbed
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--cli":
+        return cli(sys.argv[2:])
+    if len(sys.argv) > 2 and sys.argv[1] == "--floor":
+        return floor(int(sys.argv[2]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="students (about 1.1 internships each)")
+    parser.add_argument("--seed", type=int, default=1)
+    opts = parser.parse_args()
+
+    from benchmarks.synth import generate
+
+    with tempfile.TemporaryDirectory(prefix="ceri-bench-") as tmp:
+        src, base = Path(tmp) / "records", ["--as-of", "2026-06-01"]
+        generate(src, opts.n, opts.seed)
+        rows = []
+        for label, args in [("validate", ["validate", str(src)]), ("check", ["check", str(src), *base]),
+                            ("pack --jobs 1", ["pack", str(src), "-o", f"{tmp}/p1", "--jobs", "1", "-q", *base]),
+                            ("pack --jobs 2", ["pack", str(src), "-o", f"{tmp}/p2", "--jobs", "2", "-q", *base]),
+                            ("jsps-report", ["jsps-report", str(src), "--year", "2026", "-o", f"{tmp}/j",
+                                             "--jobs", "2", *base])]:
+            rows.append((label, *timed(["--cli", *args])))
+        docs, pages, size, stubbed = census(Path(tmp) / "p1")
+        pdfs = sum(1 for _ in Path(f"{tmp}/p1").glob("*/*/*.pdf")) - sum(1 for _ in Path(f"{tmp}/p1").glob("*/*/pack.pdf"))
+        floor_s, floor_rss, _ = timed(["--floor", str(pdfs)])
+    t = {label: s for label, s, _, _ in rows}
+    print(f"N={opts.n} students, {docs} documents ({pages} PDF pages) per pack run; CPUs: {os.cpu_count()}")
+    print(f"{'stage':16} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9}")
+    for label, s, rss, _code in rows:
+        if s != s:  # NaN: the command is not on this branch
+            print(f"{label:16} {'n/a (no such command yet)':>27}")
+            continue
+        rate = f"{docs / s:8.1f}" if label.startswith("pack") else f"{'':8}"
+        print(f"{label:16} {s:8.2f} {rate} {rss:6d} MiB")
+    print(f"{'floor (reportlab)':16} {floor_s:8.2f} {pdfs / floor_s:8.1f} {floor_rss:6d} MiB   ({pdfs} one-page PDFs)")
+    per_doc = t["pack --jobs 1"] / max(docs, 1)
+    print(f"pack --jobs 1 per document / floor per PDF: {per_doc / (floor_s / max(pdfs, 1)):.2f}x")
+    print(f"speed-up from 2 jobs: {t['pack --jobs 1'] / t['pack --jobs 2']:.2f}x")
+    print(f"bytes per PDF page: {size // max(pages, 1):,}")
+    if stubbed:
+        print(f"note: drawn by test stand-ins (no renderer yet): {', '.join(stubbed)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Many packs: skip the up-to-date ones, build the rest (in worker processes), report a summary.
+
+Every pack is independent of the others, so the output does not depend on --jobs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import rules
+from pipeline.errors import CeriError
+from pipeline.pack import manifest
+from pipeline.pack.build import PackOptions, PackResult, build_pack, replace_private
+from pipeline.pack.outdir import owned
+from pipeline.pack.workers import STATE, parallel
+from pipeline.pack.zipping import student_zip
+from pipeline.records import Records
+
+
+@dataclass
+class Job:
+    student: str
+    internship: str
+    findings: list[dict[str, Any]]
+    inputs: str
+
+    @property
+    def errors(self) -> list[dict[str, Any]]:
+        return [f for f in self.findings if f["severity"] == "error"]
+
+
+@dataclass
+class Summary:
+    results: list[PackResult] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(j.errors for j in self.jobs)
+
+    @property
+    def exit_code(self) -> int:
+        bad = self.count("failed") or self.count("refused") or self.has_errors
+        return 1 if bad else 0
+
+    def line(self) -> str:
+        parts = [f"{self.count('built')} built", f"{self.count('skipped')} skipped",
+                 f"{self.count('failed')} failed"]
+        if self.count("refused"):
+            parts.append(f"{self.count('refused')} refused (--strict)")
+        return "packs: " + ", ".join(parts)
+
+
+def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterable[str] | None = None
+         ) -> list[Job]:
+    """Every internship of the chosen students, with its findings and inputs hash, in id order."""
+    chosen = sorted(records.students) if not students else sorted(set(students))
+    unknown = [s for s in chosen if s not in records.students]
+    if unknown:
+        known = ", ".join(sorted(records.students)) or "none"
+        raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
+    findings = [f.to_json() for f in rules.check(records, options.as_of)]
+    env = manifest.environment_digest()
+    jobs = []
+    for sid in chosen:
+        for internship in sorted(records.internships_of(sid), key=lambda i: i.id):
+            mine = sorted((f for f in findings if f["student"] == sid
+                           and f.get("internship") in (None, internship.id)),
+                          key=lambda f: manifest.dumps(f))
+            inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
+                                            langs=options.langs, findings=mine, issuer=options.issuer,
+                                            environment=env)
+            jobs.append(Job(sid, internship.id, mine, inputs))
+    return jobs
+
+
+def _crashed(job: Job, exc: BaseException) -> PackResult:
+    return PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}")
+
+
+def _run(job: Job, out_dir: str) -> PackResult:
+    try:
+        return build_pack(STATE["records"], job.student, job.internship, Path(out_dir), STATE["options"],
+                          job.findings, job.inputs)
+    except CeriError as exc:
+        return PackResult(job.student, job.internship, "failed", str(exc))
+    except Exception as exc:  # a bug in one document must not lose the others' packs
+        return PackResult(job.student, job.internship, "failed", f"internal error: {exc!r}")
+
+
+def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOptions, *,
+        students: Iterable[str] | None = None, jobs: int | None = None, force: bool = False,
+        strict: bool = False, make_zip: bool = False,
+        progress: Callable[[int], Any] | None = None) -> Summary:
+    """Build the packs; `progress(n)` is called as packs finish (skipped ones included)."""
+    summary = Summary(jobs=plan(records, out_dir, options, students))  # bad input: nothing written
+    with owned(out_dir):
+        _build(summary, records, paths, out_dir, options, jobs=jobs, force=force, strict=strict,
+               make_zip=make_zip, progress=progress)
+    return summary
+
+
+def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOptions,
+           *, jobs: int | None, force: bool, strict: bool, make_zip: bool,
+           progress: Callable[[int], Any] | None) -> None:
+    todo: list[Job] = []
+    for job in summary.jobs:
+        if strict and job.errors:
+            summary.results.append(PackResult(job.student, job.internship, "refused",
+                                              "error findings (see above); not built with --strict"))
+        elif not force and manifest.up_to_date(out_dir / job.student / job.internship, job.inputs):
+            summary.results.append(PackResult(job.student, job.internship, "skipped"))
+        else:
+            todo.append(job)
+    if progress and len(summary.results):
+        progress(len(summary.results))
+    summary.results.extend(parallel(_run, todo, str(out_dir), records=records, paths=paths,
+                                    options=options, jobs=jobs, crashed=_crashed,
+                                    progress=progress))
+    summary.results.sort(key=lambda r: (r.student, r.internship))
+    if make_zip:
+        write_zips(out_dir, sorted({j.student for j in summary.jobs}))
+
+
+def write_zips(out_dir: Path, students: list[str]) -> None:
+    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed."""
+    for sid in students:
+        if not (out_dir / sid).is_dir():
+            continue
+        data = student_zip(out_dir, sid)
+        target = out_dir / f"{sid}.zip"
+        if not target.is_file() or target.read_bytes() != data:
+            replace_private(target, data)

@@ -1,0 +1,146 @@
+"""One internship's pack, built in a private temporary folder and renamed into place when complete."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline import renderers
+from pipeline.context import build_context
+from pipeline.fileio import DIR_MODE, FILE_MODE, make_private_dir
+from pipeline.pack import manifest
+from pipeline.pack.merge import merge
+from pipeline.pack.outdir import TMP
+from pipeline.pack.select import select
+from pipeline.pack.zipping import normalize
+from pipeline.renderers import RenderRequest
+
+# HOOK for the certificate register: "module:function" of issuer(request) -> (pdf bytes, serial), called
+# instead of render() for kinds with `certificate: true` (it adds options["serial"] and
+# options["verification_text"], renders, records). None renders certificates plainly, without serials.
+# A name, not a callable, so that worker processes can import it. The CLIs read it at run time.
+ISSUER: str | None = None
+Issuer = Callable[[RenderRequest], tuple[bytes, str]]
+
+
+@dataclass(frozen=True)
+class PackOptions:
+    as_of: date
+    langs: tuple[str, ...] = ("ja+en",)
+    issuer: str | None = None  # see ISSUER
+
+
+@dataclass
+class PackResult:
+    student: str
+    internship: str
+    status: str  # built | skipped | failed | refused
+    message: str | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+def load_issuer(spec: str | None) -> Issuer | None:
+    if not spec:
+        return None
+    module, func = spec.split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Create a new file readable by its owner only, and flush it to disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def replace_private(path: Path, data: bytes) -> None:
+    """Write path atomically through a .tmp-<pid>- name that a later run can recognise and clean."""
+    tmp = path.parent / f"{TMP}{os.getpid()}-{path.name}"
+    tmp.unlink(missing_ok=True)
+    write_private(tmp, data)
+    os.replace(tmp, path)
+
+
+def _title(doc: str, lang: str, several: bool) -> str:
+    title = renderers.documents()[doc].title
+    text = f"{title['ja']} / {title['en']}" if lang == "ja+en" else title[lang]
+    return f"{text} ({lang})" if several else text
+
+
+def render_documents(records, student_id: str, internship_id: str, options: PackOptions,
+                     findings: list[dict[str, Any]]) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """(file name → bytes, manifest entries of the documents) for one pack; nothing is written."""
+    student = records.students[student_id]
+    internship = records.internships[internship_id]
+    wanted = select(student, internship, (f["code"] for f in findings))
+    present = [w.doc for w in wanted if w.missing is None]
+    context = build_context(records, student_id, internship_id, as_of=options.as_of)
+    issuer = load_issuer(options.issuer)
+    files: dict[str, bytes] = {}
+    entries: list[dict[str, Any]] = []
+    parts: list[tuple[str, str, bytes]] = []
+    for w in wanted:
+        if w.missing is not None:
+            entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
+            continue
+        for lang in options.langs:
+            request = RenderRequest(w.doc, lang, w.fmt, context, options={"pack_documents": present})
+            serial = None
+            if issuer is not None and renderers.documents()[w.doc].certificate:
+                data, serial = issuer(request)
+            else:
+                data = renderers.render(request)
+            if w.fmt == "docx":
+                data = normalize(data)  # office files carry zip timestamps; fix them so reruns match
+            name = w.file(lang)
+            files[name] = data
+            entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}
+            if serial is not None:
+                entry["serial"] = serial
+            entries.append(entry)
+            if w.fmt == "pdf":
+                parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", data))
+    if parts:
+        files["pack.pdf"] = merge(parts)
+    files["findings.json"] = manifest.dumps(findings)
+    return files, entries
+
+
+def build_pack(records, student_id: str, internship_id: str, out_dir: Path, options: PackOptions,
+               findings: list[dict[str, Any]], inputs: str) -> PackResult:
+    """Render, write into out_dir/.tmp-<pid>-…, then rename to out_dir/<student>/<internship>."""
+    files, entries = render_documents(records, student_id, internship_id, options, findings)
+    files[manifest.MANIFEST] = manifest.make(student=student_id, internship=internship_id,
+                                             as_of=options.as_of, langs=options.langs, inputs=inputs,
+                                             documents=entries, files=files)
+    tmp = out_dir / f"{TMP}{os.getpid()}-{student_id}-{internship_id}"
+    final = out_dir / student_id / internship_id
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.mkdir(tmp, DIR_MODE)
+    try:
+        for name, data in files.items():
+            write_private(tmp / name, data)
+        make_private_dir(final.parent)
+        if final.exists():
+            # directories cannot be swapped in one step: move the old pack aside (a later run removes
+            # it if we die here), move the new one in, then delete the old
+            old = out_dir / f"{TMP}{os.getpid()}-old-{student_id}-{internship_id}"
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(final, old)
+            os.rename(tmp, final)
+            shutil.rmtree(old)
+        else:
+            os.rename(tmp, final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    missing = [e["doc"] for e in entries if e["status"] == "missing"]
+    return PackResult(student_id, internship_id, "built", missing=missing)

@@ -1,0 +1,304 @@
+"""ceri pack: documents per kind of student, manifest, resumability, atomicity, parallelism, modes, zips."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from benchmarks.synth import generate
+from pipeline import rules
+from pipeline.cli import main
+from pipeline.pack.select import select
+from pipeline.records import load
+from tests import fakes
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = str(ROOT / "examples")
+AS_OF = "2026-06-01"
+
+
+@pytest.fixture(autouse=True)
+def fake_renderers(monkeypatch):
+    fakes.install(monkeypatch)
+
+
+def pack(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["pack", *args, "--as-of", AS_OF, "--quiet"])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def expected_code(stderr: str) -> int:
+    """1 exactly when the records had error findings (the rules decide) or a pack failed."""
+    return 1 if ": error " in stderr or "FAILED" in stderr else 0
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def docs_of(folder: Path) -> dict[str, str]:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    return {d["doc"]: d["status"] for d in manifest["documents"]}
+
+
+def test_documents_chosen_per_kind_of_student():
+    records = load([EXAMPLES])
+    chosen = {iid: [w.doc for w in select(records.students[i.student], i)]
+              for iid, i in records.internships.items()}
+    base = ["enrollment-certificate", "internship-certificate", "evaluation-form", "evaluation-request"]
+    permit = ["permit-checklist", "permit-application"]
+    assert set(chosen["CERI-2026-001"]) == set(base + permit)  # status of residence "Student"
+    assert set(chosen["CERI-2026-002"]) == set(base)  # Japanese national
+    assert set(chosen["CERI-2026-003"]) == set(base + ["evaluation-certificate"])  # evaluated
+    assert set(chosen["CERI-2026-005"]) == set(base)  # permanent resident: no work permit
+    assert chosen["CERI-2026-001"][:2] == ["enrollment-certificate", "internship-certificate"]
+
+
+def test_missing_renderer_is_listed_not_faked(tmp_path, monkeypatch):
+    table = dict(fakes.kinds())
+    kind = table["evaluation-form"]
+    monkeypatch.setattr("pipeline.renderers.documents",
+                        lambda: {**table, "evaluation-form": type(kind)(kind.name, kind.title, kind.internship,
+                                                                         kind.certificate, {})})
+    code, _, err = pack(EXAMPLES, "-o", str(tmp_path), "--student", "23DA0077", "--jobs", "1")
+    folder = tmp_path / "23DA0077" / "CERI-2026-008"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    missing = [d for d in manifest["documents"] if d["status"] == "missing"]
+    assert [(d["doc"], d["reason"]) for d in missing] == [("evaluation-form", "no pdf renderer for evaluation-form yet")]
+    assert not list(folder.glob("evaluation-form.*"))
+    assert code == expected_code(err) and "FAILED" not in err
+
+
+def test_pack_contents_manifest_and_modes(tmp_path):
+    code, out, err = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1")
+    records = load([EXAMPLES])
+    assert "11 built, 0 skipped, 0 failed" in out
+    for iid, internship in records.internships.items():
+        folder = tmp_path / internship.student / iid
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert manifest["student"] == internship.student and manifest["internship"] == iid
+        assert len(manifest["inputs"]) == 64 and manifest["ceri"]
+        on_disk = {p.name for p in folder.iterdir()} - {"manifest.json"}
+        assert on_disk == set(manifest["files"])
+        for name, meta in manifest["files"].items():
+            data = (folder / name).read_bytes()
+            assert meta == {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        present = [d for d in manifest["documents"] if d["status"] == "present"]
+        assert {d["file"] for d in present} | {"pack.pdf", "findings.json"} == on_disk
+        pdfs = [d for d in present if d["format"] == "pdf"]
+        merged = PdfReader(folder / "pack.pdf")
+        assert [o.title for o in merged.outline] == [
+            f"{fakes.kinds()[d['doc']].title['ja']} / {fakes.kinds()[d['doc']].title['en']}" for d in pdfs]
+        assert len(merged.pages) == sum(len(PdfReader(folder / d["file"]).pages) for d in pdfs)
+        assert merged.page_labels[0] == f"{pdfs[0]['doc']}.ja+en-1"
+        for d in present:
+            if d["format"] == "docx":
+                assert zipfile.is_zipfile(folder / d["file"])
+        findings = json.loads((folder / "findings.json").read_text())
+        assert all(f["student"] == internship.student and f["internship"] in (None, iid) for f in findings)
+        text = subprocess.run(["pdftotext", str(folder / "pack.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        assert text.strip()
+    for p in [tmp_path, *tmp_path.rglob("*")]:
+        mode = stat.S_IMODE(p.stat().st_mode)
+        assert mode == (0o700 if p.is_dir() else 0o600), p
+    assert not list(tmp_path.rglob(".tmp-*"))
+    assert code == expected_code(err) and "FAILED" not in err
+
+
+def test_rerun_skips_and_force_rebuilds_identical(tmp_path):
+    some = ("--student", "23DB0012", "--student", "22DA0101")
+    pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", *some)
+    first = tree(tmp_path)
+    mtimes = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    _, out, _ = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", *some)
+    assert "0 built, 3 skipped" in out
+    assert mtimes == {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*") if p.is_file()}
+    _, out, _ = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", "--force", *some)
+    assert "3 built, 0 skipped" in out
+    assert tree(tmp_path) == first
+    # a tampered file is noticed and its pack rebuilt; the others are still skipped
+    victim = next((tmp_path / "23DB0012" / "CERI-2026-001").glob("*.pdf"))
+    victim.write_bytes(b"tampered")
+    _, out, _ = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", *some)
+    assert "1 built, 2 skipped" in out
+    assert tree(tmp_path) == first
+
+
+def test_edited_record_rebuilds_only_its_packs(tmp_path):
+    src = tmp_path / "records"
+    generate(src, 6)
+    out = tmp_path / "out"
+    pack(str(src), "-o", str(out), "--jobs", "1")
+    path = src / "S00004.yaml"
+    path.write_text(path.read_text().replace("hours_per_week: 30", "hours_per_week: 32"))
+    _, stdout, _ = pack(str(src), "-o", str(out), "--jobs", "1")
+    assert "1 built, 6 skipped" in stdout
+
+
+def test_jobs_do_not_change_the_output(tmp_path):
+    src = tmp_path / "records"
+    generate(src, 5)
+    pack(str(src), "-o", str(tmp_path / "one"), "--jobs", "1", "--lang", "all", "--zip")
+    pack(str(src), "-o", str(tmp_path / "two"), "--jobs", "2", "--lang", "all", "--zip")
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert one == two
+    assert any(name.endswith(".en.pdf") for name in one) and any(name.endswith(".ja.pdf") for name in one)
+
+
+def test_zip_per_student_is_deterministic(tmp_path):
+    pack(EXAMPLES, "-o", str(tmp_path / "a"), "--jobs", "1", "--zip", "--student", "22DA0101")
+    pack(EXAMPLES, "-o", str(tmp_path / "b"), "--jobs", "2", "--zip", "--student", "22DA0101")
+    za, zb = tmp_path / "a" / "22DA0101.zip", tmp_path / "b" / "22DA0101.zip"
+    assert za.read_bytes() == zb.read_bytes()
+    assert stat.S_IMODE(za.stat().st_mode) == 0o600
+    with zipfile.ZipFile(za) as zf:
+        names = zf.namelist()
+        assert names == sorted(names)
+        for name in names:
+            assert zf.read(name) == (tmp_path / "a" / name).read_bytes()
+    expected = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a" / "22DA0101").rglob("*")
+                      if p.is_file())
+    assert names == expected and any("CERI-2026-003" in n for n in names)
+
+
+def test_one_bad_internship_does_not_stop_the_batch(tmp_path):
+    src = tmp_path / "records"
+    ids = generate(src, 6, bad={2})
+    code, out, err = pack(str(src), "-o", str(tmp_path / "out"), "--jobs", "2")
+    assert code == 1
+    assert "6 built, 0 skipped, 1 failed" in out
+    assert "S00002/I00002-0: FAILED" in err and "S00002" in err and "U+0F00" in err
+    assert not (tmp_path / "out" / "S00002").exists()
+    for sid in ids:
+        if sid != "S00002":
+            assert list((tmp_path / "out" / sid).glob("*/manifest.json"))
+    assert not list((tmp_path / "out").rglob(".tmp-*"))
+
+
+def _error_finding(records, as_of):
+    return [rules.Finding("too-short", "error", "23DB0012", "CERI-2026-001", "The internship is too short.",
+                          "期間が短すぎます。", "2 months at least", {})]
+
+
+def test_error_findings_build_the_pack_and_exit_1(tmp_path, monkeypatch):
+    monkeypatch.setattr(rules, "check", _error_finding)
+    some = ("--student", "23DB0012", "--student", "22DA0101")
+    code, out, err = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", *some)
+    assert code == 1
+    assert "23DB0012/CERI-2026-001: error too-short" in err
+    findings = json.loads((tmp_path / "23DB0012" / "CERI-2026-001" / "findings.json").read_text())
+    assert [f["code"] for f in findings] == ["too-short"]
+    assert json.loads((tmp_path / "22DA0101" / "CERI-2026-002" / "findings.json").read_text()) == []
+    code, out, err = pack(EXAMPLES, "-o", str(tmp_path / "strict"), "--jobs", "1", "--strict", *some)
+    assert code == 1 and "1 refused" in out and "2 built" in out
+    assert not (tmp_path / "strict" / "23DB0012").exists()
+    assert (tmp_path / "strict" / "22DA0101" / "CERI-2026-002" / "manifest.json").is_file()
+
+
+def test_unknown_student_is_a_usage_error(tmp_path):
+    code, _, err = pack(EXAMPLES, "-o", str(tmp_path / "out"), "--student", "NOPE")
+    assert code == 2 and "NOPE" in err and "Traceback" not in err
+    assert not tmp_path.joinpath("out").exists()
+
+
+def test_stale_temporary_folders_are_removed(tmp_path):
+    stale = tmp_path / ".tmp-999999999-23DB0012-CERI-2026-001"
+    stale.mkdir(parents=True)
+    (stale / "half.pdf").write_bytes(b"%PDF-")
+    pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", "--student", "23DB0012")
+    assert not stale.exists()
+
+
+def _run_cli(args: list[str], **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tests.fakes", "pack", *args, "--as-of", AS_OF, "--quiet"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw)
+
+
+def _completes(proc: subprocess.Popen) -> bool:
+    err = proc.communicate()[1].decode()
+    return proc.returncode == expected_code(err) and "FAILED" not in err
+
+
+def test_kill_9_mid_batch_then_rerun_equals_a_clean_run(tmp_path):
+    src = tmp_path / "records"
+    generate(src, 16)
+    total = 18  # 16 students, 2 of them with two internships
+    clean, broken = tmp_path / "clean", tmp_path / "broken"
+    assert _completes(_run_cli([str(src), "-o", str(clean), "--jobs", "2"]))
+    assert len(list(clean.glob("*/*/manifest.json"))) == total
+    proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2"], start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(broken.glob("S*/*")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the batch finished before it could be killed"
+    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, as a kill -9 of the job would
+    proc.wait()
+    assert len(list(broken.glob("*/*/manifest.json"))) < total
+    assert _completes(_run_cli([str(src), "-o", str(broken), "--jobs", "2"]))
+    got, want = tree(broken), tree(clean)
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
+    assert not list(broken.rglob(".tmp-*"))
+    # killed while --force replaces packs that exist: still whole packs, and the same tree after a rerun
+    proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2", "--force"], start_new_session=True)
+    deadline = time.monotonic() + 60
+    while not list(broken.glob(".tmp-*")) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _completes(_run_cli([str(src), "-o", str(broken), "--jobs", "2"]))
+    assert tree(broken) == want
+
+
+def test_as_of_changes_the_inputs(tmp_path):
+    from pipeline.pack.batch import plan
+    from pipeline.pack.build import PackOptions
+
+    records = load([EXAMPLES])
+    a = plan(records, tmp_path, PackOptions(as_of=date(2026, 6, 1)))
+    b = plan(records, tmp_path, PackOptions(as_of=date(2026, 6, 2)))
+    assert [j.inputs for j in a] != [j.inputs for j in b]
+    assert len({j.inputs for j in a}) == len(a)
+
+
+def test_certificates_go_through_the_issuer_hook(tmp_path):
+    from pipeline.pack import PackOptions, run
+
+    records = load([EXAMPLES])
+    options = PackOptions(as_of=date(2026, 6, 1), issuer="tests.fakes:fake_issuer")
+    summary = run(records, (EXAMPLES,), tmp_path, options, students=["22DA0101"], jobs=1)
+    assert summary.count("built") == 2
+    manifest = json.loads((tmp_path / "22DA0101" / "CERI-2026-003" / "manifest.json").read_text())
+    serials = {d["doc"]: d.get("serial") for d in manifest["documents"] if d["status"] == "present"}
+    assert serials["internship-certificate"] == "TEST-internship-certificate-22DA0101-CERI-2026-003"
+    assert serials["evaluation-certificate"] and serials["enrollment-certificate"]
+    assert serials["evaluation-form"] is None and serials["evaluation-request"] is None
+
+
+def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):
+    fcntl = pytest.importorskip("fcntl")
+    monkeypatch.setattr("pipeline.pack.outdir.WAIT", 0.3)
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        code, _, err = pack(EXAMPLES, "-o", str(tmp_path), "--student", "23DB0012")
+    finally:
+        os.close(fd)
+    assert code == 2 and "another ceri run" in err
+    assert not (tmp_path / "23DB0012").exists()
