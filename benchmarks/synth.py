@@ -79,6 +79,14 @@ def internship_yaml(sid: str, iid: str, kind: str, start_month: int, rng: random
     return "\n".join(lines) + "\n"
 
 
+INSTITUTION = """\
+kind: institution
+signatory_name_ja: 総研 太郎
+signatory_name_en: Taro SOKEN
+secretariat_email: internship@example.soken.ac.jp
+"""
+
+
 def generate(folder: Path, n: int, seed: int = 1, bad: set[int] = frozenset()) -> list[str]:
     """Write n students (one file each, one or two internships) into folder; return the student ids.
 
@@ -95,4 +103,6 @@ def generate(folder: Path, n: int, seed: int = 1, bad: set[int] = frozenset()) -
             docs.append(internship_yaml(sid, f"I{n_:05d}-{k}", kind, 4 + 4 * k, rng, evaluated=(n_ % 3 == 0)))
         (folder / f"{sid}.yaml").write_text("---\n".join(docs), "utf-8")
         ids.append(sid)
+    # the issuing institution, as a secretariat keeps it (the evaluation request needs its e-mail)
+    (folder / "institution.yaml").write_text(INSTITUTION, "utf-8")
     return ids

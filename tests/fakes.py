@@ -69,14 +69,6 @@ def fake_docx(request: RenderRequest) -> bytes:
     return build([*((k, v.encode()) for k, v in _DOCX.items()), ("word/document.xml", body.encode())])
 
 
-def fake_issuer(request: RenderRequest) -> tuple[bytes, str]:
-    """A register stand-in: the same document always gets the same serial."""
-    internship = request.context.get("internship")
-    serial = f"TEST-{request.doc}-{request.context['student'].id}-{internship.id if internship else ''}"
-    request = replace(request, options={**request.options, "serial": serial, "verification_text": serial})
-    return renderers.render(request), serial
-
-
 def kinds() -> dict[str, DocumentKind]:
     real = dict(_real())
     for name, kind in EXTRA.items():

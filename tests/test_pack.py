@@ -48,7 +48,10 @@ def expected_code(stderr: str) -> int:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every output file and its bytes; the register is left out: its audit trail is time-stamped (the
+    serials it gave are printed in the certificates compared here)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith("register.sqlite")}
 
 
 def docs_of(folder: Path) -> dict[str, str]:
@@ -277,18 +280,47 @@ def test_as_of_changes_the_inputs(tmp_path):
     assert len({j.inputs for j in a}) == len(a)
 
 
-def test_certificates_go_through_the_issuer_hook(tmp_path):
+def _serials(out: Path) -> dict[str, str]:
+    found = {}
+    for path in sorted(out.rglob("manifest.json")):
+        for d in json.loads(path.read_text())["documents"]:
+            if d.get("serial"):
+                found[f"{path.parent.relative_to(out)}/{d['file']}"] = d["serial"]
+    return found
+
+
+def test_certificates_are_issued_through_the_register(tmp_path):
     from pipeline.pack import PackOptions, run
+    from pipeline.register import Register, verify
 
     records = load([EXAMPLES])
-    options = PackOptions(as_of=date(2026, 6, 1), issuer="tests.fakes:fake_issuer")
+    db = tmp_path / "register.sqlite"
+    options = PackOptions(as_of=date(2026, 6, 1), register=str(db))
     summary = run(records, (EXAMPLES,), tmp_path, options, students=["22DA0101"], jobs=1)
     assert summary.count("built") == 2
     manifest = json.loads((tmp_path / "22DA0101" / "CERI-2026-003" / "manifest.json").read_text())
     serials = {d["doc"]: d.get("serial") for d in manifest["documents"] if d["status"] == "present"}
-    assert serials["internship-certificate"] == "TEST-internship-certificate-22DA0101-CERI-2026-003"
+    assert serials["internship-certificate"].startswith("CERI-2026-")
     assert serials["evaluation-certificate"] and serials["enrollment-certificate"]
     assert serials["evaluation-form"] is None and serials["evaluation-request"] is None
+    cert = tmp_path / "22DA0101" / "CERI-2026-003" / "internship-certificate.ja+en.pdf"
+    with Register(db) as reg:
+        verdict = verify(reg, cert.read_bytes())
+    assert verdict.genuine and verdict.serial == serials["internship-certificate"]
+    # the serial is printed on the certificate itself
+    assert serials["internship-certificate"] in PdfReader(cert).pages[0].extract_text()
+
+
+def test_serials_do_not_depend_on_jobs_and_survive_force(tmp_path):
+    args = ("--as-of", "2026-06-01", "--student", "22DA0101", "--student", "23DB0012")
+    pack(EXAMPLES, "-o", str(tmp_path / "one"), "--jobs", "1", *args)
+    pack(EXAMPLES, "-o", str(tmp_path / "two"), "--jobs", "2", *args)
+    one = _serials(tmp_path / "one")
+    assert len(one) >= 6 and len(set(one.values())) == len(one)
+    assert one == _serials(tmp_path / "two")
+    before = tree(tmp_path / "one")
+    pack(EXAMPLES, "-o", str(tmp_path / "one"), "--jobs", "2", "--force", *args)
+    assert _serials(tmp_path / "one") == one and tree(tmp_path / "one") == before
 
 
 def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):

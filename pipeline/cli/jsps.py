@@ -9,9 +9,9 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
-from pipeline.cli.pack import jobs_option, progress_bar, quiet_option
-from pipeline.pack import build
+from pipeline.cli.pack import jobs_option, progress_bar, quiet_option, register_option
 from pipeline.pack.jsps import JspsOptions, months, run
+from pipeline.register import resolve_path
 from pipeline.renderers import LANGS
 
 
@@ -23,11 +23,12 @@ from pipeline.renderers import LANGS
 @as_of_option
 @jobs_option
 @quiet_option
+@register_option
 @reports_errors
-def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet):
+def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register_path):
     """Reports on remuneration received (報酬受給報告書〈様式5-3〉) of JSPS fellows paid in YEAR."""
     records = load_records(paths)
-    options = JspsOptions(as_of=today(as_of), year=year, langs=(lang,), issuer=build.ISSUER)
+    options = JspsOptions(as_of=today(as_of), year=year, langs=(lang,), register=str(resolve_path(register_path, out_dir)))
     with progress_bar(len(records.students), quiet, "reports") as progress:
         summary = run(records, paths, out_dir, options, jobs=jobs or os.cpu_count(), progress=progress)
     for r in summary.rows:

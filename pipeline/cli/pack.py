@@ -10,12 +10,16 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
-from pipeline.pack import PackOptions, build, run
+from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
+from pipeline.register import resolve_path
 
 jobs_option = click.option("--jobs", type=click.IntRange(min=1), default=None,
                            help="Worker processes (default: the number of CPUs); 1 runs in this process.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+register_option = click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
+                               metavar="DB", help="Certificate register (default: $CERI_REGISTER, else "
+                               "register.sqlite in the output folder).")
 
 
 @contextlib.contextmanager
@@ -41,11 +45,13 @@ def progress_bar(total: int, quiet: bool, label: str):
 @click.option("--force", is_flag=True, help="Rebuild packs that are up to date.")
 @click.option("--strict", is_flag=True, help="Refuse to build packs whose records have error findings.")
 @quiet_option
+@register_option
 @reports_errors
-def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet):
+def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
+                 register_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     records = load_records(paths)
-    options = PackOptions(as_of=today(as_of), langs=languages(lang), issuer=build.ISSUER)
+    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, out_dir)))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:
         summary = run(records, paths, out_dir, options, students=students, jobs=jobs or os.cpu_count(),

@@ -9,14 +9,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import rules
+from pipeline import renderers, rules
 from pipeline.errors import CeriError
 from pipeline.pack import manifest
-from pipeline.pack.build import PackOptions, PackResult, build_pack, replace_private
+from pipeline.pack.build import (
+    PackOptions,
+    PackResult,
+    build_pack,
+    close_registers,
+    replace_private,
+    requests,
+)
 from pipeline.pack.outdir import owned
 from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
+from pipeline.register import Register, reserve_serial
+from pipeline.renderers import RenderRequest
 
 
 @dataclass
@@ -73,7 +82,8 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
                            and f.get("internship") in (None, internship.id)),
                           key=lambda f: manifest.dumps(f))
             inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
-                                            langs=options.langs, findings=mine, issuer=options.issuer,
+                                            langs=options.langs, findings=mine,
+                                            issuer="register" if options.register else None,
                                             environment=env)
             jobs.append(Job(sid, internship.id, mine, inputs))
     return jobs
@@ -119,12 +129,28 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
             todo.append(job)
     if progress and len(summary.results):
         progress(len(summary.results))
-    summary.results.extend(parallel(_run, todo, str(out_dir), records=records, paths=paths,
-                                    options=options, jobs=jobs, crashed=_crashed,
-                                    progress=progress))
+    if options.register:
+        reserve_serials(options.register, [r for job in todo for _, r in
+                                           requests(records, job.student, job.internship, options, job.findings)])
+    try:
+        summary.results.extend(parallel(_run, todo, str(out_dir), records=records, paths=paths,
+                                        options=options, jobs=jobs, crashed=_crashed,
+                                        progress=progress))
+    finally:
+        close_registers()
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
         write_zips(out_dir, sorted({j.student for j in summary.jobs}))
+
+
+def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
+    """Take the serials of every certificate to build, in pack order, before any worker starts:
+    which document gets which number must not depend on --jobs (issue() finds these reservations)."""
+    kinds = renderers.documents()
+    with Register(register) as reg:
+        for request in wanted:
+            if request is not None and request.fmt == "pdf" and kinds[request.doc].certificate:
+                reserve_serial(reg, request)
 
 
 def write_zips(out_dir: Path, students: list[str]) -> None:

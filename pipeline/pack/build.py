@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
+import multiprocessing.util
 import os
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,23 +16,19 @@ from pipeline.fileio import DIR_MODE, FILE_MODE, make_private_dir
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
-from pipeline.pack.select import select
+from pipeline.pack.select import Wanted, select
 from pipeline.pack.zipping import normalize
+from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.renderers import RenderRequest
-
-# HOOK for the certificate register: "module:function" of issuer(request) -> (pdf bytes, serial), called
-# instead of render() for kinds with `certificate: true` (it adds options["serial"] and
-# options["verification_text"], renders, records). None renders certificates plainly, without serials.
-# A name, not a callable, so that worker processes can import it. The CLIs read it at run time.
-ISSUER: str | None = None
-Issuer = Callable[[RenderRequest], tuple[bytes, str]]
 
 
 @dataclass(frozen=True)
 class PackOptions:
     as_of: date
     langs: tuple[str, ...] = ("ja+en",)
-    issuer: str | None = None  # see ISSUER
+    # the certificate register (a path, so worker processes open their own connection); None renders
+    # certificates plainly, without serials
+    register: str | None = None
 
 
 @dataclass
@@ -45,11 +40,29 @@ class PackResult:
     missing: list[str] = field(default_factory=list)
 
 
-def load_issuer(spec: str | None) -> Issuer | None:
-    if not spec:
-        return None
-    module, func = spec.split(":")
-    return getattr(importlib.import_module(module), func)
+_registers: dict[str, Register] = {}
+
+
+def register_for(path: str) -> Register:
+    """This process's connection to the register (opened on first use, one per process)."""
+    if path not in _registers:
+        if not _registers:  # worker processes end without atexit: close (and checkpoint) the WAL then
+            multiprocessing.util.Finalize(None, close_registers, exitpriority=10)
+        _registers[path] = Register(path)
+    return _registers[path]
+
+
+def close_registers() -> None:
+    while _registers:
+        _registers.popitem()[1].close()
+
+
+def certify(request: RenderRequest, register: str | None) -> tuple[bytes, str | None]:
+    """Render a document; a PDF certificate is issued through the register and gets its serial."""
+    if register is None or request.fmt != "pdf" or not renderers.documents()[request.doc].certificate:
+        return renderers.render(request), None
+    issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang))
+    return issued.data, issued.serial
 
 
 def write_private(path: Path, data: bytes) -> None:
@@ -75,39 +88,46 @@ def _title(doc: str, lang: str, several: bool) -> str:
     return f"{text} ({lang})" if several else text
 
 
-def render_documents(records, student_id: str, internship_id: str, options: PackOptions,
-                     findings: list[dict[str, Any]]) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    """(file name → bytes, manifest entries of the documents) for one pack; nothing is written."""
+def requests(records, student_id: str, internship_id: str, options: PackOptions,
+             findings: list[dict[str, Any]]) -> list[tuple[Wanted, RenderRequest | None]]:
+    """Every document of one pack in order, with the request that renders it (None: not available)."""
     student = records.students[student_id]
     internship = records.internships[internship_id]
     wanted = select(student, internship, (f["code"] for f in findings))
     present = [w.doc for w in wanted if w.missing is None]
     context = build_context(records, student_id, internship_id, as_of=options.as_of)
-    issuer = load_issuer(options.issuer)
+    out: list[tuple[Wanted, RenderRequest | None]] = []
+    for w in wanted:
+        if w.missing is not None:
+            out.append((w, None))
+            continue
+        out.extend((w, RenderRequest(w.doc, lang, w.fmt, context, options={"pack_documents": present}))
+                   for lang in options.langs)
+    return out
+
+
+def render_documents(records, student_id: str, internship_id: str, options: PackOptions,
+                     findings: list[dict[str, Any]]) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """(file name → bytes, manifest entries of the documents) for one pack; nothing is written."""
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
     parts: list[tuple[str, str, bytes]] = []
-    for w in wanted:
-        if w.missing is not None:
+    for w, request in requests(records, student_id, internship_id, options, findings):
+        if request is None:
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
             continue
-        for lang in options.langs:
-            request = RenderRequest(w.doc, lang, w.fmt, context, options={"pack_documents": present})
-            serial = None
-            if issuer is not None and renderers.documents()[w.doc].certificate:
-                data, serial = issuer(request)
-            else:
-                data = renderers.render(request)
-            if w.fmt == "docx":
-                data = normalize(data)  # office files carry zip timestamps; fix them so reruns match
-            name = w.file(lang)
-            files[name] = data
-            entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}
-            if serial is not None:
-                entry["serial"] = serial
-            entries.append(entry)
-            if w.fmt == "pdf":
-                parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", data))
+        lang = request.lang
+        data, serial = certify(request, options.register)
+        if w.fmt == "docx":
+            data = normalize(data)  # office files carry zip timestamps; fix them so reruns match
+        name = w.file(lang)
+        files[name] = data
+        entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}
+        if serial is not None:
+            entry["serial"] = serial
+        entries.append(entry)
+        if w.fmt == "pdf":
+            parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", data))
     if parts:
         files["pack.pdf"] = merge(parts)
     files["findings.json"] = manifest.dumps(findings)

@@ -15,7 +15,8 @@ from pipeline import renderers
 from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
-from pipeline.pack.build import load_issuer, replace_private
+from pipeline.pack.batch import reserve_serials
+from pipeline.pack.build import certify, close_registers, replace_private
 from pipeline.pack.outdir import owned
 from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import normalize
@@ -117,7 +118,7 @@ class JspsOptions:
     as_of: date
     year: int
     langs: tuple[str, ...] = ("ja",)
-    issuer: str | None = None
+    register: str | None = None  # the certificate register: each report gets its serial
 
 
 @dataclass
@@ -138,10 +139,9 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
     names = []
     try:
         context = build_context(records, student_id, as_of=options.as_of, year=options.year)
-        issuer = load_issuer(options.issuer)
         for lang in options.langs:
             request = renderers.RenderRequest("jsps-report", lang, "pdf", context)
-            data = issuer(request)[0] if issuer else renderers.render(request)
+            data = certify(request, options.register)[0]
             name = f"{student_id}.jsps-report.{lang}.pdf"
             replace_private(Path(out_dir) / name, data)
             names.append(name)
@@ -165,9 +165,17 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
     if kind is None or "pdf" not in kind.renderers:
         summary.missing = "jsps-report has no PDF renderer yet: no 様式5-3 PDFs were written"
     else:
-        results = parallel(_render, [r.student for r in summary.rows], str(out_dir), records=records,
-                           paths=paths, options=options, jobs=jobs, progress=progress,
-                           crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
+        if options.register:  # serials in fellow order, whatever --jobs (see pack.batch.reserve_serials)
+            reserve_serials(options.register, [
+                renderers.RenderRequest("jsps-report", lang, "pdf",
+                                        build_context(records, r.student, as_of=options.as_of, year=options.year))
+                for r in summary.rows for lang in options.langs])
+        try:
+            results = parallel(_render, [r.student for r in summary.rows], str(out_dir), records=records,
+                               paths=paths, options=options, jobs=jobs, progress=progress,
+                               crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
+        finally:
+            close_registers()
         for names, error in results:
             summary.written.extend(out_dir / n for n in names)
             if error:

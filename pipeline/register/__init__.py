@@ -4,8 +4,8 @@ It sits beside pack/batch, above the renderers: it calls pipeline.renderers, nev
 """
 
 from pipeline.register.db import DEFAULT_NAME, ENV_VAR, SCHEMA_VERSION, Register, resolve_path
-from pipeline.register.issue import Issued, inputs_hash_for, issue, verification_text
+from pipeline.register.issue import Issued, inputs_hash_for, issue, reserve_serial, verification_text
 from pipeline.register.verify import Verdict, read_pdf, verify
 
 __all__ = ["DEFAULT_NAME", "ENV_VAR", "SCHEMA_VERSION", "Issued", "Register", "Verdict", "inputs_hash_for",
-           "issue", "read_pdf", "resolve_path", "verification_text", "verify"]
+           "issue", "read_pdf", "reserve_serial", "resolve_path", "verification_text", "verify"]

@@ -63,6 +63,30 @@ def verification_text(serial: str) -> str:
     return _wording()["verification_text"].format(serial=serial)
 
 
+def _key(request: RenderRequest) -> Key:
+    internship = request.context.get("internship")
+    return Key(request.doc, request.lang, request.context["student"].id,
+               internship.id if internship is not None else "")
+
+
+def _reserve(register: Register, request: RenderRequest, key: Key, inputs_hash: str, *,
+             new: bool = False) -> tuple[str, bool]:
+    context = request.context
+    issued_on: date = context["today"]
+    return reserve(register, key, inputs_hash, prefix=context["institution"].serial_prefix,
+                   issued_on=issued_on, student_name=name_western(context["student"].name), new=new)
+
+
+def reserve_serial(register: Register, request: RenderRequest) -> str:
+    """The serial this certificate will carry, taken now without rendering it.
+
+    A batch reserves all its certificates first, in a fixed order, so that which document gets which
+    number does not depend on --jobs; issue() later finds the reservation for the same inputs.
+    """
+    inputs_hash = inputs_hash_for(request.context, request.doc, request.lang)
+    return _reserve(register, request, _key(request), inputs_hash)[0]
+
+
 def issue(register: Register, request: RenderRequest, inputs_hash: str,
           render: Render | None = None) -> Issued:
     """Issue one certificate: reuse the serial of identical inputs, else take the next number.
@@ -75,15 +99,10 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
 
         renderers.renderer(request.doc, request.fmt)  # a document we cannot render must not take a number
         render = renderers.render
-    context = request.context
-    student = context["student"]
-    internship = context.get("internship")
-    key = Key(request.doc, request.lang, student.id, internship.id if internship is not None else "")
-    issued_on: date = context["today"]
+    key = _key(request)
     new = False
     for _attempt in range(2):
-        serial, created = reserve(register, key, inputs_hash, prefix=context["institution"].serial_prefix,
-                                  issued_on=issued_on, student_name=name_western(student.name), new=new)
+        serial, created = _reserve(register, request, key, inputs_hash, new=new)
         options = {**request.options, "serial": serial, "verification_text": verification_text(serial)}
         try:
             data = render(dataclasses.replace(request, options=options))
