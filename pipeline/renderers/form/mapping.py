@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -88,20 +89,26 @@ def load_map(path: str | Path) -> FieldMap:
     return FieldMap(path, form, mode, style, doc, fields, boxes)
 
 
+@cache
 def _env() -> jinja2.Environment:
     env = environment()
     env.finalize = lambda v: "" if v is None else v  # an absent optional value is an empty field, not "None"
     return env
 
 
+@lru_cache(maxsize=4096)
+def _template(expr: str) -> jinja2.Template:
+    """Compiled once per process: a batch fills the same maps hundreds of times."""
+    return _env().from_string(expr)
+
+
 def evaluate(fmap: FieldMap, context: dict[str, Any]) -> tuple[dict[str, str], list[Box]]:
     """Every field value and box of the map, rendered over context; all problems reported together."""
-    env = _env()
     problems: list[Problem] = []
 
     def render(where: tuple, expr: str) -> str:
         try:
-            return env.from_string(expr).render(**context).strip()
+            return _template(expr).render(**context).strip()
         except jinja2.TemplateSyntaxError as exc:
             problems.append(fmap.doc.problem(where, f"template syntax error: {exc.message}"))
         except jinja2.UndefinedError as exc:
