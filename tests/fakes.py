@@ -1,6 +1,7 @@
-"""Stand-in renderers for the kinds (and formats) that have none yet, so packs can be tested.
+"""Stand-in renderers for any kind (or format) that has no real renderer, so packs stay testable.
 
-Real renderers win wherever they exist: the tests assert structure, which holds for both. Run a CLI
+Every kind has a real renderer now, so these only fill in for a renderer someone removes from
+templates/documents.yaml; real renderers always win, and the tests assert structure either way. Run a CLI
 with them installed: `python -m tests.fakes pack …` (from the repository root).
 """
 

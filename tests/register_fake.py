@@ -1,4 +1,4 @@
-"""A stand-in certificate renderer for the register's tests (the real ones live in another issue).
+"""A stand-in certificate renderer for the register's unit tests (fast, uncompressed, alterable).
 
 One reportlab page (invariant=1, uncompressed so a test can alter one printed character) that prints
 the issue date, the serial from the options and the verification text, like the real certificates.
