@@ -158,3 +158,22 @@ def test_missing_path(tmp_path):
 
 def test_usage_error_exit_2():
     assert ceri("validate").returncode == 2
+
+
+def test_pure_python_and_libyaml_parsers_agree(tmp_path, monkeypatch):
+    """ceri parses with libyaml when PyYAML has it; the pure-Python parser must locate problems the same."""
+    import yaml
+
+    from pipeline.records import yamlstrict
+
+    text = (STUDENT.replace("sex: female", "sex: female\nsex: male").replace("VN", "ZZ")
+            .replace("family: DOE", "family: &x DOE") + "---\n" + INTERNSHIP.replace("credits: 2", "credits: '2x'"))
+    raw = ("\ufeff" + text).replace("\n", "\r\n").encode("utf-8")
+    found = {}
+    for loader in (yaml.BaseLoader, getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
+        monkeypatch.setattr(yamlstrict, "_PARSER", loader)
+        docs, problems = yamlstrict.read_documents("r.yaml", raw)
+        found[loader.__name__] = ([d.data for d in docs], problems, [d.values for d in docs])
+    first, second = found.values()
+    assert first == second
+    assert len(first[1]) == 2  # the duplicate key and the anchor (the rest is for the schema)
