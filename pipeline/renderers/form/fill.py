@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
@@ -49,6 +50,13 @@ def open_pdf(data: bytes, source: str = "form") -> PdfReader:
     except Exception as exc:  # pypdf raises many types for broken files
         raise CeriError(f"{source}: not a readable PDF ({exc})") from None
     return reader
+
+
+@lru_cache(maxsize=8)
+def _parsed(data: bytes, source: str) -> PdfReader:
+    """A form parsed once per process: a batch fills the same shipped forms hundreds of times, and
+    cloning (which copies every object into the new writer) leaves the parsed reader untouched."""
+    return open_pdf(data, source)
 
 
 def choose_state(f: Field, value: str, record: str | None = None) -> str:
@@ -105,7 +113,7 @@ def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Wi
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
                   record: str | None = None, source: str = "form") -> bytes:
     """The PDF with each named field set to its value; every widget gets an appearance stream."""
-    writer = PdfWriter(clone_from=open_pdf(data, source))
+    writer = PdfWriter(clone_from=_parsed(data, source))
     form = fields(writer)
     unknown = [n for n in values if n not in form]
     if unknown:
