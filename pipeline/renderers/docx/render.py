@@ -100,10 +100,23 @@ def _open(path: Path) -> DocxTemplate:
     return tpl
 
 
+_checked: dict[tuple[str, int, int], set[str]] = {}
+
+
+def _check_once(path: Path, env) -> None:
+    """check_template once per version of a file: a batch renders the same templates hundreds of times."""
+    stat = path.stat() if path.is_file() else None
+    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size) if stat else None
+    if key is None or key not in _checked:
+        used = check_template(path, env)
+        if key is not None:
+            _checked[key] = used
+
+
 def _render(path: Path, context: dict[str, Any], *, user: bool = False):
     """docxtpl render into a python-docx Document; every template error becomes one clear message."""
     env = docx_environment()
-    check_template(path, env)
+    _check_once(path, env)
     tpl = _open(path)
     try:
         tpl.render(context, jinja_env=env, autoescape=True)
