@@ -109,16 +109,30 @@ class Register:
         try:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # persistent once set
-                self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            self._set_up()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
             raise CeriError(f"{self.path}: not a usable register ({exc})") from None
         except BaseException:
             self.conn.close()
             raise
+
+    def _set_up(self) -> None:
+        """WAL mode and migrations. Two processes creating one new file at once can see 'database is
+        locked' here without SQLite's busy handler being called (switching the journal mode takes an
+        exclusive lock), so this step is retried until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                if self.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # persistent once set
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
+                return
+            except (sqlite3.OperationalError, CeriError) as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(random.uniform(0.005, 0.02))
 
     def __enter__(self) -> Register:
         return self
