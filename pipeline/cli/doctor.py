@@ -11,7 +11,7 @@ import click
 from pipeline import __version__, fonts
 from pipeline.cli.base import main
 
-LIBRARIES = ("pypdf", "reportlab", "docxtpl", "python-docx", "pydantic", "babel", "click", "PyYAML", "Jinja2",
+LIBRARIES = ("pypdf", "reportlab", "rl-accel", "docxtpl", "python-docx", "pydantic", "babel", "click", "PyYAML", "Jinja2",
              "segno", "openpyxl")
 TOOLS = ("pdftotext", "pdffonts", "qpdf", "soffice")
 
