@@ -8,6 +8,9 @@ from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
+# every temporary entry ceri makes in an output folder starts so (.tmp-<pid>-<what>): a later run that
+# owns the folder removes what a killed run left behind (pipeline.pack.outdir)
+TMP_PREFIX = ".tmp-"
 
 
 def make_private_dir(path: Path) -> None:
@@ -20,7 +23,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MOD
     target = Path(path)
     if not target.parent.exists():
         make_private_dir(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -32,3 +35,13 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MOD
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def write_new_private(path: Path, data: bytes) -> None:
+    """Create a new file (never an existing one) readable by its owner only, flushed to disk: for
+    files inside a private folder that is itself renamed into place when complete."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())

@@ -11,13 +11,13 @@ from typing import Any
 
 from pipeline import renderers, rules
 from pipeline.errors import CeriError
+from pipeline.fileio import write_atomic
 from pipeline.pack import manifest
 from pipeline.pack.build import (
     PackOptions,
     PackResult,
     build_pack,
     close_registers,
-    replace_private,
     requests,
 )
 from pipeline.pack.outdir import owned
@@ -161,4 +161,4 @@ def write_zips(out_dir: Path, students: list[str]) -> None:
         data = student_zip(out_dir, sid)
         target = out_dir / f"{sid}.zip"
         if not target.is_file() or target.read_bytes() != data:
-            replace_private(target, data)
+            write_atomic(target, data)

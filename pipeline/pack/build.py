@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline import renderers
 from pipeline.context import build_context
-from pipeline.fileio import DIR_MODE, FILE_MODE, make_private_dir
+from pipeline.fileio import DIR_MODE, make_private_dir, write_new_private
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
@@ -63,23 +63,6 @@ def certify(request: RenderRequest, register: str | None) -> tuple[bytes, str | 
         return renderers.render(request), None
     issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang))
     return issued.data, issued.serial
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Create a new file readable by its owner only, and flush it to disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def replace_private(path: Path, data: bytes) -> None:
-    """Write path atomically through a .tmp-<pid>- name that a later run can recognise and clean."""
-    tmp = path.parent / f"{TMP}{os.getpid()}-{path.name}"
-    tmp.unlink(missing_ok=True)
-    write_private(tmp, data)
-    os.replace(tmp, path)
 
 
 def _title(doc: str, lang: str, several: bool) -> str:
@@ -147,7 +130,7 @@ def build_pack(records, student_id: str, internship_id: str, out_dir: Path, opti
     os.mkdir(tmp, DIR_MODE)
     try:
         for name, data in files.items():
-            write_private(tmp / name, data)
+            write_new_private(tmp / name, data)
         make_private_dir(final.parent)
         if final.exists():
             # directories cannot be swapped in one step: move the old pack aside (a later run removes

@@ -15,8 +15,9 @@ from pipeline import renderers
 from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
+from pipeline.fileio import write_atomic
 from pipeline.pack.batch import reserve_serials
-from pipeline.pack.build import certify, close_registers, replace_private
+from pipeline.pack.build import certify, close_registers
 from pipeline.pack.outdir import owned
 from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import normalize
@@ -143,7 +144,7 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
             request = renderers.RenderRequest("jsps-report", lang, "pdf", context)
             data = certify(request, options.register)[0]
             name = f"{student_id}.jsps-report.{lang}.pdf"
-            replace_private(Path(out_dir) / name, data)
+            write_atomic(Path(out_dir) / name, data)
             names.append(name)
     except CeriError as exc:
         return names, f"{student_id}: FAILED: {exc}"
@@ -181,6 +182,6 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
             if error:
                 summary.failures.append(error)
     for name, data in (("summary.csv", summary_csv(summary.rows)), ("summary.xlsx", summary_xlsx(summary.rows))):
-        replace_private(out_dir / name, data)
+        write_atomic(out_dir / name, data)
         summary.written.append(out_dir / name)
     return summary

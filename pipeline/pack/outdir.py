@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipeline.errors import CeriError
+from pipeline.fileio import TMP_PREFIX as TMP
 from pipeline.fileio import make_private_dir
 
-TMP = ".tmp-"  # prefix of every temporary entry in an output folder: .tmp-<pid>-<what>
 WAIT = 5.0  # seconds to wait for the lock of a run that is ending (or was just killed)
 
 try:
