@@ -83,7 +83,7 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
                           key=lambda f: manifest.dumps(f))
             inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
                                             langs=options.langs, findings=mine,
-                                            issuer="register" if options.register else None,
+                                            registered=options.register is not None,
                                             environment=env)
             jobs.append(Job(sid, internship.id, mine, inputs))
     return jobs

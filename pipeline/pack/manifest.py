@@ -48,7 +48,7 @@ def environment_digest() -> str:
     return h.hexdigest()
 
 
-def inputs_digest(records, student_id: str, internship_id: str, *, as_of, langs, findings, issuer,
+def inputs_digest(records, student_id: str, internship_id: str, *, as_of, langs, findings, registered: bool,
                   environment: str) -> str:
     """The hash that decides whether a pack must be rebuilt.
 
@@ -64,7 +64,7 @@ def inputs_digest(records, student_id: str, internship_id: str, *, as_of, langs,
         "as_of": as_of.isoformat(),
         "langs": list(langs),
         "findings": findings,
-        "issuer": issuer,
+        "registered": registered,  # certificates carry serials (not the register's path: folders move)
     }
     return sha256(dumps(parts))
 
