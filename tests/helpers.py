@@ -10,6 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+# real third-party forms and templates, beside the checkout as ../shared/forms-wild (never copied in)
+FORMS_WILD = ROOT.parent / "shared" / "forms-wild"
 
 STUDENT = """\
 kind: student

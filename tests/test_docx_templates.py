@@ -14,7 +14,9 @@ from pipeline.cli import main
 from pipeline.errors import CeriError
 from pipeline.renderers.docx.render import check_template
 
-WILD = Path("/work/shared/forms-wild")
+from helpers import FORMS_WILD
+
+WILD = FORMS_WILD
 
 
 def cli(*args: str):

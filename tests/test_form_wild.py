@@ -13,9 +13,9 @@ from pipeline.errors import RenderError
 from pipeline.renderers.form.fields import fields, state_label
 from pipeline.renderers.form.fill import fill_acroform
 
-WILD = Path(__file__).resolve().parents[3] / "shared" / "forms-wild"
-if not WILD.is_dir():  # the worktree layout: /work/wt/<name>/tests → /work/shared
-    WILD = Path("/work/shared/forms-wild")
+from helpers import FORMS_WILD
+
+WILD = FORMS_WILD
 pytestmark = pytest.mark.skipif(not WILD.is_dir(), reason="../shared/forms-wild/ is not present")
 
 
