@@ -116,22 +116,19 @@ def embedded(style: str = "mincho") -> bool:
 
 
 def _covers(face: Face, text: str) -> bool:
-    return face.chars is None or all(ord(ch) in face.chars or ch == " " for ch in text)
+    return face.chars is None or face.chars.issuperset(map(ord, text.replace(" ", "")))
 
 
-def runs(text: str, style: str = "mincho", *, record: str | None = None,
-         field: str | None = None) -> list[tuple[str, str]]:
-    """Split text into (font name, substring) runs that together draw every character.
+class _NoFont(Exception):
+    """A character no font of the chain has (turned into a RenderError naming record and field)."""
 
-    The whole value, else each word, is kept in one font where one font has all its letters (so
-    "Nguyễn Thị Lan" is not drawn in two typefaces); otherwise each character takes the first font of
-    the chain that has it. A character
-    no font has is a RenderError naming the record, the field and the code point.
-    """
+
+@lru_cache(maxsize=16384)  # a batch draws the same labels and names over and over
+def _runs(text: str, style: str) -> tuple[tuple[str, str], ...]:
     chain = faces(style)
     whole = next((f for f in chain if _covers(f, text)), None)
     if whole is not None:  # one typeface for the whole value where one font has every character
-        return [(whole.name, text)] if text else []
+        return ((whole.name, text),) if text else ()
     out: list[tuple[str, str]] = []
 
     def add(name: str, piece: str) -> None:
@@ -150,11 +147,27 @@ def runs(text: str, style: str = "mincho", *, record: str | None = None,
         for ch in word:
             face = next((f for f in chain if _covers(f, ch)), None)
             if face is None:
-                raise RenderError(f"no installed font has the character {ch!r} (U+{ord(ch):04X}) in "
-                                  f"{text!r}; install a font with it (see `ceri doctor`) or change the record",
-                                  record=record, field=field)
+                raise _NoFont(ch)
             add(face.name, ch)
-    return out
+    return tuple(out)
+
+
+def runs(text: str, style: str = "mincho", *, record: str | None = None,
+         field: str | None = None) -> list[tuple[str, str]]:
+    """Split text into (font name, substring) runs that together draw every character.
+
+    The whole value, else each word, is kept in one font where one font has all its letters (so
+    "Nguyễn Thị Lan" is not drawn in two typefaces); otherwise each character takes the first font of
+    the chain that has it. A character no font has is a RenderError naming the record, the field and
+    the code point.
+    """
+    try:
+        return list(_runs(text, style))
+    except _NoFont as exc:
+        ch = exc.args[0]
+        raise RenderError(f"no installed font has the character {ch!r} (U+{ord(ch):04X}) in "
+                          f"{text!r}; install a font with it (see `ceri doctor`) or change the record",
+                          record=record, field=field) from None
 
 
 def check(text: str, style: str = "mincho", *, record: str | None = None, field: str | None = None) -> None:
