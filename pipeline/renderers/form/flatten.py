@@ -47,31 +47,33 @@ def _placement(annot: DictionaryObject, xobj: StreamObject) -> list[float] | Non
     return [sx, 0, 0, sy, rx - sx * min(xs), ry - sy * min(ys)]
 
 
+def appearances(page: DictionaryObject) -> list[tuple[StreamObject, list[float]]]:
+    """(appearance stream, cm matrix onto its /Rect) of each visible widget of page, in /Annots order."""
+    out = []
+    for ref in page.get("/Annots") or []:
+        annot = ref.get_object()
+        if annot.get("/Subtype") != "/Widget" or int(annot.get("/F", 0)) & (HIDDEN | NOVIEW):
+            continue
+        xobj = _normal_appearance(annot)
+        cm = _placement(annot, xobj) if xobj is not None else None
+        if cm is not None:
+            if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
+                xobj[NameObject("/Type")] = NameObject("/XObject")
+                xobj[NameObject("/Subtype")] = NameObject("/Form")
+            out.append((xobj, cm))
+    return out
+
+
 def flatten(writer: PdfWriter) -> None:
     """Burn every widget's current appearance into the page content; drop widgets and the form."""
     for page in writer.pages:
         annots = page.get("/Annots")
         if annots is None:
             continue
-        keep = ArrayObject()
+        keep = ArrayObject(ref for ref in annots if ref.get_object().get("/Subtype") != "/Widget")
         ops: list[bytes] = []
         xobjects: dict[str, StreamObject] = {}
-        for ref in annots:
-            annot = ref.get_object()
-            if annot.get("/Subtype") != "/Widget":
-                keep.append(ref)
-                continue
-            if int(annot.get("/F", 0)) & (HIDDEN | NOVIEW):
-                continue
-            xobj = _normal_appearance(annot)
-            if xobj is None:
-                continue
-            cm = _placement(annot, xobj)
-            if cm is None:
-                continue
-            if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
-                xobj[NameObject("/Type")] = NameObject("/XObject")
-                xobj[NameObject("/Subtype")] = NameObject("/Form")
+        for xobj, cm in appearances(page):
             name = f"/CeriFlat{len(xobjects)}"
             xobjects[name] = xobj.indirect_reference or writer._add_object(xobj)
             nums = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in cm)
