@@ -9,6 +9,9 @@ from datetime import date, datetime
 AUTHOR = "ceri"
 EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers expect them
+# Entries are private regular files once unpacked (unix mode 0600), as in every zip `ceri pack` writes:
+# `ceri pack` keeps these bytes as they are, so `ceri render` and `ceri pack` give the same .docx.
+MODE = 0o100600
 
 
 def set_core_properties(document, *, issued: date, title: str) -> None:
@@ -44,7 +47,7 @@ def normalize_zip(data: bytes) -> bytes:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, so the mode is honoured
+            info.external_attr = MODE << 16
             dst.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()
