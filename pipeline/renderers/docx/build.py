@@ -162,7 +162,7 @@ def build(doc: str, lang: str) -> bytes:
         else:
             raise ValueError(f"{SPEC}: {doc}.{lang}: unknown block '{kind}'")
     slim(document)
-    set_core_properties(document, issued=BUILT_ON, title=documents()[doc].title[lang])
+    set_core_properties(document.core_properties, issued=BUILT_ON, title=documents()[doc].title[lang])
     return save_deterministic(document)
 
 

@@ -14,9 +14,9 @@ FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers ex
 MODE = 0o100600
 
 
-def set_core_properties(document, *, issued: date, title: str) -> None:
-    """Core properties that depend on the input only: created = modified = the issue date."""
-    props = document.core_properties
+def set_core_properties(props, *, issued: date, title: str) -> None:
+    """Core properties (python-docx's CoreProperties) that depend on the input only: created = modified =
+    the issue date."""
     when = datetime(issued.year, issued.month, issued.day)
     props.author = AUTHOR
     props.last_modified_by = AUTHOR
@@ -40,7 +40,11 @@ def save_deterministic(document) -> bytes:
 
 def normalize_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
+        return write_zip({info.filename: src.read(info) for info in src.infolist()})
+
+
+def write_zip(entries: dict[str, bytes]) -> bytes:
+    """The parts in a fixed order with fixed dates and modes: the final bytes, which `ceri pack` keeps too."""
     order = [n for n in FIRST if n in entries] + sorted(n for n in entries if n not in FIRST)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
