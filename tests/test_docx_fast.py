@@ -6,13 +6,15 @@ from __future__ import annotations
 import io
 import posixpath
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
-from docx_support import AS_OF, EXAMPLES, make, records, texts
+from docx_support import AS_OF, EXAMPLES, ROOT, make, records, texts
 from lxml import etree
 
 from pipeline.cli import main
@@ -92,9 +94,11 @@ def test_render_and_pack_give_the_same_docx(tmp_path):
                                          "--internship", "CERI-2026-003", "--format", "docx", "--as-of",
                                          "2026-12-15", "-o", str(out)])
     assert rendered.exit_code == 0, rendered.output
-    packed = CliRunner().invoke(main, ["pack", str(EXAMPLES), "--student", "22DA0101", "-o", str(tmp_path / "p"),
-                                       "--jobs", "1", "--quiet", "--as-of", "2026-12-15"])
-    assert packed.exit_code in (0, 1), packed.output
+    # in another process: a pack in this one would change what later tests' PDF builds embed
+    packed = subprocess.run([sys.executable, "-c", "import sys; from pipeline.cli import main; main(sys.argv[1:])",
+                             "pack", str(EXAMPLES), "--student", "22DA0101", "-o", str(tmp_path / "p"), "--jobs", "1",
+                             "--quiet", "--as-of", "2026-12-15"], cwd=ROOT, capture_output=True, text=True)
+    assert packed.returncode in (0, 1), packed.stderr
     in_pack = tmp_path / "p" / "22DA0101" / "CERI-2026-003" / "evaluation-request.ja+en.docx"
     assert in_pack.read_bytes() == out.read_bytes()
 
