@@ -17,7 +17,6 @@ from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select
-from pipeline.pack.zipping import normalize
 from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.renderers import RenderRequest
 
@@ -101,8 +100,6 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             continue
         lang = request.lang
         data, serial = certify(request, options.register)
-        if w.fmt == "docx":
-            data = normalize(data)  # office files carry zip timestamps; fix them so reruns match
         name = w.file(lang)
         files[name] = data
         entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}

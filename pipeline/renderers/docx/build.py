@@ -19,6 +19,7 @@ import docx
 import yaml
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -33,6 +34,10 @@ TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 BUILT_ON = date(2026, 4, 1)  # core properties of the templates themselves (renders use the issue date)
 # placeholders of the shared wording files (templates/<doc>.<lang>.yaml) as Jinja expressions
 PLACEHOLDERS = {"{credits}": "{{ internship.credits }}"}
+STYLES = ("Normal", "Table Grid")  # the styles the templates use (setup() gives them both fonts)
+# parts of python-docx's default template no document needs: the Word 2010 copy of every style (438 KB),
+# a thumbnail of an empty page and an empty bibliography (customXml)
+DROPPED = ("http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects", RT.THUMBNAIL, RT.CUSTOM_XML)
 ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "left": WD_ALIGN_PARAGRAPH.LEFT,
          "center": WD_ALIGN_PARAGRAPH.CENTER, "para": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
@@ -68,13 +73,38 @@ def setup(document, lang: str) -> None:
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     set_fonts(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"), lang=lang)
-    for name in ("Normal", "Title", "Table Grid"):
+    for name in STYLES:
         style = styles[name]
         set_fonts(style.element.get_or_add_rPr(), lang=lang)
     normal = styles["Normal"]
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(2)
     normal.paragraph_format.line_spacing = 1.15
+
+
+def slim(document) -> None:
+    """Keep only the styles the document can use and drop the parts it never needs: python-docx's default
+    template carries ~270 styles (350 KB) that every render would parse, write and compress again."""
+    styles = document.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    body = document.element.body
+    wanted = {e.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle") for e in body.iter(qn(tag))}
+    wanted |= {document.styles[name].style_id for name in STYLES}
+    wanted |= {i for i, s in by_id.items() if s.get(qn("w:default")) == "1"}  # what unstyled text uses
+    todo = list(wanted)
+    while todo:  # and the styles those are based on, link to or continue with
+        style = by_id[todo.pop()]
+        for ref in ("w:basedOn", "w:link", "w:next"):
+            e = style.find(qn(ref))
+            if e is not None and e.get(qn("w:val")) in by_id and e.get(qn("w:val")) not in wanted:
+                wanted.add(e.get(qn("w:val")))
+                todo.append(e.get(qn("w:val")))
+    for style_id, style in by_id.items():
+        if style_id not in wanted:
+            styles.remove(style)
+    for rels in (document.part.package.rels, document.part.rels):
+        for rid in [rid for rid, rel in rels.items() if rel.reltype in DROPPED]:
+            del rels[rid]
 
 
 def add_table(document, rows: list[list[str]], lang: str) -> None:
@@ -131,7 +161,8 @@ def build(doc: str, lang: str) -> bytes:
             add_runs(p, value, lang)
         else:
             raise ValueError(f"{SPEC}: {doc}.{lang}: unknown block '{kind}'")
-    set_core_properties(document, issued=BUILT_ON, title=documents()[doc].title[lang])
+    slim(document)
+    set_core_properties(document.core_properties, issued=BUILT_ON, title=documents()[doc].title[lang])
     return save_deterministic(document)
 
 

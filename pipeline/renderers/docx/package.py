@@ -9,11 +9,14 @@ from datetime import date, datetime
 AUTHOR = "ceri"
 EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers expect them
+# Entries are private regular files once unpacked (unix mode 0600), as in every zip `ceri pack` writes:
+# `ceri pack` keeps these bytes as they are, so `ceri render` and `ceri pack` give the same .docx.
+MODE = 0o100600
 
 
-def set_core_properties(document, *, issued: date, title: str) -> None:
-    """Core properties that depend on the input only: created = modified = the issue date."""
-    props = document.core_properties
+def set_core_properties(props, *, issued: date, title: str) -> None:
+    """Core properties (python-docx's CoreProperties) that depend on the input only: created = modified =
+    the issue date."""
     when = datetime(issued.year, issued.month, issued.day)
     props.author = AUTHOR
     props.last_modified_by = AUTHOR
@@ -37,14 +40,18 @@ def save_deterministic(document) -> bytes:
 
 def normalize_zip(data: bytes) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as src:
-        entries = {info.filename: src.read(info) for info in src.infolist()}
+        return write_zip({info.filename: src.read(info) for info in src.infolist()})
+
+
+def write_zip(entries: dict[str, bytes]) -> bytes:
+    """The parts in a fixed order with fixed dates and modes: the final bytes, which `ceri pack` keeps too."""
     order = [n for n in FIRST if n in entries] + sorted(n for n in entries if n not in FIRST)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o644 << 16
+            info.create_system = 3  # unix, so the mode is honoured
+            info.external_attr = MODE << 16
             dst.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()

@@ -1,5 +1,8 @@
 """Render a Word document with docxtpl: checked, sandboxed, XML-escaped, deterministic.
 
+The built-in templates take fast.py's path (docxtpl's work that does not depend on the values done once per
+template file); users' templates, and built-in ones edited to hold tags outside the body, docxtpl's own.
+
 `ja+en` with the built-in templates gives one file: the Japanese document, a page break, then the English
 one. A user's own template (--template) is rendered once, whatever the language; with ja+en its `labels`
 and `| date` are bilingual ('氏名 / Name', '令和8年7月1日 / July 1, 2026').
@@ -7,22 +10,22 @@ and `| date` are bilingual ('氏名 / Name', '令和8年7月1日 / July 1, 2026'
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers import RenderRequest
+from pipeline.renderers.docx import fast
 from pipeline.renderers.docx.build import template_path
 from pipeline.renderers.docx.context import available_names, docx_context, docx_environment
 from pipeline.renderers.docx.package import save_deterministic, set_core_properties
@@ -42,14 +45,34 @@ def render_docx(request: RenderRequest) -> bytes:
             raise RenderError(f"{request.doc} needs {record}.{field} ({why}): add it to the {record} record",
                               record=record, field=field)
     if request.template is not None:
-        doc = _render(Path(request.template), docx_context(request), user=True)
-    elif request.lang == "ja+en":
-        doc = _render(template_path(request.doc, "ja"), docx_context(request, "ja"))
-        _append(doc, _render(template_path(request.doc, "en"), docx_context(request, "en")))
-    else:
-        doc = _render(template_path(request.doc, request.lang), docx_context(request))
+        return _docxtpl(request, [Path(request.template)], user=True)
     ctx = docx_context(request)
-    set_core_properties(doc, issued=ctx["today"], title=ctx["title"])
+    langs = ["ja", "en"] if request.lang == "ja+en" else [request.lang]
+    paths = [template_path(request.doc, lang) for lang in langs]
+    templates = []
+    for path in paths:
+        _check_once(path, None)
+        with _errors(path):
+            templates.append(fast.compiled(path))
+    if None in templates:  # a template edited to hold tags outside its body: docxtpl renders it all
+        return _docxtpl(request, paths)
+    bodies = []
+    for path, lang, tpl in zip(paths, langs, templates, strict=True):
+        with _errors(path):
+            bodies.append(fast.render_body(tpl, docx_context(request, lang) if len(langs) > 1 else ctx))
+    for body in bodies[1:]:
+        fast.append(bodies[0], body)
+    return fast.package(templates[0], bodies[0], issued=ctx["today"], title=ctx["title"])
+
+
+def _docxtpl(request: RenderRequest, paths: list[Path], *, user: bool = False) -> bytes:
+    """docxtpl's full render, then python-docx's save: users' templates, and the fast path's reference."""
+    langs = ["ja", "en"] if len(paths) > 1 else [request.lang]
+    doc = _render(paths[0], docx_context(request, langs[0]), user=user)
+    for path, lang in zip(paths[1:], langs[1:], strict=True):
+        fast.append(doc.element.body, _render(path, docx_context(request, lang)).element.body)
+    ctx = docx_context(request)
+    set_core_properties(doc.core_properties, issued=ctx["today"], title=ctx["title"])
     return save_deterministic(doc)
 
 
@@ -105,21 +128,18 @@ _checked: dict[tuple[str, int, int], set[str]] = {}
 
 def _check_once(path: Path, env) -> None:
     """check_template once per version of a file: a batch renders the same templates hundreds of times."""
-    stat = path.stat() if path.is_file() else None
-    key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size) if stat else None
+    key = fast.file_key(path) if path.is_file() else None
     if key is None or key not in _checked:
         used = check_template(path, env)
         if key is not None:
             _checked[key] = used
 
 
-def _render(path: Path, context: dict[str, Any], *, user: bool = False):
-    """docxtpl render into a python-docx Document; every template error becomes one clear message."""
-    env = docx_environment()
-    _check_once(path, env)
-    tpl = _open(path)
+@contextmanager
+def _errors(path: Path, *, user: bool = False) -> Iterator[None]:
+    """Every template error becomes one clear message."""
     try:
-        tpl.render(context, jinja_env=env, autoescape=True)
+        yield
     except SecurityError as exc:
         raise CeriError(f"{path}: the template tried something the sandbox forbids ({exc}); "
                         "templates may only read the document's values") from None
@@ -132,23 +152,16 @@ def _render(path: Path, context: dict[str, Any], *, user: bool = False):
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         who = "your template" if user else "template"
         raise CeriError(f"{path}: {who} failed: {type(exc).__name__}: {exc}") from None
+
+
+def _render(path: Path, context: dict[str, Any], *, user: bool = False):
+    """docxtpl render into a python-docx Document."""
+    env = docx_environment()
+    _check_once(path, env)
+    tpl = _open(path)
+    with _errors(path, user=user):
+        tpl.render(context, jinja_env=env, autoescape=True)
     return tpl.docx
-
-
-def _append(first, second) -> None:
-    """Put second's body after a page break at the end of first (both built from our templates)."""
-    body = first.element.body
-    sect = body.find(qn("w:sectPr"))
-    brk = OxmlElement("w:p")
-    run = OxmlElement("w:r")
-    br = OxmlElement("w:br")
-    br.set(qn("w:type"), "page")
-    run.append(br)
-    brk.append(run)
-    sect.addprevious(brk)
-    for child in second.element.body:
-        if child.tag != qn("w:sectPr"):
-            sect.addprevious(copy.deepcopy(child))
 
 
 def read_text(data: bytes) -> str:
