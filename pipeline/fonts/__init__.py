@@ -20,6 +20,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pipeline.errors import RenderError
+from pipeline.fonts.lean import make_lean
 
 # role → (reportlab name, file names, fontconfig family)
 FONTS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -88,6 +89,7 @@ def _face(role: str) -> Face | None:
         return None
     name = FONTS[role][0]
     font = TTFont(name, str(path))
+    make_lean(font)
     pdfmetrics.registerFont(font)
     return Face(name, path, frozenset(font.face.charToGlyph))
 

@@ -19,7 +19,6 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers import RenderRequest, documents
-from pipeline.renderers.pdf import subset
 from pipeline.renderers.pdf.text import LEADING, Fitted, draw_fitted, draw_line, fit, text_width
 from pipeline.renderers.pdf.words import Paras, Values, Words, langs
 
@@ -69,7 +68,6 @@ class Page:
         self.buf = BytesIO()
         kind = documents()[request.doc]
         title = " / ".join(kind.title[lg] for lg in langs(self.lang))
-        subset.install()
         self.c = Canvas(self.buf, pagesize=A4, invariant=1, pageCompression=1,
                         initialFontName=fonts.faces("mincho")[0].name,
                         lang="en" if self.lang == "en" else "ja")

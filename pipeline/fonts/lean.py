@@ -1,4 +1,4 @@
-"""Smaller embedded font subsets, so a certificate stays well under 60 KB.
+"""Lean embedded font subsets, for every PDF ceri draws (documents, forms, form appearances).
 
 Two things make reportlab's TrueType subsets of IPAex large: every subset 0 carries all of ASCII
 ("ascii readable"), and each glyph keeps its hinting instructions (about 45 % of IPAex glyph data).
@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from struct import pack, unpack
 
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontMaker
-
-from pipeline import fonts
 
 
 def _tables(data: bytes) -> dict[str, bytes]:
@@ -92,19 +89,9 @@ def strip_hinting(ttf: bytes) -> bytes:
     return maker.makeStream()
 
 
-_installed: set[str] = set()
-
-
-def install() -> None:
-    """Make every registered ceri TTF embed lean subsets (idempotent; fonts are process-wide)."""
-    for style in fonts.STYLES:
-        for face in fonts.faces(style):
-            if face.path is None or face.name in _installed:
-                continue
-            font = pdfmetrics.getFont(face.name)
-            if not isinstance(font, TTFont):
-                continue
-            font._asciiReadable = False  # no 95 unused ASCII glyphs in every document
-            original = font.face.makeSubset
-            font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
-            _installed.add(face.name)
+def make_lean(font: TTFont) -> None:
+    """Make a TTFont embed lean subsets. Applied when the font is registered, so every document of a
+    process gets the same subsets whatever was drawn before (same input, same bytes)."""
+    font._asciiReadable = False  # no 95 unused ASCII glyphs in every document
+    original = font.face.makeSubset
+    font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
