@@ -1,8 +1,9 @@
 """Widget appearance streams with embedded, subset fonts that have every glyph.
 
-All widgets of a fill are drawn with reportlab in ONE document (a page the size of each widget), so
-each font is embedded and subset once; each page's content and resources then become a Form XObject
-(/Subtype /Form, /BBox) that the widget shows as /AP /N. The same layout code draws overlay boxes.
+Each widget's text becomes a Form XObject (/Subtype /Form, /BBox) that the widget shows as /AP /N;
+the content streams are written directly and all of them share one subset per font (embed.py).
+Only without embeddable TrueType fonts (reportlab's CID fallback) are the widgets drawn in one
+reportlab document that is parsed back. The same layout code draws overlay boxes.
 """
 
 from __future__ import annotations
@@ -12,13 +13,21 @@ import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, FloatObject, IndirectObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import RenderError
 from pipeline.fonts.linebreak import wrap
+from pipeline.renderers.form.embed import Add, Fonts, stream
 
 MIN_SIZE = 5.0  # auto-shrink stops here: smaller is not legible on a printed form
 DEFAULT_SIZE = 10.0
@@ -132,8 +141,67 @@ def draw(c: Canvas, box: TextBox, x0: float = 0.0, y0: float = 0.0) -> None:
         base -= lead
 
 
+def _n(v: float) -> str:
+    s = f"{v:.3f}".rstrip("0").rstrip(".")
+    return "0" if s in ("", "-0") else s
+
+
+def _color(col: tuple[float, ...]) -> str:
+    op = {3: "rg", 4: "k"}.get(len(col), "g")
+    return " ".join(_n(c) for c in (col if op != "g" else col[:1])) + f" {op}"
+
+
+def _content(box: TextBox, fonts_: Fonts, used: dict[str, IndirectObject]) -> bytes:
+    """The content stream of a box (the same placement as draw()); records the fonts it uses."""
+    size, lines = layout(box)
+    ops = ["/Tx BMC", "q", _color(box.color), "BT"]
+
+    def line(text: str, x: float, y: float) -> None:
+        ops.append(f"1 0 0 1 {_n(x)} {_n(y)} Tm")
+        for name, piece in fonts.runs(text, box.style):  # each Tj advances by the font's /Widths
+            for res, ref, codes in fonts_.encode(name, piece):
+                used[res] = ref
+                ops.append(f"{res} {_n(size)} Tf <{codes.hex()}> Tj")
+
+    if box.comb and box.maxlen:
+        cell = box.width / box.maxlen
+        base = (box.height - size) / 2 + size * 0.15
+        for i, ch in enumerate(lines[0]):
+            line(ch, i * cell + (cell - fonts.width(ch, size, box.style)) / 2, base)
+    else:
+        base = box.height - 1 - size * 0.88 if box.multiline else (box.height - size) / 2 + size * 0.15
+        for text in lines:
+            w = fonts.width(text, size, box.style)
+            x = (box.width - w) / 2 if box.align == 1 else box.width - PAD - w if box.align == 2 else PAD
+            line(text, x, base)
+            base -= size * LEADING
+    ops += ["ET", "Q", "EMC"]
+    return "\n".join(ops).encode("latin-1")
+
+
+def appearances(boxes: list[TextBox], add: Add) -> tuple[list[IndirectObject], dict[str, IndirectObject]]:
+    """One Form XObject per box, written with add(), and the fonts they use by resource name.
+
+    Needs embeddable TrueType fonts (fonts.embedded); every box must already lay out (layout()).
+    """
+    embedder = Fonts(add)
+    refs = []
+    for box in boxes:
+        used: dict[str, IndirectObject] = {}
+        content = _content(box, embedder, used)
+        entries = {"Type": NameObject("/XObject"), "Subtype": NameObject("/Form"),
+                   "BBox": ArrayObject(FloatObject(round(v, 3)) for v in (0, 0, box.width, box.height)),
+                   "Resources": DictionaryObject({NameObject("/Font"): DictionaryObject(
+                       {NameObject(k): v for k, v in sorted(used.items())})})}
+        if box.rotation in ROTATIONS:  # viewers fit the rotated /BBox to the widget's /Rect
+            entries["Matrix"] = ArrayObject(FloatObject(v) for v in (*ROTATIONS[box.rotation], 0, 0))
+        refs.append(add(stream(content, **entries)))
+    return refs, embedder.finish()
+
+
 def form_xobjects(writer: PdfWriter, boxes: list[TextBox]) -> tuple[list[IndirectObject], dict]:
-    """One Form XObject per box (drawn in one reportlab document), and the fonts they use."""
+    """One Form XObject per box, drawn in one reportlab document (for reportlab's CID fonts), and the
+    fonts they use."""
     for box in boxes:  # every problem is raised before anything is drawn
         layout(box)
     buf = io.BytesIO()

@@ -13,13 +13,15 @@ from functools import lru_cache
 from typing import Any
 
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 from reportlab.pdfgen.canvas import Canvas
 
+from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
-from pipeline.renderers.form.appearance import TextBox, draw, form_xobjects, layout, parse_da
+from pipeline.renderers.form.appearance import TextBox, appearances, draw, form_xobjects, layout, parse_da
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten
+from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's xref-recovery chatter is not the user's problem
@@ -110,11 +112,60 @@ def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Wi
     return out
 
 
+class _InWriter:
+    """Edits made in place in a cloned PdfWriter (for --flatten, and forms the fast path cannot take)."""
+
+    def __init__(self, writer: PdfWriter):
+        self.writer = writer
+
+    @property
+    def root(self) -> DictionaryObject:
+        return self.writer._root_object
+
+    def own(self, obj: Any) -> DictionaryObject:
+        return obj.get_object()
+
+    def sub(self, parent: DictionaryObject, key: str) -> DictionaryObject:
+        return parent.setdefault(NameObject(key), DictionaryObject()).get_object()
+
+    def add(self, obj: Any) -> IndirectObject:
+        return self.writer._add_object(obj)
+
+
+@lru_cache(maxsize=8)
+def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
+    """The serialised objects and the fields of a parsed form, once per process (never modified)."""
+    return template(reader), fields(reader)
+
+
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
                   record: str | None = None, source: str = "form") -> bytes:
-    """The PDF with each named field set to its value; every widget gets an appearance stream."""
-    writer = PdfWriter(clone_from=_parsed(data, source))
-    form = fields(writer)
+    """The PDF with each named field set to its value; every widget gets an appearance stream.
+
+    Unless flattening (or without embeddable fonts), only the changed and new objects are written: the
+    rest of the form is copied as serialised once per process (pdfout.Edit).
+    """
+    reader = _parsed(data, source)
+    if not flatten_out and fonts.embedded(style):
+        base, form = _template(reader)
+        edit = Edit(base)
+        try:
+            _apply(edit, form, values, style, record, source)
+            return edit.write()
+        except NotIndirect:  # a widget or field that is not an indirect object: edit a full copy
+            pass
+    writer = PdfWriter(clone_from=reader)
+    _apply(_InWriter(writer), fields(writer), values, style, record, source, writer)
+    if flatten_out:
+        flatten(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, Any], style: str,
+           record: str | None, source: str, writer: PdfWriter | None = None) -> None:
+    """Check every value, then set the fields' values and appearances through target."""
     unknown = [n for n in values if n not in form]
     if unknown:
         have = ", ".join(list(form)[:20]) or "none (use overlay mode)"
@@ -141,32 +192,29 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     if problems:
         raise RenderError("\n".join(problems))
     all_boxes = [b for _, _, bs in texts for _, b in bs]
-    refs, used_fonts = form_xobjects(writer, all_boxes)  # raises for any value that cannot be drawn
+    if writer is not None and not fonts.embedded(style):
+        refs, used_fonts = form_xobjects(writer, all_boxes)
+    else:
+        refs, used_fonts = appearances(all_boxes, target.add)
     it = iter(refs)
     for f, export, boxes in texts:
-        f.node[NameObject("/V")] = TextStringObject(export)
+        target.own(f.node)[NameObject("/V")] = TextStringObject(export)
         for w in f.widgets:  # no stale appearance may show an old value
-            w.annot.pop("/AP", None)
+            target.own(w.annot).pop("/AP", None)
         for w, _ in boxes:
-            w.annot[NameObject("/AP")] = DictionaryObject({NameObject("/N"): next(it)})
+            target.own(w.annot)[NameObject("/AP")] = DictionaryObject({NameObject("/N"): next(it)})
     for f, state in buttons:
-        f.node[NameObject("/V")] = NameObject(state)
+        target.own(f.node)[NameObject("/V")] = NameObject(state)
         for w in f.widgets:
-            w.annot[NameObject("/AS")] = NameObject(state if state in w.states else "/Off")
-    acro = writer._root_object.get("/AcroForm")
-    if acro is not None:
-        acro = acro.get_object()
+            target.own(w.annot)[NameObject("/AS")] = NameObject(state if state in w.states else "/Off")
+    root = target.root
+    if "/AcroForm" in root:
+        acro = target.sub(root, "/AcroForm")
         acro[NameObject("/NeedAppearances")] = BooleanObject(False)
         acro.pop("/XFA", None)  # an XFA viewer would show its own (empty) data instead of these fields
-        dr = acro.setdefault(NameObject("/DR"), DictionaryObject()).get_object()
-        font_dict = dr.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+        font_dict = target.sub(target.sub(acro, "/DR"), "/Font")
         for name, font in used_fonts.items():
             font_dict[NameObject(name)] = font
-    if flatten_out:
-        flatten(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record: str | None = None,

@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject, NameObject
 from reportlab.lib.colors import Color, white
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import CeriError
+from pipeline.renderers.form.pdfout import Edit, template
 
 MARGIN = 36.0
 NO_W = 18.0  # item number column
@@ -77,6 +80,9 @@ def _field(c: Canvas, f: dict[str, Any], x: float, y: float, w: float, h: float)
     form = c.acroForm
     if kind in ("text", "multiline"):
         flags = "multiline" if kind == "multiline" else ""
+        c.setFillColor(SHADE)  # the shade is page content: an empty field has no appearance (see _lean)
+        c.rect(x + 1, y + 1, w - 2, h - 2, stroke=0, fill=1)
+        c.setFillColor(Color(0, 0, 0))
         if f.get("comb"):
             flags = (flags + " comb").strip()
         form.textfield(name=name, tooltip=tip, x=x + 1, y=y + 1, width=w - 2, height=h - 2, borderWidth=0,
@@ -168,4 +174,38 @@ def build(spec: Spec) -> bytes:
     footer()
     c.showPage()
     c.save()
-    return buf.getvalue()
+    return _lean(buf.getvalue())
+
+
+def _lean(pdf: bytes) -> bytes:
+    """The form without what no viewer needs, so that filled copies stay small and quick to parse and merge.
+
+    Text fields get no appearance (an empty field shows nothing; a fill, or a viewer from /DA, makes
+    one; the shade is page content) and no entries that only restate defaults; buttons keep only
+    their normal on/off appearances; /Helv is plain WinAnsi Helvetica. reportlab's per-widget
+    appearances and their Helvetica objects are then unreferenced, and left out.
+    """
+    reader = PdfReader(io.BytesIO(pdf))
+    edit = Edit(template(reader))
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            own = edit.own(annot)
+            for key, default in (("/DV", ""), ("/V", ""), ("/Ff", 0), ("/TU", annot.get("/T"))):
+                if key in own and own[key] == default:
+                    del own[key]
+            if "/Parent" in annot:  # a radio button: the group holds /FT and the tooltip
+                own.pop("/FT", None)
+                group = edit.own(annot["/Parent"])
+                if group.get("/TU") == group.get("/T"):
+                    group.pop("/TU", None)
+            if annot.get("/FT") == "/Tx":
+                own.pop("/AP", None)
+                own.pop("/MK", None)
+            elif "/AP" in annot:
+                own[NameObject("/AP")] = DictionaryObject({NameObject("/N"): annot["/AP"].raw_get("/N")})
+    dr = edit.sub(edit.sub(edit.root, "/AcroForm"), "/DR")
+    dr.pop("/Encoding", None)
+    helv = edit.own(dr["/Font"].raw_get("/Helv"))
+    helv[NameObject("/Encoding")] = NameObject("/WinAnsiEncoding")
+    return edit.write()

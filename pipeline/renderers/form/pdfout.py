@@ -1,0 +1,193 @@
+"""Write a PDF as a parsed template plus edits, copying the bytes of every object that did not change.
+
+Filling a form changes a few dictionaries (field values, widget appearances, /AcroForm) and adds
+appearance streams and fonts. Cloning the whole document into a pypdf PdfWriter and serialising it
+again cost more than everything else, so a Template serialises each object once per process, and
+an Edit writes only what it changed or added. Objects nothing refers to any more (a replaced
+appearance, its font) are left out, so a filled form is no bigger than it needs to be.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NullObject,
+    NumberObject,
+    PdfObject,
+)
+
+
+class NotIndirect(Exception):
+    """An object to edit is not an indirect object (it cannot be replaced on its own)."""
+
+
+def _refs(obj: PdfObject | None) -> set[int]:
+    """The object numbers obj refers to (directly or inside nested arrays and dictionaries)."""
+    out: set[int] = set()
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, IndirectObject):
+            out.add(o.idnum)
+        elif isinstance(o, DictionaryObject):  # streams included
+            stack.extend(o.values())
+        elif isinstance(o, ArrayObject):
+            stack.extend(o)
+    return out
+
+
+def _serialise(num: int, obj: PdfObject | None, gen: int = 0) -> bytes:
+    buf = io.BytesIO()
+    buf.write(f"{num} {gen} obj\n".encode())
+    (NullObject() if obj is None else obj).write_to_stream(buf)
+    buf.write(b"\nendobj\n")
+    return buf.getvalue()
+
+
+@dataclass
+class Template:
+    """A parsed PDF with every object reachable from the trailer serialised once."""
+
+    reader: PdfReader
+    header: bytes
+    body: dict[int, bytes]  # object number → "N G obj … endobj"
+    gens: dict[int, int]
+    refs: dict[int, set[int]]
+    roots: dict[str, int]  # trailer /Root and /Info
+    first_id: bytes
+
+    @property
+    def size(self) -> int:
+        return max(self.body, default=0) + 1
+
+
+def template(reader: PdfReader) -> Template:
+    trailer = reader.trailer
+    roots = {k: trailer.raw_get(k).idnum for k in ("/Root", "/Info")
+             if isinstance(trailer.raw_get(k) if k in trailer else None, IndirectObject)}
+    body: dict[int, bytes] = {}
+    gens: dict[int, int] = {}
+    refs: dict[int, set[int]] = {}
+    stack = list(roots.values())
+    while stack:
+        num = stack.pop()
+        if num in body:
+            continue
+        gen = gens[num] = _generation(reader, num)
+        obj = reader.get_object(IndirectObject(num, gen, reader))
+        body[num] = _serialise(num, obj, gen)
+        refs[num] = _refs(obj)
+        stack.extend(refs[num] - body.keys())
+    ids = trailer.get("/ID")
+    first = bytes(ids[0].get_object().original_bytes) if isinstance(ids, ArrayObject) and ids else b""
+    return Template(reader, reader.pdf_header.encode("latin-1"), body, gens, refs, roots, first)
+
+
+def _generation(reader: PdfReader, num: int) -> int:
+    for gen, table in reader.xref.items():
+        if num in table:
+            return gen
+    return 0
+
+
+@lru_cache(maxsize=8)
+def cached(reader: PdfReader) -> Template:
+    """One Template per parsed form (the reader itself is cached per form bytes)."""
+    return template(reader)
+
+
+@dataclass
+class Edit:
+    """Copy-on-write changes to a Template's objects, plus new objects; write() gives the new PDF."""
+
+    base: Template
+    changed: dict[int, PdfObject] = field(default_factory=dict)
+    added: dict[int, PdfObject] = field(default_factory=dict)
+    next_num: int = 0
+
+    def __post_init__(self) -> None:
+        self.next_num = self.base.size
+
+    @property
+    def root(self) -> DictionaryObject:
+        return self.own(self.base.reader.trailer["/Root"])
+
+    def own(self, obj: PdfObject) -> DictionaryObject:
+        """A private, editable copy of an indirect dictionary of the template (the same copy each time)."""
+        ref = obj.indirect_reference if not isinstance(obj, IndirectObject) else obj
+        if ref is None:
+            raise NotIndirect
+        num = ref.idnum
+        if num in self.added:
+            return self.added[num]
+        if num not in self.changed:
+            self.changed[num] = DictionaryObject(ref.get_object())
+        return self.changed[num]
+
+    def sub(self, parent: DictionaryObject, key: str) -> DictionaryObject:
+        """An editable dictionary parent[key] (created when absent), whether it is direct or indirect."""
+        raw = parent.raw_get(key) if key in parent else None
+        if isinstance(raw, IndirectObject):
+            return self.own(raw)
+        copy = DictionaryObject(raw or {})
+        parent[NameObject(key)] = copy
+        return copy
+
+    def add(self, obj: PdfObject) -> IndirectObject:
+        num = self.next_num
+        self.next_num += 1
+        self.added[num] = obj
+        return IndirectObject(num, 0, self.base.reader)
+
+    def write(self) -> bytes:
+        base = self.base
+        reach: set[int] = set()
+        stack = list(base.roots.values())
+        while stack:
+            num = stack.pop()
+            if num in reach:
+                continue
+            obj = self.changed.get(num, self.added.get(num))
+            if obj is not None:
+                out = _refs(obj)
+            elif num in base.body:
+                out = base.refs[num]
+            else:
+                continue  # a dangling reference: a reader sees null, as in the template
+            reach.add(num)
+            stack.extend(out - reach)
+        parts = [base.header, b"\n%\xe2\xe3\xcf\xd3\n"]
+        offsets: dict[int, int] = {}
+        pos = sum(map(len, parts))
+        for num in sorted(reach):
+            obj = self.changed.get(num, self.added.get(num))
+            data = base.body[num] if obj is None else _serialise(num, obj, base.gens.get(num, 0))
+            offsets[num] = pos
+            parts.append(data)
+            pos += len(data)
+        size = max(reach) + 1
+        xref = [f"xref\n0 {size}\n0000000000 65535 f \n".encode()]
+        xref += [(f"{offsets[n]:010d} {base.gens.get(n, 0):05d} n \n" if n in offsets
+                  else "0000000000 00000 f \n").encode() for n in range(1, size)]
+        digest = hashlib.md5(b"".join(parts)).digest()  # noqa: S324 (an identifier, not security)
+        first = base.first_id or digest
+        trailer = DictionaryObject()
+        trailer[NameObject("/Size")] = NumberObject(size)
+        for key, num in base.roots.items():
+            trailer[NameObject(key)] = IndirectObject(num, base.gens.get(num, 0), base.reader)
+        trailer[NameObject("/ID")] = ArrayObject([ByteStringObject(first), ByteStringObject(digest)])
+        buf = io.BytesIO()
+        trailer.write_to_stream(buf)
+        tail = b"trailer\n" + buf.getvalue() + f"\nstartxref\n{pos}\n%%EOF\n".encode()
+        return b"".join(parts) + b"".join(xref) + tail
+
