@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     ByteStringObject,
     DictionaryObject,
+    FloatObject,
     IndirectObject,
     NameObject,
     NullObject,
     NumberObject,
     PdfObject,
+    StreamObject,
+    TextStringObject,
 )
 
 
@@ -46,12 +51,66 @@ def _refs(obj: PdfObject | None) -> set[int]:
     return out
 
 
+SAFE_NAME = re.compile("/[" + re.escape("".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "#()<>[]{}/%"))
+                       + "]*")  # names written as they are; others need pypdf's #xx escapes
+PLAIN = re.compile(rb"[ -~]*")
+
+
+def _dump(obj: PdfObject | None, out: list[bytes]) -> None:
+    """obj in PDF syntax (as pypdf writes it, but without its per-character loops: a fill writes
+    thousands of names and numbers)."""
+    if isinstance(obj, IndirectObject):
+        out.append(b"%d %d R" % (obj.idnum, obj.generation))
+    elif isinstance(obj, NameObject):
+        if SAFE_NAME.fullmatch(obj):
+            out.append(obj.encode("ascii"))
+        else:
+            out.append(obj.renumber())
+    elif isinstance(obj, BooleanObject):
+        out.append(b"true" if obj.value else b"false")
+    elif isinstance(obj, NumberObject):
+        out.append(b"%d" % obj)
+    elif isinstance(obj, FloatObject):
+        out.append(obj.myrepr().encode())
+    elif isinstance(obj, TextStringObject | ByteStringObject):
+        raw = obj.get_encoded_bytes() if isinstance(obj, TextStringObject) else bytes(obj)
+        if PLAIN.fullmatch(raw):
+            out.append(b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")")
+        else:  # UTF-16 text: hex is half the size of pypdf's octal escapes
+            out.append(b"<" + raw.hex().encode() + b">")
+    elif isinstance(obj, ArrayObject):
+        out.append(b"[")
+        for item in obj:
+            out.append(b" ")
+            _dump(item, out)
+        out.append(b" ]")
+    elif isinstance(obj, DictionaryObject):
+        data = obj._data if isinstance(obj, StreamObject) else None
+        out.append(b"<<")
+        for key, value in obj.items():
+            if data is not None and key == "/Length":
+                continue
+            out.append(b"\n")
+            _dump(key, out)
+            out.append(b" ")
+            _dump(value, out)
+        if data is not None:
+            out.append(b"\n/Length %d\n>>\nstream\n" % len(data) + data + b"\nendstream")
+        else:
+            out.append(b"\n>>")
+    elif obj is None or isinstance(obj, NullObject):
+        out.append(b"null")
+    else:  # anything else pypdf knows how to write
+        buf = io.BytesIO()
+        obj.write_to_stream(buf)
+        out.append(buf.getvalue())
+
+
 def _serialise(num: int, obj: PdfObject | None, gen: int = 0) -> bytes:
-    buf = io.BytesIO()
-    buf.write(f"{num} {gen} obj\n".encode())
-    (NullObject() if obj is None else obj).write_to_stream(buf)
-    buf.write(b"\nendobj\n")
-    return buf.getvalue()
+    out = [b"%d %d obj\n" % (num, gen)]
+    _dump(obj, out)
+    out.append(b"\nendobj\n")
+    return b"".join(out)
 
 
 @dataclass
@@ -186,8 +245,8 @@ class Edit:
         for key, num in base.roots.items():
             trailer[NameObject(key)] = IndirectObject(num, base.gens.get(num, 0), base.reader)
         trailer[NameObject("/ID")] = ArrayObject([ByteStringObject(first), ByteStringObject(digest)])
-        buf = io.BytesIO()
-        trailer.write_to_stream(buf)
-        tail = b"trailer\n" + buf.getvalue() + f"\nstartxref\n{pos}\n%%EOF\n".encode()
+        out: list[bytes] = []
+        _dump(trailer, out)
+        tail = b"trailer\n" + b"".join(out) + f"\nstartxref\n{pos}\n%%EOF\n".encode()
         return b"".join(parts) + b"".join(xref) + tail
 
