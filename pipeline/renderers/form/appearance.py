@@ -182,20 +182,23 @@ def _content(box: TextBox, fonts_: Fonts, used: dict[str, IndirectObject]) -> by
 def appearances(boxes: list[TextBox], add: Add) -> tuple[list[IndirectObject], dict[str, IndirectObject]]:
     """One Form XObject per box, written with add(), and the fonts they use by resource name.
 
-    Needs embeddable TrueType fonts (fonts.embedded); every box must already lay out (layout()).
+    Needs embeddable TrueType fonts (fonts.embedded); every box must already lay out (layout()). All
+    the XObjects share one resources dictionary (fewer objects for every reader to parse).
     """
     embedder = Fonts(add)
+    font_res = DictionaryObject()
+    resources = add(DictionaryObject({NameObject("/Font"): font_res}))
+    used: dict[str, IndirectObject] = {}
     refs = []
     for box in boxes:
-        used: dict[str, IndirectObject] = {}
         content = _content(box, embedder, used)
         entries = {"Type": NameObject("/XObject"), "Subtype": NameObject("/Form"),
                    "BBox": ArrayObject(FloatObject(round(v, 3)) for v in (0, 0, box.width, box.height)),
-                   "Resources": DictionaryObject({NameObject("/Font"): DictionaryObject(
-                       {NameObject(k): v for k, v in sorted(used.items())})})}
+                   "Resources": resources}
         if box.rotation in ROTATIONS:  # viewers fit the rotated /BBox to the widget's /Rect
             entries["Matrix"] = ArrayObject(FloatObject(v) for v in (*ROTATIONS[box.rotation], 0, 0))
         refs.append(add(stream(content, **entries)))
+    font_res.update({NameObject(k): v for k, v in sorted(used.items())})
     return refs, embedder.finish()
 
 

@@ -181,7 +181,7 @@ def _lean(pdf: bytes) -> bytes:
     """The form without what no viewer needs, so that filled copies stay small and quick to parse and merge.
 
     Text fields get no appearance (an empty field shows nothing; a fill, or a viewer from /DA, makes
-    one; the shade is page content) and no entries that only restate defaults; buttons keep only
+    one; the shade is page content); no widget keeps entries that only restate defaults or /P; buttons keep only
     their normal on/off appearances; /Helv is plain WinAnsi Helvetica. reportlab's per-widget
     appearances and their Helvetica objects are then unreferenced, and left out.
     """
@@ -194,6 +194,7 @@ def _lean(pdf: bytes) -> bytes:
             for key, default in (("/DV", ""), ("/V", ""), ("/Ff", 0), ("/TU", annot.get("/T"))):
                 if key in own and own[key] == default:
                     del own[key]
+            own.pop("/P", None)  # optional: every widget is in its page's /Annots
             if "/Parent" in annot:  # a radio button: the group holds /FT and the tooltip
                 own.pop("/FT", None)
                 group = edit.own(annot["/Parent"])
