@@ -26,17 +26,28 @@ from pypdf.generic import (
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, makeToUnicodeCMap
 
+from pipeline.renderers.form.pdfout import Raw
+
 Add = Callable[[PdfObject], IndirectObject]
 
 
+SMALL = 512  # an appearance of a line or two: Flate would not make it smaller, and costs ~0.1 ms a stream
+
+
 def stream(data: bytes, **entries: PdfObject) -> StreamObject:
-    """A Flate-compressed stream object holding data."""
+    """A stream object holding data (Flate-compressed unless it is small)."""
     s = StreamObject()
-    s[NameObject("/Filter")] = NameObject("/FlateDecode")
+    if len(data) >= SMALL:
+        s[NameObject("/Filter")] = NameObject("/FlateDecode")
+        data = zlib.compress(data)
     for key, value in entries.items():
         s[NameObject("/" + key)] = value
-    s._data = zlib.compress(data)
+    s._data = data
     return s
+
+
+def _width(v: float) -> bytes:
+    return b"%d" % v if float(v).is_integer() else b"%.3f" % v
 
 
 def num(v: float) -> NumberObject | FloatObject:
@@ -119,7 +130,7 @@ class _Face:
                 continue
             base = f"{_tag(self.name, chars)}+{face.name.decode('latin-1')}"
             data, length = _font_file(self.name, tuple(chars))
-            font_file = stream(b"", Length1=NumberObject(length))
+            font_file = stream(b"", Filter=NameObject("/FlateDecode"), Length1=NumberObject(length))
             font_file._data = data
             descriptor = DictionaryObject({
                 NameObject("/Type"): NameObject("/FontDescriptor"),
@@ -140,7 +151,7 @@ class _Face:
                 NameObject("/BaseFont"): NameObject("/" + base),
                 NameObject("/FirstChar"): NumberObject(0),
                 NameObject("/LastChar"): NumberObject(len(chars) - 1),
-                NameObject("/Widths"): ArrayObject(num(face.getCharWidth(c)) for c in chars),
+                NameObject("/Widths"): Raw(b"[" + b" ".join(_width(face.getCharWidth(c)) for c in chars) + b"]"),
                 NameObject("/FontDescriptor"): self.add(descriptor),
                 NameObject("/ToUnicode"): self.add(stream(makeToUnicodeCMap(base, chars).encode())),
             })

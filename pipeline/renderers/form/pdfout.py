@@ -12,15 +12,19 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
     ByteStringObject,
+    DecodedStreamObject,
     DictionaryObject,
+    EncodedStreamObject,
     FloatObject,
     IndirectObject,
     NameObject,
@@ -36,6 +40,9 @@ class NotIndirect(Exception):
     """An object to edit is not an indirect object (it cannot be replaced on its own)."""
 
 
+CONTAINERS = (IndirectObject, DictionaryObject, ArrayObject)
+
+
 def _refs(obj: PdfObject | None) -> set[int]:
     """The object numbers obj refers to (directly or inside nested arrays and dictionaries)."""
     out: set[int] = set()
@@ -45,9 +52,9 @@ def _refs(obj: PdfObject | None) -> set[int]:
         if isinstance(o, IndirectObject):
             out.add(o.idnum)
         elif isinstance(o, DictionaryObject):  # streams included
-            stack.extend(o.values())
+            stack.extend(v for v in o.values() if isinstance(v, CONTAINERS))
         elif isinstance(o, ArrayObject):
-            stack.extend(o)
+            stack.extend(v for v in o if isinstance(v, CONTAINERS))
     return out
 
 
@@ -56,54 +63,94 @@ SAFE_NAME = re.compile("/[" + re.escape("".join(chr(c) for c in range(0x21, 0x7F
 PLAIN = re.compile(rb"[ -~]*")
 
 
+class Raw(PdfObject):
+    """PDF syntax already written (a font's /Widths: hundreds of numbers need no objects each)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def write_to_stream(self, stream: Any, encryption_key: Any = None) -> None:
+        stream.write(self.data)
+
+
+def _string(obj: TextStringObject | ByteStringObject, out: list[bytes]) -> None:
+    raw = obj.get_encoded_bytes() if isinstance(obj, TextStringObject) else bytes(obj)
+    if PLAIN.fullmatch(raw):
+        out.append(b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")")
+    else:  # UTF-16 text: hex is half the size of pypdf's octal escapes
+        out.append(b"<" + raw.hex().encode() + b">")
+
+
+_NAMES: dict[str, bytes] = {}  # a fill writes the same few dozen names hundreds of times
+
+
+def _name(obj: NameObject, out: list[bytes]) -> None:
+    raw = _NAMES.get(obj)
+    if raw is None:
+        raw = obj.encode("ascii") if SAFE_NAME.fullmatch(obj) else obj.renumber()
+        if len(_NAMES) < 4096:
+            _NAMES[str(obj)] = raw
+    out.append(raw)
+
+
+def _array(obj: ArrayObject, out: list[bytes]) -> None:
+    out.append(b"[")
+    for item in obj:
+        out.append(b" ")
+        _dump(item, out)
+    out.append(b" ]")
+
+
+def _dict(obj: DictionaryObject, out: list[bytes]) -> None:
+    data = obj._data if isinstance(obj, StreamObject) else None
+    out.append(b"<<")
+    for key, value in obj.items():
+        if data is not None and key == "/Length":
+            continue
+        out.append(b"\n")
+        _name(key, out)
+        out.append(b" ")
+        _dump(value, out)
+    if data is not None:
+        out.append(b"\n/Length %d\n>>\nstream\n" % len(data) + data + b"\nendstream")
+    else:
+        out.append(b"\n>>")
+
+
+WRITERS: dict[type, Callable[[Any, list[bytes]], None]] = {
+    IndirectObject: lambda o, out: out.append(b"%d %d R" % (o.idnum, o.generation)),
+    NameObject: _name,
+    NumberObject: lambda o, out: out.append(b"%d" % o),
+    FloatObject: lambda o, out: out.append(o.myrepr().encode()),
+    BooleanObject: lambda o, out: out.append(b"true" if o.value else b"false"),
+    NullObject: lambda o, out: out.append(b"null"),
+    TextStringObject: _string,
+    ByteStringObject: _string,
+    ArrayObject: _array,
+    DictionaryObject: _dict,
+    StreamObject: _dict,
+    EncodedStreamObject: _dict,
+    DecodedStreamObject: _dict,
+    Raw: lambda o, out: out.append(o.data),
+}
+
+
 def _dump(obj: PdfObject | None, out: list[bytes]) -> None:
     """obj in PDF syntax (as pypdf writes it, but without its per-character loops: a fill writes
     thousands of names and numbers)."""
-    if isinstance(obj, IndirectObject):
-        out.append(b"%d %d R" % (obj.idnum, obj.generation))
-    elif isinstance(obj, NameObject):
-        if SAFE_NAME.fullmatch(obj):
-            out.append(obj.encode("ascii"))
-        else:
-            out.append(obj.renumber())
-    elif isinstance(obj, BooleanObject):
-        out.append(b"true" if obj.value else b"false")
-    elif isinstance(obj, NumberObject):
-        out.append(b"%d" % obj)
-    elif isinstance(obj, FloatObject):
-        out.append(obj.myrepr().encode())
-    elif isinstance(obj, TextStringObject | ByteStringObject):
-        raw = obj.get_encoded_bytes() if isinstance(obj, TextStringObject) else bytes(obj)
-        if PLAIN.fullmatch(raw):
-            out.append(b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")")
-        else:  # UTF-16 text: hex is half the size of pypdf's octal escapes
-            out.append(b"<" + raw.hex().encode() + b">")
-    elif isinstance(obj, ArrayObject):
-        out.append(b"[")
-        for item in obj:
-            out.append(b" ")
-            _dump(item, out)
-        out.append(b" ]")
-    elif isinstance(obj, DictionaryObject):
-        data = obj._data if isinstance(obj, StreamObject) else None
-        out.append(b"<<")
-        for key, value in obj.items():
-            if data is not None and key == "/Length":
-                continue
-            out.append(b"\n")
-            _dump(key, out)
-            out.append(b" ")
-            _dump(value, out)
-        if data is not None:
-            out.append(b"\n/Length %d\n>>\nstream\n" % len(data) + data + b"\nendstream")
-        else:
-            out.append(b"\n>>")
-    elif obj is None or isinstance(obj, NullObject):
+    write = WRITERS.get(type(obj))
+    if write is not None:
+        write(obj, out)
+    elif obj is None:
         out.append(b"null")
-    else:  # anything else pypdf knows how to write
-        buf = io.BytesIO()
-        obj.write_to_stream(buf)
-        out.append(buf.getvalue())
+    else:  # a subclass, or anything else pypdf knows how to write
+        base = next((t for t in WRITERS if isinstance(obj, t) and t is not Raw), None)
+        if base is not None and base not in (TextStringObject, ByteStringObject):
+            WRITERS[base](obj, out)
+        else:
+            buf = io.BytesIO()
+            obj.write_to_stream(buf)
+            out.append(buf.getvalue())
 
 
 def _serialise(num: int, obj: PdfObject | None, gen: int = 0) -> bytes:
