@@ -14,7 +14,6 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from pypdf import PdfReader
@@ -204,12 +203,6 @@ def _generation(reader: PdfReader, num: int) -> int:
         if num in table:
             return gen
     return 0
-
-
-@lru_cache(maxsize=8)
-def cached(reader: PdfReader) -> Template:
-    """One Template per parsed form (the reader itself is cached per form bytes)."""
-    return template(reader)
 
 
 @dataclass
