@@ -63,3 +63,22 @@ def test_forms_are_flattened_into_the_merged_copy(tmp_path):
 def test_merge_is_deterministic():
     pieces = parts()
     assert merge(pieces) == merge(pieces)
+
+
+def test_a_pack_puts_its_forms_into_pack_pdf_flattened(tmp_path):
+    from pipeline.pack.build import PackOptions, render_documents
+
+    records = load([EXAMPLES])
+    files, entries = render_documents(records, STUDENT, INTERNSHIP, PackOptions(as_of=date(2026, 6, 1)), [])
+    merged = PdfReader(io.BytesIO(files["pack.pdf"]))
+    assert "/AcroForm" not in merged.trailer["/Root"]
+    assert not any(p.get("/Annots") for p in merged.pages)
+    (tmp_path / "pack.pdf").write_bytes(files["pack.pdf"])
+    whole = text(tmp_path / "pack.pdf")
+    forms = [e["file"] for e in entries if e.get("status") == "present" and renderers.documents()[e["doc"]].fillable]
+    assert sorted(forms) == ["evaluation-form.ja+en.pdf", "permit-application.ja+en.pdf"]
+    for name in forms:  # the single files stay fillable, and pack.pdf shows what they show
+        assert PdfReader(io.BytesIO(files[name])).get_fields()
+        (tmp_path / name).write_bytes(files[name])
+        lines = [line.strip() for line in text(tmp_path / name).splitlines() if line.strip()]
+        assert len(lines) > 20 and [line for line in lines if line not in whole] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing.util
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,8 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             entry["serial"] = serial
         entries.append(entry)
         if w.fmt == "pdf":
+            if renderers.documents()[w.doc].fillable:  # pack.pdf is for reading: the form as printed
+                data = renderers.render(replace(request, options={**request.options, "flatten": True}))
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", data))
     if parts:
         files["pack.pdf"] = merge(parts)

@@ -6,9 +6,9 @@ import io
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, NameObject
 
-from pipeline.renderers.form.flatten import appearances
+from pipeline.renderers.form.flatten import appearances, burn, drawing, others
 
 
 def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
@@ -39,27 +39,9 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
 
 def _burn(writer: PdfWriter, page: PageObject, source: PageObject) -> None:
     """Draw source's widget appearances into page (its copy in writer); keep its other annotations."""
-    others = ArrayObject()
-    ops: list[bytes] = []
-    xobjects = DictionaryObject()
-    for ref in source.get("/Annots") or []:
-        if ref.get_object().get("/Subtype") != "/Widget":
-            others.append(ref.get_object().clone(writer).indirect_reference)
-    for n, (xobj, cm) in enumerate(appearances(source)):
-        name = NameObject(f"/CeriFlat{n}")
-        xobjects[name] = xobj.clone(writer).indirect_reference
-        nums = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in cm)
-        ops.append(f"q {nums} cm {name} Do Q\n".encode())
-    if others:
-        page[NameObject("/Annots")] = others
-    if not ops:
-        return
-    res = DictionaryObject(page["/Resources"].get_object()) if "/Resources" in page else DictionaryObject()
-    xo = DictionaryObject(res.get("/XObject", DictionaryObject()).get_object())
-    xo.update(xobjects)
-    res[NameObject("/XObject")] = xo
-    page[NameObject("/Resources")] = res
-    old = page.get_contents()
-    stream = DecodedStreamObject()
-    stream.set_data(b"q\n" + (old.get_data() if old is not None else b"") + b"\nQ\n" + b"".join(ops))
-    page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+    keep = others(source)
+    if keep:
+        page[NameObject("/Annots")] = ArrayObject(ref.get_object().clone(writer).indirect_reference for ref in keep)
+    names, ops = drawing(appearances(source))
+    burn(page, {name: ref.get_object().clone(writer).indirect_reference for name, ref in names.items()}, ops,
+         writer._add_object)

@@ -26,6 +26,7 @@ class DocumentKind:
     internship: bool
     certificate: bool
     renderers: dict[str, str]
+    fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,8 @@ class RenderRequest:
 @cache
 def documents() -> dict[str, DocumentKind]:
     raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
-    return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {})
+    return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
+                               bool(d.get("fillable", False)))
             for name, d in raw.items()}
 
 

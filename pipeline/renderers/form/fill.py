@@ -20,7 +20,7 @@ from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers.form.appearance import TextBox, appearances, draw, form_xobjects, layout, parse_da
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
-from pipeline.renderers.form.flatten import flatten
+from pipeline.renderers.form.flatten import flatten, flatten_edit
 from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
@@ -113,7 +113,7 @@ def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Wi
 
 
 class _InWriter:
-    """Edits made in place in a cloned PdfWriter (for --flatten, and forms the fast path cannot take)."""
+    """Edits made in place in a cloned PdfWriter (forms the fast path cannot take, reportlab CID fonts)."""
 
     def __init__(self, writer: PdfWriter):
         self.writer = writer
@@ -142,15 +142,17 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
                   record: str | None = None, source: str = "form") -> bytes:
     """The PDF with each named field set to its value; every widget gets an appearance stream.
 
-    Unless flattening (or without embeddable fonts), only the changed and new objects are written: the
-    rest of the form is copied as serialised once per process (pdfout.Edit).
+    With embeddable fonts, only the changed and new objects are written: the rest of the form is
+    copied as serialised once per process (pdfout.Edit).
     """
     reader = _parsed(data, source)
-    if not flatten_out and fonts.embedded(style):
+    if fonts.embedded(style):
         base, form = _template(reader)
         edit = Edit(base)
         try:
             _apply(edit, form, values, style, record, source)
+            if flatten_out:
+                flatten_edit(edit)
             return edit.write()
         except NotIndirect:  # a widget or field that is not an indirect object: edit a full copy
             pass

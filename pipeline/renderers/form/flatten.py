@@ -1,34 +1,48 @@
 """Flatten a form: draw each widget's appearance into its page, then remove the widgets and /AcroForm.
 
-The appearance streams keep their fonts (with ToUnicode maps), so the text stays extractable.
+The appearance streams keep their fonts (with ToUnicode maps), so the text stays extractable. One
+routine serves a pypdf PdfWriter (`flatten`) and a pdfout Edit (`flatten_edit`, the fast fill path); the
+original content is left as it is and wrapped by two small streams (`q` before it, `Q` and the
+appearances after), so nothing is decoded and re-compressed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
+
+from pipeline.renderers.form.embed import stream
+from pipeline.renderers.form.pdfout import Edit, NotIndirect
 
 HIDDEN, NOVIEW = 2, 32
+Resolve = Callable[[Any], Any]  # a reference (or direct object) → the object, as the document now has it
+
+
+def _resolve(obj: Any) -> Any:
+    return obj.get_object() if obj is not None else None
 
 
 def _apply(m: list[float], x: float, y: float) -> tuple[float, float]:
     return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-def _normal_appearance(annot: DictionaryObject) -> StreamObject | None:
-    ap = annot.get("/AP")
-    if ap is None:
+def _normal_appearance(annot: DictionaryObject, resolve: Resolve) -> tuple[Any, StreamObject] | None:
+    """(reference, stream) of the appearance a widget shows now."""
+    ap = resolve(annot.get("/AP"))
+    if ap is None or ap.get("/N") is None:
         return None
-    n = ap.get_object().get("/N")
-    if n is None:
-        return None
-    n = n.get_object()
-    if isinstance(n, StreamObject):
-        return n
-    state = annot.get("/AS")
-    if state is None or state not in n:
-        return None
-    return n[state].get_object()
+    ref = ap.raw_get("/N")
+    n = resolve(ref)
+    if not isinstance(n, StreamObject):
+        state = annot.get("/AS")
+        if state is None or state not in n:
+            return None
+        ref = n.raw_get(state)
+        n = resolve(ref)
+    return (ref, n) if isinstance(n, StreamObject) else None
 
 
 def _placement(annot: DictionaryObject, xobj: StreamObject) -> list[float] | None:
@@ -47,61 +61,101 @@ def _placement(annot: DictionaryObject, xobj: StreamObject) -> list[float] | Non
     return [sx, 0, 0, sy, rx - sx * min(xs), ry - sy * min(ys)]
 
 
-def appearances(page: DictionaryObject) -> list[tuple[StreamObject, list[float]]]:
-    """(appearance stream, cm matrix onto its /Rect) of each visible widget of page, in /Annots order."""
+def appearances(page: DictionaryObject, resolve: Resolve = _resolve) -> list[tuple[Any, StreamObject, list[float]]]:
+    """(reference, appearance stream, cm matrix onto its /Rect) of each visible widget of page."""
     out = []
-    for ref in page.get("/Annots") or []:
-        annot = ref.get_object()
+    for ref in resolve(page.get("/Annots")) or []:
+        annot = resolve(ref)
         if annot.get("/Subtype") != "/Widget" or int(annot.get("/F", 0)) & (HIDDEN | NOVIEW):
             continue
-        xobj = _normal_appearance(annot)
-        cm = _placement(annot, xobj) if xobj is not None else None
+        found = _normal_appearance(annot, resolve)
+        cm = _placement(annot, found[1]) if found is not None else None
         if cm is not None:
-            if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
-                xobj[NameObject("/Type")] = NameObject("/XObject")
-                xobj[NameObject("/Subtype")] = NameObject("/Form")
-            out.append((xobj, cm))
+            out.append((*found, cm))
     return out
+
+
+def others(page: DictionaryObject, resolve: Resolve = _resolve) -> ArrayObject:
+    """The page's annotations that are not widgets (links, notes), which flattening keeps."""
+    return ArrayObject(ref for ref in resolve(page.get("/Annots")) or []
+                       if resolve(ref).get("/Subtype") != "/Widget")
+
+
+def drawing(placed: list[tuple[Any, StreamObject, list[float]]]) -> tuple[dict[str, Any], bytes]:
+    """(XObject resource name → reference, content operators) that draw the placed appearances."""
+    names, ops = {}, []
+    for n, (ref, _, cm) in enumerate(placed):
+        name = f"/CeriFlat{n}"
+        names[name] = ref
+        nums = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in cm)
+        ops.append(f"q {nums} cm {name} Do Q\n".encode())
+    return names, b"".join(ops)
+
+
+def _inherited_resources(page: DictionaryObject, resolve: Resolve) -> DictionaryObject:
+    node = page.get("/Parent")
+    while node is not None:
+        node = resolve(node)
+        if "/Resources" in node:
+            return DictionaryObject(resolve(node["/Resources"]))
+        node = node.get("/Parent")
+    return DictionaryObject()
+
+
+def burn(page: DictionaryObject, names: dict[str, Any], ops: bytes, add: Callable[[Any], IndirectObject],
+         resolve: Resolve = _resolve) -> None:
+    """Give page the XObjects `names` and draw them after its content, which stays as it is."""
+    if not ops:
+        return
+    # copies, never shared dictionaries edited in place: pages often share one resources dictionary
+    res = DictionaryObject(resolve(page["/Resources"])) if "/Resources" in page else \
+        _inherited_resources(page, resolve)
+    xo = DictionaryObject(resolve(res.get("/XObject")) or {})
+    xo.update({NameObject(k): v for k, v in names.items()})
+    res[NameObject("/XObject")] = xo
+    page[NameObject("/Resources")] = res
+    old = page.raw_get("/Contents") if "/Contents" in page else None
+    old = list(resolve(old)) if isinstance(resolve(old), ArrayObject) else [old] if old is not None else []
+    page[NameObject("/Contents")] = ArrayObject([add(stream(b"q\n")), *old, add(stream(b"\nQ\n" + ops))])
 
 
 def flatten(writer: PdfWriter) -> None:
     """Burn every widget's current appearance into the page content; drop widgets and the form."""
     for page in writer.pages:
-        annots = page.get("/Annots")
-        if annots is None:
+        if page.get("/Annots") is None:
             continue
-        keep = ArrayObject(ref for ref in annots if ref.get_object().get("/Subtype") != "/Widget")
-        ops: list[bytes] = []
-        xobjects: dict[str, StreamObject] = {}
-        for xobj, cm in appearances(page):
-            name = f"/CeriFlat{len(xobjects)}"
-            xobjects[name] = xobj.indirect_reference or writer._add_object(xobj)
-            nums = " ".join(f"{v:.4f}".rstrip("0").rstrip(".") for v in cm)
-            ops.append(f"q {nums} cm {name} Do Q\n".encode())
-        if ops:
-            if "/Resources" not in page:  # inherited from the page tree: copy it, never shadow it
-                node, inherited = page.get("/Parent"), DictionaryObject()
-                while node is not None:
-                    node = node.get_object()
-                    if "/Resources" in node:
-                        inherited = DictionaryObject(node["/Resources"].get_object())
-                        break
-                    node = node.get("/Parent")
-                page[NameObject("/Resources")] = inherited
-            # shallow copies: pages often share one resources dictionary
-            res = DictionaryObject(page["/Resources"].get_object())
-            page[NameObject("/Resources")] = res
-            xo = DictionaryObject(res.get("/XObject", DictionaryObject()).get_object())
-            res[NameObject("/XObject")] = xo
-            for name, ref in xobjects.items():
-                xo[NameObject(name)] = ref
-            old = page.get_contents()
-            stream = DecodedStreamObject()
-            stream.set_data(b"q\n" + (old.get_data() if old is not None else b"") + b"\nQ\n" + b"".join(ops))
-            page[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+        placed = appearances(page)
+        for _, xobj, _ in placed:
+            if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
+                xobj[NameObject("/Type")] = NameObject("/XObject")
+                xobj[NameObject("/Subtype")] = NameObject("/Form")
+        names, ops = drawing(placed)
+        burn(page, {k: v if isinstance(v, IndirectObject) else writer._add_object(v) for k, v in names.items()},
+             ops, writer._add_object)
+        keep = others(page)
         if keep:
             page[NameObject("/Annots")] = keep
         else:
             del page["/Annots"]
     if "/AcroForm" in writer._root_object:
         del writer._root_object["/AcroForm"]
+
+
+def flatten_edit(edit: Edit) -> None:
+    """flatten() for a pdfout Edit: only the pages and the catalog change; the fields, widgets and
+    replaced appearances are no longer referenced, so Edit.write leaves them out."""
+    for source in edit.base.reader.pages:
+        page = edit.own(source)
+        if page.get("/Annots") is None:
+            continue
+        placed = appearances(page, edit.get)
+        if any(not isinstance(ref, IndirectObject) or xobj.get("/Subtype") != "/Form" for ref, xobj, _ in placed):
+            raise NotIndirect  # needs its appearance edited: the full-copy path does that
+        names, ops = drawing(placed)
+        burn(page, names, ops, edit.add, edit.get)
+        keep = others(page, edit.get)
+        if keep:
+            page[NameObject("/Annots")] = keep
+        else:
+            page.pop("/Annots", None)
+    edit.root.pop("/AcroForm", None)

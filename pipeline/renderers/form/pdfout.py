@@ -233,6 +233,17 @@ class Edit:
             self.changed[num] = DictionaryObject(ref.get_object())
         return self.changed[num]
 
+    def get(self, obj: PdfObject | None) -> PdfObject | None:
+        """obj as this edit has it: a reference resolved to the changed, added or template object."""
+        if not isinstance(obj, IndirectObject):
+            return obj
+        num = obj.idnum
+        if num in self.changed:
+            return self.changed[num]
+        if num in self.added:
+            return self.added[num]
+        return obj.get_object()
+
     def sub(self, parent: DictionaryObject, key: str) -> DictionaryObject:
         """An editable dictionary parent[key] (created when absent), whether it is direct or indirect."""
         raw = parent.raw_get(key) if key in parent else None
