@@ -73,13 +73,14 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     if unknown:
         known = ", ".join(sorted(records.students)) or "none"
         raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
-    findings = [f.to_json() for f in rules.check(records, options.as_of)]
+    by_student: dict[str, list[dict]] = {}
+    for f in (f.to_json() for f in rules.check(records, options.as_of)):
+        by_student.setdefault(f["student"], []).append(f)
     env = manifest.environment_digest()
     jobs = []
     for sid in chosen:
         for internship in sorted(records.internships_of(sid), key=lambda i: i.id):
-            mine = sorted((f for f in findings if f["student"] == sid
-                           and f.get("internship") in (None, internship.id)),
+            mine = sorted((f for f in by_student.get(sid, ()) if f.get("internship") in (None, internship.id)),
                           key=lambda f: manifest.dumps(f))
             inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
                                             langs=options.langs, findings=mine,
@@ -147,7 +148,7 @@ def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
     """Take the serials of every certificate to build, in pack order, before any worker starts:
     which document gets which number must not depend on --jobs (issue() finds these reservations)."""
     kinds = renderers.documents()
-    with Register(register) as reg:
+    with Register(register) as reg, reg.write(durable=False):  # one transaction for the whole batch
         for request in wanted:
             if request is not None and request.fmt == "pdf" and kinds[request.doc].certificate:
                 reserve_serial(reg, request)

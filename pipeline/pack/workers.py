@@ -3,6 +3,7 @@ paths), fonts are loaded once per worker, results come back in the order of the 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -32,6 +33,20 @@ def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: R
     fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`."""
     STATE.update(records=records, options=options)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    # The records and everything loaded so far live for the whole batch: freeze them out of the garbage
+    # collector, whose full collections would otherwise walk them again and again (and, in forked
+    # workers, touch every inherited page, so each worker ends up with a private copy of the heap).
+    gc.collect()
+    gc.freeze()
+    try:
+        return _parallel(fn, items, arg, workers, paths, options, crashed, progress)
+    finally:
+        gc.unfreeze()
+
+
+def _parallel(fn: Callable[[Any, str], Any], items: list, arg: str, workers: int, paths: tuple[str, ...],
+              options: Any, crashed: Callable[[Any, BaseException], Any],
+              progress: Callable[[int], Any] | None) -> list:
     results: list = [None] * len(items)
     if workers == 1:
         for n, item in enumerate(items):

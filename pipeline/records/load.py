@@ -28,6 +28,9 @@ class Records:
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     docs: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → where it was read
+    # student id → internships, built on first use (a batch asks for every student: no scan each time)
+    _by_student: dict[str, list[Internship]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _indexed: int = field(default=-1, init=False, repr=False, compare=False)
 
     def locate(self, kind: str, record_id: str, *path: str | int) -> Problem:
         """FILE:LINE:COLUMN of a record's field (or of the record), for messages about it."""
@@ -35,8 +38,14 @@ class Records:
         return doc.problem(tuple(path), "")
 
     def internships_of(self, student_id: str) -> list[Internship]:
-        return sorted((i for i in self.internships.values() if i.student == student_id),
-                      key=lambda i: (i.period.start, i.id))
+        """A student's internships by start date."""
+        if self._indexed != len(self.internships):
+            by: dict[str, list[Internship]] = {}
+            for i in self.internships.values():
+                by.setdefault(i.student, []).append(i)
+            self._by_student = {k: sorted(v, key=lambda i: (i.period.start, i.id)) for k, v in by.items()}
+            self._indexed = len(self.internships)
+        return list(self._by_student.get(student_id, ()))
 
 
 def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:

@@ -93,6 +93,7 @@ class Register:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
         self.path = Path(path)
+        self._depth = 0  # nesting of write() (inner writes join the outer transaction)
         if not self.path.exists():
             if not create:
                 raise CeriError(f"no register at {self.path} (give --register PATH or set {ENV_VAR})")
@@ -151,16 +152,27 @@ class Register:
         writer got in between; taking the lock first means whatever we read stays true until COMMIT.
         durable=False skips the fsync at COMMIT (the next durable commit syncs the WAL, this one
         included): for steps whose loss in a power cut harms nothing, like reserving a number.
+        A write inside a write is part of the outer transaction (a batch of steps, one COMMIT).
         """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
         try:
             self.conn.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             self._begin_immediate()
+            self._depth = 1
             try:
                 yield self.conn
             except BaseException:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._depth = 0
             self.conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:  # locked for too long, disk full, read-only file …
             raise CeriError(f"{self.path}: {exc}") from None
