@@ -82,3 +82,22 @@ def test_a_pack_puts_its_forms_into_pack_pdf_flattened(tmp_path):
         (tmp_path / name).write_bytes(files[name])
         lines = [line.strip() for line in text(tmp_path / name).splitlines() if line.strip()]
         assert len(lines) > 20 and [line for line in lines if line not in whole] == []
+
+
+def test_a_flattened_copy_made_after_its_fill_equals_one_made_afresh():
+    """A pack fills each form, then asks for it flattened; the second render reuses the first's
+    appearances. It must give the bytes a fresh flattened fill gives."""
+    from pipeline.renderers.form import fill
+
+    records = load([EXAMPLES])
+    context = build_context(records, STUDENT, INTERNSHIP, as_of=date(2026, 6, 1))
+    for doc in ("permit-application", "evaluation-form"):
+        fill._recent.clear()
+        fresh = renderers.render(RenderRequest(doc, "ja+en", "pdf", context, options={"flatten": True}))
+        fillable = renderers.render(RenderRequest(doc, "ja+en", "pdf", context))
+        after = renderers.render(RenderRequest(doc, "ja+en", "pdf", context, options={"flatten": True}))
+        assert after == fresh and fillable != fresh
+        assert renderers.render(RenderRequest(doc, "ja+en", "pdf", context)) == fillable  # untouched by it
+        fill._recent.clear()
+        assert renderers.render(RenderRequest(doc, "ja+en", "pdf", context)) == fillable
+        assert PdfReader(io.BytesIO(fillable)).get_fields() and not PdfReader(io.BytesIO(after)).get_fields()

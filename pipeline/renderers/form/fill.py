@@ -138,6 +138,14 @@ def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
     return template(reader), fields(reader)
 
 
+# The last few fills, before flattening: a pack renders each form twice (the fillable file, and the
+# flattened copy for pack.pdf), and the second time only the flattening is new. Keyed by the parsed
+# form (cached above for the process; an entry keeps its Template alive, so the id stays its own),
+# the values, the style and the record.
+RECENT = 4
+_recent: dict[tuple, Edit] = {}
+
+
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
                   record: str | None = None, source: str = "form") -> bytes:
     """The PDF with each named field set to its value; every widget gets an appearance stream.
@@ -148,12 +156,20 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     reader = _parsed(data, source)
     if fonts.embedded(style):
         base, form = _template(reader)
-        edit = Edit(base)
+        key = (id(base), tuple((k, "" if v is None else str(v)) for k, v in values.items()), style, record)
+        filled = _recent.get(key)
         try:
-            _apply(edit, form, values, style, record, source)
-            if flatten_out:
-                flatten_edit(edit)
-            return edit.write()
+            if filled is None:
+                filled = Edit(base)
+                _apply(filled, form, values, style, record, source)
+                _recent[key] = filled
+                while len(_recent) > RECENT:
+                    _recent.pop(next(iter(_recent)))
+            if not flatten_out:
+                return filled.write()
+            flat = filled.copy()
+            flatten_edit(flat)
+            return flat.write()
         except NotIndirect:  # a widget or field that is not an indirect object: edit a full copy
             pass
     writer = PdfWriter(clone_from=reader)

@@ -215,7 +215,13 @@ class Edit:
     next_num: int = 0
 
     def __post_init__(self) -> None:
-        self.next_num = self.base.size
+        self.next_num = max(self.next_num, self.base.size)
+
+    def copy(self) -> Edit:
+        """An independent Edit with the same changes so far (edited dictionaries copied one level
+        deep, which is as deep as own() and sub() hand them out; added objects are shared, read-only)."""
+        return Edit(self.base, {n: DictionaryObject(d) for n, d in self.changed.items()}, dict(self.added),
+                    self.next_num)
 
     @property
     def root(self) -> DictionaryObject:
