@@ -6,12 +6,13 @@ import io
 import zipfile
 from datetime import date, datetime
 
+from pipeline.fileio import ZIP_MODE, zip_bytes
+
 AUTHOR = "ceri"
-EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers expect them
-# Entries are private regular files once unpacked (unix mode 0600), as in every zip `ceri pack` writes:
+# Entries are private regular files once unpacked (unix mode 0600), as in every zip ceri writes:
 # `ceri pack` keeps these bytes as they are, so `ceri render` and `ceri pack` give the same .docx.
-MODE = 0o100600
+MODE = ZIP_MODE
 
 
 def set_core_properties(props, *, issued: date, title: str) -> None:
@@ -45,13 +46,4 @@ def normalize_zip(data: bytes) -> bytes:
 
 def write_zip(entries: dict[str, bytes]) -> bytes:
     """The parts in a fixed order with fixed dates and modes: the final bytes, which `ceri pack` keeps too."""
-    order = [n for n in FIRST if n in entries] + sorted(n for n in entries if n not in FIRST)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix, so the mode is honoured
-            info.external_attr = MODE << 16
-            dst.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
+    return zip_bytes(entries, first=FIRST, compresslevel=6)
