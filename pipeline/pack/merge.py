@@ -6,9 +6,8 @@ import io
 
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
-from pypdf.generic import ArrayObject, NameObject
 
-from pipeline.renderers.form.flatten import appearances, burn, drawing, others
+from pipeline.renderers.form.flatten import appearances, flatten_page, others
 
 
 def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
@@ -39,9 +38,5 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
 
 def _burn(writer: PdfWriter, page: PageObject, source: PageObject) -> None:
     """Draw source's widget appearances into page (its copy in writer); keep its other annotations."""
-    keep = others(source)
-    if keep:
-        page[NameObject("/Annots")] = ArrayObject(ref.get_object().clone(writer).indirect_reference for ref in keep)
-    names, ops = drawing(appearances(source))
-    burn(page, {name: ref.get_object().clone(writer).indirect_reference for name, ref in names.items()}, ops,
-         writer._add_object)
+    flatten_page(page, appearances(source), others(source), writer._add_object,
+                 carry=lambda ref: ref.get_object().clone(writer).indirect_reference)

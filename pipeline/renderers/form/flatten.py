@@ -119,6 +119,21 @@ def burn(page: DictionaryObject, names: dict[str, Any], ops: bytes, add: Callabl
     page[NameObject("/Contents")] = ArrayObject([add(stream(b"q\n")), *old, add(stream(b"\nQ\n" + ops))])
 
 
+def flatten_page(page: DictionaryObject, placed: list[tuple[Any, StreamObject, list[float]]], keep: ArrayObject,
+                 add: Callable[[Any], IndirectObject], resolve: Resolve = _resolve,
+                 carry: Callable[[Any], Any] = lambda ref: ref) -> None:
+    """Draw the placed appearances into page and leave it only the annotations in keep.
+
+    carry(ref) is what page's document refers to the object as: the reference itself when page is in
+    the document the references come from, a copy's reference when page is a page's copy elsewhere."""
+    names, ops = drawing(placed)
+    burn(page, {name: carry(ref) for name, ref in names.items()}, ops, add, resolve)
+    if keep:
+        page[NameObject("/Annots")] = ArrayObject(carry(ref) for ref in keep)
+    else:
+        page.pop("/Annots", None)
+
+
 def flatten(writer: PdfWriter) -> None:
     """Burn every widget's current appearance into the page content; drop widgets and the form."""
     for page in writer.pages:
@@ -129,14 +144,8 @@ def flatten(writer: PdfWriter) -> None:
             if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
                 xobj[NameObject("/Type")] = NameObject("/XObject")
                 xobj[NameObject("/Subtype")] = NameObject("/Form")
-        names, ops = drawing(placed)
-        burn(page, {k: v if isinstance(v, IndirectObject) else writer._add_object(v) for k, v in names.items()},
-             ops, writer._add_object)
-        keep = others(page)
-        if keep:
-            page[NameObject("/Annots")] = keep
-        else:
-            del page["/Annots"]
+        flatten_page(page, placed, others(page), writer._add_object,
+                     carry=lambda v: v if isinstance(v, IndirectObject) else writer._add_object(v))
     if "/AcroForm" in writer._root_object:
         del writer._root_object["/AcroForm"]
 
@@ -151,11 +160,5 @@ def flatten_edit(edit: Edit) -> None:
         placed = appearances(page, edit.get)
         if any(not isinstance(ref, IndirectObject) or xobj.get("/Subtype") != "/Form" for ref, xobj, _ in placed):
             raise NotIndirect  # needs its appearance edited: the full-copy path does that
-        names, ops = drawing(placed)
-        burn(page, names, ops, edit.add, edit.get)
-        keep = others(page, edit.get)
-        if keep:
-            page[NameObject("/Annots")] = keep
-        else:
-            page.pop("/Annots", None)
+        flatten_page(page, placed, others(page, edit.get), edit.add, edit.get)
     edit.root.pop("/AcroForm", None)
