@@ -36,11 +36,12 @@ def make(doc: str, lang: str, student: str, internship: str | None = None, *, ye
     return render(RenderRequest(doc=doc, lang=lang, fmt="pdf", context=ctx, options=options or {}))
 
 
-def pdftotext(pdf: bytes, tmp: Path) -> str:
+def pdftotext(pdf: bytes, tmp: Path, *options: str) -> str:
+    """The text poppler reads from pdf (options such as -layout)."""
     path = tmp / "doc.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", *options, str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
 
 
 def pdffonts(pdf: bytes, tmp: Path) -> list[list[str]]:
