@@ -4,8 +4,6 @@ left unreferenced, the shipped blank forms stay lean, and a filled form can be f
 from __future__ import annotations
 
 import io
-import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -24,12 +22,12 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from pipeline.context import build_context
-from pipeline.records import load
 from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import fill_acroform
 from pipeline.renderers.form.mapping import evaluate, fill_with_map, load_map
 from pipeline.renderers.form.pdfout import Edit, template
+from tests.pdf_helpers import context as pdf_context
+from tests.pdf_helpers import pdffonts, pdftotext
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"
@@ -78,8 +76,7 @@ def test_every_kind_of_value_survives_a_rewrite():
 
 @pytest.fixture(scope="module")
 def context():
-    records = load([ROOT / "examples"])
-    return build_context(records, "23DB0012", "CERI-2026-001", as_of=date.fromisoformat("2026-06-01"))
+    return pdf_context("23DB0012", "CERI-2026-001")
 
 
 def _reachable(reader: PdfReader) -> set[int]:
@@ -134,10 +131,7 @@ def test_filled_forms_have_no_orphans_and_one_subset_per_font(name, context, tmp
     assert xobjects
     assert len({o.raw_get("/Resources").idnum for o in xobjects}) == 1  # one shared resources dictionary
     assert reader.trailer["/Root"]["/AcroForm"]["/NeedAppearances"] == False  # noqa: E712 (BooleanObject)
-    path = tmp_path / "filled.pdf"
-    path.write_bytes(pdf)
-    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
-    embedded = [r.split() for r in rows if "IPAex" in r or "DejaVu" in r]
+    embedded = [r for r in pdffonts(pdf, tmp_path) if "IPAex" in r[0] or "DejaVu" in r[0]]
     assert embedded and all(r[-5] == "yes" and r[-4] == "yes" and r[-3] == "yes" for r in embedded)
     assert fill_with_map(load_map(FORMS / f"{name}.map.yaml"), context) == pdf  # deterministic
 
@@ -151,9 +145,7 @@ def test_filling_a_filled_form_again_replaces_the_old_appearances(context, tmp_p
     reader = PdfReader(io.BytesIO(second), strict=True)
     assert set(reader.xref[0]) == _reachable(reader)
     assert len(reader.xref[0]) <= len(PdfReader(io.BytesIO(first)).xref[0]) + 2
-    path = tmp_path / "again.pdf"
-    path.write_bytes(second)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = pdftotext(second, tmp_path)
     assert "山田 花子" in text and "研究員 / Researcher" in text
     assert "グエン ティ ラン" not in text and "Graduate student" not in text
     assert fields(reader)["name_ja"].attr("/V") == "山田 花子"
