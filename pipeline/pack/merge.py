@@ -10,8 +10,11 @@ from pypdf.constants import PageLabelStyle
 from pipeline.renderers.form.flatten import appearances, flatten_page, others
 
 
-def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
-    """parts: (bookmark title, page-label prefix, PDF bytes), in pack order.
+Part = bytes | list[PageObject]  # a PDF, or the pages a renderer built (pypdf objects: no re-parsing)
+
+
+def merge(parts: list[tuple[str, str, Part]]) -> bytes:
+    """parts: (bookmark title, page-label prefix, PDF bytes or pages), in pack order.
 
     Pages are labelled '<prefix>1', '<prefix>2', … so a viewer shows which document a page belongs to.
     pack.pdf is the copy for reading and printing: forms are flattened into it (what their fields show
@@ -21,7 +24,8 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
     writer = PdfWriter()
     for title, prefix, data in parts:
         first = len(writer.pages)
-        for source in PdfReader(io.BytesIO(data)).pages:
+        pages = PdfReader(io.BytesIO(data)).pages if isinstance(data, bytes) else data
+        for source in pages:
             # widgets are never copied (cloning a form's field tree was most of the merge's time)
             page = writer.add_page(source, excluded_keys=["/Annots", "/B"])
             _burn(writer, page, source)

@@ -26,7 +26,7 @@ class DocumentKind:
     internship: bool
     certificate: bool
     renderers: dict[str, str]
-    fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
+    fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True | "pages"}
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,12 @@ def render(request: RenderRequest) -> bytes:
     if request.lang not in LANGS:
         raise CeriError(f"unknown language '{request.lang}' (use ja, en or ja+en)")
     return renderer(request.doc, request.fmt)(request)
+
+
+def render_flattened_pages(request: RenderRequest) -> list[Any]:
+    """A fillable PDF's pages with the form flattened, as pypdf pages to merge into another PDF: the
+    renderer hands over what it built, and nothing is written out and parsed again."""
+    if not documents()[request.doc].fillable or request.fmt != "pdf":
+        raise CeriError(f"{request.doc} as {request.fmt} is not a form to flatten")
+    return render(RenderRequest(request.doc, request.lang, request.fmt, request.context, request.template,
+                                {**request.options, "flatten": "pages"}))  # type: ignore[return-value]

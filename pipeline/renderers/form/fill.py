@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 from reportlab.pdfgen.canvas import Canvas
 
@@ -21,7 +21,7 @@ from pipeline.errors import CeriError, RenderError
 from pipeline.renderers.form.appearance import TextBox, appearances, draw, form_xobjects, layout, parse_da
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten, flatten_edit
-from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
+from pipeline.renderers.form.pdfout import Edit, NotIndirect, Source, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's xref-recovery chatter is not the user's problem
@@ -146,6 +146,35 @@ RECENT = 4
 _recent: dict[tuple, Edit] = {}
 
 
+def _filled(reader: PdfReader, values: dict[str, Any], style: str, record: str | None, source: str) -> Edit | None:
+    """The fill as a pdfout Edit (cached for the next call with the same values), or None when the form
+    needs the full-copy path (fonts that cannot be embedded, fields that are not indirect objects)."""
+    if not fonts.embedded(style):
+        return None
+    base, form = _template(reader)
+    key = (id(base), tuple((k, "" if v is None else str(v)) for k, v in values.items()), style, record)
+    filled = _recent.get(key)
+    if filled is None:
+        filled = Edit(base)
+        try:
+            _apply(filled, form, values, style, record, source)
+        except NotIndirect:
+            return None
+        _recent[key] = filled
+        while len(_recent) > RECENT:
+            _recent.pop(next(iter(_recent)))
+    return filled
+
+
+def _flat(filled: Edit) -> Edit | None:
+    flat = filled.copy()
+    try:
+        flatten_edit(flat)
+    except NotIndirect:
+        return None
+    return flat
+
+
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
                   record: str | None = None, source: str = "form") -> bytes:
     """The PDF with each named field set to its value; every widget gets an appearance stream.
@@ -154,24 +183,12 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     copied as serialised once per process (pdfout.Edit).
     """
     reader = _parsed(data, source)
-    if fonts.embedded(style):
-        base, form = _template(reader)
-        key = (id(base), tuple((k, "" if v is None else str(v)) for k, v in values.items()), style, record)
-        filled = _recent.get(key)
-        try:
-            if filled is None:
-                filled = Edit(base)
-                _apply(filled, form, values, style, record, source)
-                _recent[key] = filled
-                while len(_recent) > RECENT:
-                    _recent.pop(next(iter(_recent)))
-            if not flatten_out:
-                return filled.write()
-            flat = filled.copy()
-            flatten_edit(flat)
-            return flat.write()
-        except NotIndirect:  # a widget or field that is not an indirect object: edit a full copy
-            pass
+    filled = _filled(reader, values, style, record, source)
+    if filled is not None and not flatten_out:
+        return filled.write()
+    flat = _flat(filled) if filled is not None else None
+    if flat is not None:
+        return flat.write()
     writer = PdfWriter(clone_from=reader)
     _apply(_InWriter(writer), fields(writer), values, style, record, source, writer)
     if flatten_out:
@@ -179,6 +196,21 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def flattened_pages(data: bytes, values: dict[str, Any], *, style: str = "gothic", record: str | None = None,
+                    source: str = "form") -> list[PageObject]:
+    """fill_acroform(flatten_out=True)'s pages as pypdf pages, to merge into another PDF (pack.pdf):
+    on the fast path nothing is written out and parsed again."""
+    filled = _filled(_parsed(data, source), values, style, record, source)
+    flat = _flat(filled) if filled is not None else None
+    if flat is not None:
+        try:
+            return Source(flat).pages()
+        except NotIndirect:
+            pass
+    return list(open_pdf(fill_acroform(data, values, flatten_out=True, style=style, record=record,
+                                       source=source), source).pages)
 
 
 def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, Any], style: str,

@@ -16,15 +16,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
+from pypdf import PageObject
 
 from pipeline.context import require_internship
 from pipeline.context.jinja import environment
 from pipeline.errors import CeriError, InputError, Problem
 from pipeline.records.yamlstrict import Document, read_documents
-from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay
+from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay, flattened_pages, open_pdf
 
 BOX_KEYS = {"page", "x", "y", "width", "height", "value", "size", "align", "multiline", "name"}
 ALIGN = {"left": 0, "center": 1, "centre": 1, "right": 2}
@@ -147,8 +148,10 @@ def uses_internship(fmap: FieldMap) -> bool:
 
 
 def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | None = None, *,
-                  flatten: bool = False, source: str | None = None) -> bytes:
-    """Fill the map's form (or form_pdf, given another copy of it) from context; returns the PDF bytes."""
+                  flatten: bool | Literal["pages"] = False, source: str | None = None) -> bytes | list[PageObject]:
+    """Fill the map's form (or form_pdf, given another copy of it) from context; returns the PDF bytes.
+
+    flatten="pages": the flattened form's pages as pypdf pages, for merging (fill.flattened_pages)."""
     if form_pdf is None:
         try:
             form_pdf = fmap.form.read_bytes()
@@ -161,14 +164,16 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
     student = context.get("student")
     record = getattr(student, "id", None)
     if fmap.mode == "overlay":
-        return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
+        data = fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
+        return list(open_pdf(data, source).pages) if flatten == "pages" else data
     try:
+        if flatten == "pages":
+            return flattened_pages(form_pdf, values, style=fmap.style, record=record, source=source)
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
                              source=source)
     except CeriError as exc:
         if "has no field" in str(exc):  # point at the map line naming the missing field
             from pipeline.renderers.form.fields import fields as list_fields
-            from pipeline.renderers.form.fill import open_pdf
 
             have = list_fields(open_pdf(form_pdf))
             raise InputError([fmap.doc.problem(("fields", n), f"the form {source} has no field '{n}' "
