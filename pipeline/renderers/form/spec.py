@@ -111,7 +111,9 @@ def build(spec: Spec) -> bytes:
     """The fillable PDF of a spec."""
     d = spec.data
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
+    # the initial font is the form's own (reportlab's default, Helvetica, would sit unembedded in every
+    # page's resources and show in pdffonts)
+    c = Canvas(buf, pagesize=A4, invariant=1, pageCompression=1, initialFontName=fonts.faces("gothic")[0].name)
     c.setTitle(f"{d['title']['ja']} / {d['title']['en']}")
     c.setAuthor("ceri")
     c.setSubject(form_id(spec))
