@@ -9,7 +9,6 @@ from pypdf.constants import PageLabelStyle
 
 from pipeline.renderers.form.flatten import appearances, flatten_page, others
 
-
 Part = bytes | list[PageObject]  # a PDF, or the pages a renderer built (pypdf objects: no re-parsing)
 
 

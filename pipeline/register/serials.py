@@ -8,6 +8,7 @@ the two transactions, outside the lock, so `--jobs N` workers render in parallel
 from __future__ import annotations
 
 import re
+import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,22 +41,34 @@ def serial_pattern(prefixes: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9_-])(?:{alternatives})-\d{{4}}-\d{{{SERIAL_DIGITS},}}(?!\d)")
 
 
+def _current(conn: sqlite3.Connection, key: Key, inputs_hash: str) -> str | None:
+    """The key's live serial for exactly these inputs, if any."""
+    where, args = key.where()
+    row = conn.execute(
+        f"SELECT serial FROM certificates WHERE {where} AND inputs_hash = ? "
+        "AND status IN ('pending', 'issued') AND superseded_by IS NULL AND revoked_on IS NULL "
+        "ORDER BY year DESC, number DESC LIMIT 1", (*args, inputs_hash)).fetchone()
+    return row["serial"] if row is not None else None
+
+
 def reserve(register: Register, key: Key, inputs_hash: str, *, prefix: str, issued_on: date,
             student_name: str, new: bool = False) -> tuple[str, bool]:
     """The serial for this document: the current one with the same inputs, or a new number.
 
     Returns (serial, created). `new=True` skips the reuse (the renderer's output changed).
     """
-    where, args = key.where()
+    if not new:
+        # most certificates of a batch were reserved before it started: a read finds them without
+        # taking the write lock (complete() re-checks the row under the lock)
+        serial = _current(register.conn, key, inputs_hash)
+        if serial is not None:
+            return serial, False
     # Not durable: a reservation lost in a power cut harms nothing, as no file carried it yet.
     with register.write(durable=False) as conn:
         if not new:
-            row = conn.execute(
-                f"SELECT serial FROM certificates WHERE {where} AND inputs_hash = ? "
-                "AND status IN ('pending', 'issued') AND superseded_by IS NULL AND revoked_on IS NULL "
-                "ORDER BY year DESC, number DESC LIMIT 1", (*args, inputs_hash)).fetchone()
-            if row is not None:
-                return row["serial"], False
+            serial = _current(conn, key, inputs_hash)  # another process may have reserved it meanwhile
+            if serial is not None:
+                return serial, False
         year = issued_on.year
         conn.execute("INSERT INTO sequences (prefix, year, last) VALUES (?, ?, 0) "
                      "ON CONFLICT (prefix, year) DO NOTHING", (prefix, year))
