@@ -65,8 +65,9 @@ def cli(args: list[str]) -> None:
     main(args)
 
 
-def timed(args: list[str]) -> tuple[float, int, int]:
-    """(seconds, peak RSS in MiB of the process and the workers it waited for, exit code)."""
+def timed(args: list[str]) -> tuple[float, int, int, float]:
+    """(wall seconds, peak RSS in MiB of the process and the workers it waited for, exit code, CPU
+    seconds of both: user + system, which a busy shared machine disturbs less than wall time)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, __file__, *args], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
@@ -74,10 +75,10 @@ def timed(args: list[str]) -> tuple[float, int, int]:
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code == 2 and b"No such command" in proc.stderr.read():
-        return float("nan"), 0, code  # that command has not landed on this branch
+        return float("nan"), 0, code, float("nan")  # that command has not landed on this branch
     if code not in (0, 1):
         sys.exit(f"{' '.join(args[:3])} failed ({code}):\n{proc.stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss // 1024, code
+    return seconds, usage.ru_maxrss // 1024, code, usage.ru_utime + usage.ru_stime
 
 
 def census(out: Path) -> tuple[int, int, int, list[str]]:
@@ -131,19 +132,22 @@ def main() -> None:
                 floors.append(timed(["--floor", str(pdfs)]))
         floors.append(timed(["--floor", str(pdfs)]))
         floor_s, floor_rss = sum(f[0] for f in floors) / len(floors), max(f[1] for f in floors)
-    t = {label: s for label, s, _, _ in rows}
+        floor_cpu = sum(f[3] for f in floors) / len(floors)
+    t = {label: s for label, s, _, _, _ in rows}
+    cpu = {label: c for label, _, _, _, c in rows}
     print(f"N={opts.n} students, {docs} documents ({pages} PDF pages) per pack run; CPUs: {os.cpu_count()}")
-    print(f"{'stage':16} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9}")
-    for label, s, rss, _code in rows:
+    print(f"{'stage':16} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9} {'CPU s':>8}")
+    for label, s, rss, _code, cpu_s in rows:
         if s != s:  # NaN: the command is not on this branch
             print(f"{label:16} {'n/a (no such command yet)':>27}")
             continue
         rate = f"{docs / s:8.1f}" if label.startswith("pack") else f"{'':8}"
-        print(f"{label:16} {s:8.2f} {rate} {rss:6d} MiB")
-    print(f"{'floor (reportlab)':16} {floor_s:8.2f} {pdfs / floor_s:8.1f} {floor_rss:6d} MiB   ({pdfs} one-page PDFs; "
-          f"mean of {' and '.join(f'{f[0]:.2f}' for f in floors)} s)")
-    per_doc = t["pack --jobs 1"] / max(docs, 1)
-    print(f"pack --jobs 1 per document / floor per PDF: {per_doc / (floor_s / max(pdfs, 1)):.2f}x")
+        print(f"{label:16} {s:8.2f} {rate} {rss:6d} MiB {cpu_s:8.2f}")
+    print(f"{'floor (reportlab)':16} {floor_s:8.2f} {pdfs / floor_s:8.1f} {floor_rss:6d} MiB {floor_cpu:8.2f}   "
+          f"({pdfs} one-page PDFs; mean of {' and '.join(f'{f[0]:.2f}' for f in floors)} s)")
+    per_doc, per_pdf = t["pack --jobs 1"] / max(docs, 1), floor_s / max(pdfs, 1)
+    cpu_ratio = (cpu["pack --jobs 1"] / max(docs, 1)) / (floor_cpu / max(pdfs, 1))
+    print(f"pack --jobs 1 per document / floor per PDF: {per_doc / per_pdf:.2f}x (by CPU time: {cpu_ratio:.2f}x)")
     print(f"speed-up from 2 jobs: {t['pack --jobs 1'] / t['pack --jobs 2']:.2f}x")
     print(f"bytes per PDF page: {size // max(pages, 1):,}")
     if stubbed:
