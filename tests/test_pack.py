@@ -220,6 +220,29 @@ def test_unknown_student_is_a_usage_error(tmp_path):
     assert not tmp_path.joinpath("out").exists()
 
 
+def test_an_institution_without_the_secretariat_email_is_one_message_before_any_pack(tmp_path):
+    """Every pack's evaluation request needs it: one message naming the record, not a failure per pack."""
+    src = tmp_path / "records"
+    src.mkdir()
+    for f in Path(EXAMPLES).glob("0*.yaml"):
+        (src / f.name).write_bytes(f.read_bytes())
+    code, _, err = pack(str(src), "-o", str(tmp_path / "out"))  # the built-in institution has no e-mail
+    assert code == 2 and "Traceback" not in err
+    assert err.count("institution.secretariat_email is not set: evaluation-request needs it") == 1
+    assert "add an institution record (kind: institution)" in err
+    lines = (Path(EXAMPLES) / "institution.yaml").read_text("utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("secretariat_email:")]
+    assert len(kept) == len(lines) - 1
+    (src / "institution.yaml").write_text("\n".join(kept) + "\n", "utf-8")
+    start = next(n for n, line in enumerate(kept, 1) if line.strip() and not line.startswith("#"))
+    code, _, err = pack(str(src), "-o", str(tmp_path / "out"))
+    assert code == 2
+    assert err.strip().splitlines() == [
+        f"{src / 'institution.yaml'}:{start}:1: institution.secretariat_email is not set: evaluation-request "
+        "needs it (where the company returns the form); add secretariat_email to this institution record"]
+    assert not (tmp_path / "out").exists()
+
+
 def test_stale_temporary_folders_are_removed(tmp_path):
     stale = tmp_path / ".tmp-999999999-23DB0012-CERI-2026-001"
     stale.mkdir(parents=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import renderers, rules
-from pipeline.errors import CeriError
+from pipeline.errors import CeriError, InputError
 from pipeline.fileio import write_atomic
 from pipeline.pack import manifest
 from pipeline.pack.build import (
@@ -21,6 +21,7 @@ from pipeline.pack.build import (
     requests,
 )
 from pipeline.pack.outdir import owned
+from pipeline.pack.select import select
 from pipeline.pack.workers import STATE, parallel
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
@@ -73,6 +74,7 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     if unknown:
         known = ", ".join(sorted(records.students)) or "none"
         raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
+    _institution_has_what_documents_need(records, chosen)
     by_student: dict[str, list[dict]] = {}
     for f in (f.to_json() for f in rules.check(records, options.as_of)):
         by_student.setdefault(f["student"], []).append(f)
@@ -88,6 +90,27 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
                                             environment=env)
             jobs.append(Job(sid, internship.id, mine, inputs))
     return jobs
+
+
+def _institution_has_what_documents_need(records: Records, students: list[str]) -> None:
+    """A value the institution record lacks would fail every pack alike: one message, before any pack."""
+    docs = sorted({w.doc for sid in students for i in records.internships_of(sid)
+                   for w in select(records.students[sid], i) if w.missing is None})
+    lacking: dict[str, tuple[str, list[str]]] = {}  # field → (why, documents needing it)
+    for doc in docs:
+        for record, name, why in renderers.unmet(doc, {"institution": records.institution}):
+            if record == "institution":
+                lacking.setdefault(name, (why, []))[1].append(doc)
+    if not lacking:
+        return
+    texts = {name: f"institution.{name} is not set: {', '.join(needing)} needs it ({why})"
+             for name, (why, needing) in sorted(lacking.items())}
+    where = records.docs.get(("institution", ""))
+    if where is None:  # the built-in institution: no file to point at
+        raise CeriError("\n".join(f"{text}; add an institution record (kind: institution) with {name}, as in "
+                                   "examples/institution.yaml" for name, text in texts.items()))
+    raise InputError([where.problem((), f"{text}; add {name} to this institution record")
+                      for name, text in texts.items()])
 
 
 def _crashed(job: Job, exc: BaseException) -> PackResult:

@@ -158,6 +158,7 @@ def load(paths: Iterable[str | Path]) -> Records:
                     problems.append(doc.problem(("kind",), "a second institution record; keep only one"))
                 institution_seen = True
                 records.institution = rec
+                records.docs[("institution", "")] = doc
                 continue
             table = records.students if isinstance(rec, Student) else records.internships
             key = (rec.kind, rec.id)

@@ -27,6 +27,7 @@ class DocumentKind:
     certificate: bool
     renderers: dict[str, str]
     fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True | "pages"}
+    requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,18 @@ class RenderRequest:
 def documents() -> dict[str, DocumentKind]:
     raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
     return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
-                               bool(d.get("fillable", False)))
+                               bool(d.get("fillable", False)), d.get("requires") or {})
             for name, d in raw.items()}
+
+
+def unmet(doc: str, records: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(record, field, why) of each value `doc` requires that records (record name → record) lack."""
+    out = []
+    for path, why in documents()[doc].requires.items():
+        record, name = path.split(".", 1)
+        if not getattr(records.get(record), name, None):
+            out.append((record, name, why))
+    return out
 
 
 def renderer(doc: str, fmt: str):

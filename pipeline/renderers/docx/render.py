@@ -24,7 +24,7 @@ from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.errors import CeriError, RenderError
-from pipeline.renderers import RenderRequest
+from pipeline.renderers import RenderRequest, unmet
 from pipeline.renderers.docx import fast
 from pipeline.renderers.docx.build import template_path
 from pipeline.renderers.docx.context import available_names, docx_context, docx_environment
@@ -34,16 +34,12 @@ from pipeline.renderers.docx.package import save_deterministic, set_core_propert
 SPECIAL_TAG = re.compile(r"\{\{\s*(?:r|p|tr|tc)\s[^}]*\}\}")
 PARAGRAPH_TAG = re.compile(r"\{%\s*(?:p|tr|tc)\s")  # replaces its whole paragraph / row / cell
 
-# Values a built-in document cannot be right without (a blank would go out on letterhead).
-REQUIRED = {"evaluation-request": (("institution", "secretariat_email", "where the company returns the form"),)}
-
 
 def render_docx(request: RenderRequest) -> bytes:
     """The .docx bytes for one document (nothing is written here)."""
-    for record, field, why in REQUIRED.get(request.doc, ()) if request.template is None else ():
-        if not getattr(request.context[record], field, None):
-            raise RenderError(f"{request.doc} needs {record}.{field} ({why}): add it to the {record} record",
-                              record=record, field=field)
+    for record, field, why in unmet(request.doc, request.context) if request.template is None else ():
+        raise RenderError(f"{request.doc} needs {record}.{field} ({why}): add it to the {record} record",
+                          record=record, field=field)
     if request.template is not None:
         return _docxtpl(request, [Path(request.template)], user=True)
     ctx = docx_context(request)
