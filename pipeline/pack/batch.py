@@ -83,7 +83,7 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     for sid in chosen:
         for internship in sorted(records.internships_of(sid), key=lambda i: i.id):
             mine = sorted((f for f in by_student.get(sid, ()) if f.get("internship") in (None, internship.id)),
-                          key=lambda f: manifest.dumps(f))
+                          key=manifest.canonical)
             inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
                                             langs=options.langs, findings=mine,
                                             registered=options.register is not None,
