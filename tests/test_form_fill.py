@@ -27,9 +27,9 @@ from pipeline.records import load
 from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay
 from pipeline.renderers.form.mapping import evaluate, load_map
+from pipeline.resources import FORMS
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMS = ROOT / "forms"
 AS_OF = "2026-06-01"
 
 

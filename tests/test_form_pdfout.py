@@ -4,7 +4,6 @@ left unreferenced, the shipped blank forms stay lean, and a filled form can be f
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -26,11 +25,10 @@ from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import fill_acroform
 from pipeline.renderers.form.mapping import evaluate, fill_with_map, load_map
 from pipeline.renderers.form.pdfout import Edit, NotIndirect, Source, template
+from pipeline.resources import FORMS
 from tests.pdf_helpers import context as pdf_context
 from tests.pdf_helpers import pdffonts, pdftotext
 
-ROOT = Path(__file__).resolve().parent.parent
-FORMS = ROOT / "forms"
 NAMES = ("evaluation-form", "permit-application")
 
 

@@ -6,7 +6,7 @@ The document kinds and which function renders each format are declared in templa
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -84,5 +84,4 @@ def render_flattened_pages(request: RenderRequest) -> list[Any]:
     renderer hands over what it built, and nothing is written out and parsed again."""
     if not documents()[request.doc].fillable or request.fmt != "pdf":
         raise CeriError(f"{request.doc} as {request.fmt} is not a form to flatten")
-    return render(RenderRequest(request.doc, request.lang, request.fmt, request.context, request.template,
-                                {**request.options, "flatten": "pages"}))  # type: ignore[return-value]
+    return render(replace(request, options={**request.options, "flatten": "pages"}))  # type: ignore[return-value]

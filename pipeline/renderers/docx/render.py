@@ -37,7 +37,9 @@ PARAGRAPH_TAG = re.compile(r"\{%\s*(?:p|tr|tc)\s")  # replaces its whole paragra
 
 def render_docx(request: RenderRequest) -> bytes:
     """The .docx bytes for one document (nothing is written here)."""
-    for record, field, why in unmet(request.doc, request.context) if request.template is None else ():
+    lacking = unmet(request.doc, request.context) if request.template is None else []
+    if lacking:
+        record, field, why = lacking[0]
         raise RenderError(f"{request.doc} needs {record}.{field} ({why}): add it to the {record} record",
                           record=record, field=field)
     if request.template is not None:

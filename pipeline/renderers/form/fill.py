@@ -166,7 +166,10 @@ def _filled(reader: PdfReader, values: dict[str, Any], style: str, record: str |
     return filled
 
 
-def _flat(filled: Edit) -> Edit | None:
+def _flat(filled: Edit | None) -> Edit | None:
+    """A flattened copy of the fill, or None when there is no fast-path fill or it cannot be flattened."""
+    if filled is None:
+        return None
     flat = filled.copy()
     try:
         flatten_edit(flat)
@@ -186,7 +189,7 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     filled = _filled(reader, values, style, record, source)
     if filled is not None and not flatten_out:
         return filled.write()
-    flat = _flat(filled) if filled is not None else None
+    flat = _flat(filled) if flatten_out else None
     if flat is not None:
         return flat.write()
     writer = PdfWriter(clone_from=reader)
@@ -202,8 +205,7 @@ def flattened_pages(data: bytes, values: dict[str, Any], *, style: str = "gothic
                     source: str = "form") -> list[PageObject]:
     """fill_acroform(flatten_out=True)'s pages as pypdf pages, to merge into another PDF (pack.pdf):
     on the fast path nothing is written out and parsed again."""
-    filled = _filled(_parsed(data, source), values, style, record, source)
-    flat = _flat(filled) if filled is not None else None
+    flat = _flat(_filled(_parsed(data, source), values, style, record, source))
     if flat is not None:
         try:
             return Source(flat).pages()

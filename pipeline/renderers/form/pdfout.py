@@ -311,7 +311,6 @@ class Edit:
         return b"".join(parts) + b"".join(xref) + tail
 
 
-
 # keys of a page that PdfWriter.add_page does not follow (pack.pdf copies no widgets)
 NOT_COPIED = {"/Parent", "/Annots", "/B", "/StructParents"}
 
