@@ -83,7 +83,7 @@ def test_too_short_names_the_earliest_allowed_end(tmp_path):
     (f,) = found(records, "too-short")
     assert f.data == {"start": "2026-07-01", "end": "2026-08-20", "months": 1, "days": 20,
                       "min_end": "2026-08-31"}
-    assert "2026-08-31" in f.message_en and "2026-08-31" in f.message_ja
+    assert "2026-08-31" in f.message_en and "2026年8月31日" in f.message_ja
 
 
 def test_unpaid(tmp_path):
@@ -149,7 +149,7 @@ def test_permit_not_granted(tmp_path, as_of, permit, severity, case):
 def test_permit_not_granted_says_whether_applied(tmp_path):
     records = write_records(tmp_path, FOREIGN, {"work_permit": {"applied_on": "2026-05-20"}})
     (f,) = found(records, "permit-not-granted", date(2026, 6, 1))
-    assert f.data["days"] == 30 and "applied on 2026-05-20" in f.message_en and "2026-05-20申請" in f.message_ja
+    assert f.data["days"] == 30 and "applied on 2026-05-20" in f.message_en and "2026年5月20日申請" in f.message_ja
     assert found(write_records(tmp_path), "permit-not-granted", date(2026, 8, 1)) == []  # no residence
 
 

@@ -9,23 +9,15 @@ from datetime import date
 from decimal import Decimal
 
 from babel.dates import format_date as babel_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 from pipeline.context.era import format_era
+from pipeline.i18n import date_en, date_ja
+from pipeline.i18n import yen as yen  # documents format amounts through this module too
 from pipeline.records.models import PersonName
 from pipeline.records.places import bureau_for, country_name, prefectures
 
 LANGS = ("ja", "en")
-
-
-def date_en(d: date) -> str:
-    """July 1, 2026"""
-    return babel_date(d, "MMMM d, y", locale="en")
-
-
-def date_ja(d: date) -> str:
-    """2026年7月1日"""
-    return babel_date(d, "y年M月d日", locale="ja")
 
 
 def date_era(d: date) -> str:
@@ -45,15 +37,6 @@ def format_date(d: date | None, lang: str, style: str = "era") -> str:
 def month_en(d: date) -> str:
     """July 2026"""
     return babel_date(d, "MMMM y", locale="en")
-
-
-def yen(amount: int | Decimal | None, lang: str) -> str:
-    """300,000円 in Japanese, ¥300,000 in English."""
-    if amount is None:
-        return ""
-    if lang == "en":
-        return format_currency(amount, "JPY", locale="en")
-    return f"{format_decimal(amount, locale='ja')}円"
 
 
 def number(value: int | Decimal, lang: str) -> str:

@@ -6,11 +6,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 
 import yaml
-from babel.numbers import format_currency, format_decimal
+
+from pipeline import i18n
 
 SEVERITIES = ("error", "warning", "info")
 LANGS = ("en", "ja")
@@ -71,7 +72,7 @@ class Declaration:
     extra: dict = field(default_factory=dict)
 
     def phrase(self, key: str, lang: str, **params) -> str:
-        return self.extra[key][lang].format_map(params)
+        return self.extra[key][lang].format_map({k: localised(v, lang) for k, v in params.items()})
 
 
 @cache
@@ -108,24 +109,18 @@ def term(group: str, key: str | None, lang: str) -> str:
 
 def yen(amount: int) -> dict[str, str]:
     """An amount in both languages: ¥300,000 / 300,000円."""
-    en, ja = _yen(amount)
-    return {"en": en, "ja": ja}
-
-
-@lru_cache(maxsize=4096)
-def _yen(amount: int) -> tuple[str, str]:
-    # babel takes ~0.1 ms an amount, and a batch's pay amounts repeat
-    return format_currency(amount, "JPY", locale="en"), f"{format_decimal(amount, locale='ja')}円"
+    return {lang: i18n.yen(amount, lang) for lang in LANGS}
 
 
 def localised(value: object, lang: str) -> str:
-    """A message parameter in one language: {'en','ja'} picks, lists join, dates ISO, numbers plain."""
+    """A message parameter in one language: {'en','ja'} picks, lists join, numbers plain, dates as
+    2026年8月31日 in Japanese and ISO 2026-08-31 in English (unambiguous in both)."""
     if isinstance(value, dict) and set(value) == set(LANGS):
         return str(value[lang])
     if isinstance(value, list | tuple):
         return term("list_separator", None, lang).join(localised(v, lang) for v in value)
     if isinstance(value, date):
-        return value.isoformat()
+        return i18n.date_ja(value) if lang == "ja" else value.isoformat()
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     return str(value)

@@ -187,7 +187,7 @@ def permit_not_granted(s: Subject) -> Iterator[Hit]:
         return
     days = (start - s.as_of).days
     case = "started" if days <= 0 else "soon" if days <= PERMIT_SOON_DAYS else "pending"
-    applied = {lang: decl.phrase("applied", lang, applied_on=applied_on.isoformat()) if applied_on
+    applied = {lang: decl.phrase("applied", lang, applied_on=applied_on) if applied_on
                else decl.phrase("not_applied", lang) for lang in ("en", "ja")}
     data = {"start": start, "as_of": s.as_of, "applied_on": applied_on}
     if case != "started":
