@@ -36,20 +36,35 @@ def make(doc: str, lang: str, student: str, internship: str | None = None, *, ye
     return render(RenderRequest(doc=doc, lang=lang, fmt="pdf", context=ctx, options=options or {}))
 
 
+def poppler(tool: str, path: Path, *options: str) -> str:
+    """What a poppler tool prints for the PDF at path (pdftotext: the text, UTF-8, to stdout)."""
+    args = [tool, "-enc", "UTF-8", *options, str(path), "-"] if tool == "pdftotext" else [tool, *options, str(path)]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def text_of(path: Path, page: int | None = None, *, layout: bool = False) -> str:
+    """The text poppler reads from the PDF at path: one page (1-based) or all; -layout on request."""
+    pages = ("-f", str(page), "-l", str(page)) if page else ()
+    return poppler("pdftotext", path, *pages, *(("-layout",) if layout else ()))
+
+
+def font_rows(path: Path) -> list[list[str]]:
+    """Rows of pdffonts below its header: [name, type…, emb, sub, uni, object, id]."""
+    return [line.split() for line in poppler("pdffonts", path).splitlines()[2:] if line.strip()]
+
+
 def pdftotext(pdf: bytes, tmp: Path, *options: str) -> str:
-    """The text poppler reads from pdf (options such as -layout)."""
+    """The text poppler reads from PDF bytes (options such as -layout)."""
     path = tmp / "doc.pdf"
     path.write_bytes(pdf)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", *options, str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    return poppler("pdftotext", path, *options)
 
 
 def pdffonts(pdf: bytes, tmp: Path) -> list[list[str]]:
-    """Rows of pdffonts below its header: [name, type…, emb, sub, uni, object, id]."""
+    """font_rows of PDF bytes."""
     path = tmp / "fonts.pdf"
     path.write_bytes(pdf)
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    return [line.split() for line in out.splitlines()[2:] if line.strip()]
+    return font_rows(path)
 
 
 def reader(pdf: bytes) -> pypdf.PdfReader:

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from pipeline.errors import CeriError
 from pipeline.renderers import office
+from tests.pdf_helpers import pdffonts, pdftotext
 
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 
@@ -49,25 +50,18 @@ def pdfs() -> dict[str, bytes]:
     return office.docx_to_pdf_many(docs)
 
 
-def poppler(tool: str, pdf: bytes, tmp_path, name: str) -> str:
-    path = tmp_path / f"{name}.pdf"
-    path.write_bytes(pdf)
-    args = [tool, str(path), "-"] if tool == "pdftotext" else [tool, str(path)]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
 @needs_office
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
 def test_libreoffice_shows_every_value(pdfs, tmp_path, case):
     name, _doc, lang, _s, _i, values = case
     pdf = pdfs[name]
-    text = squash(poppler("pdftotext", pdf, tmp_path, name))
+    text = squash(pdftotext(pdf, tmp_path))
     for value in values:
         assert squash(value) in text, value
     assert "{{" not in text and "{%" not in text
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     assert pages == (2 if lang == "ja+en" else 1)
-    fonts = poppler("pdffonts", pdf, tmp_path, name)
+    fonts = "\n".join(" ".join(row) for row in pdffonts(pdf, tmp_path))
     if lang != "en":  # the East Asian font slot reached LibreOffice: IPAex Mincho, embedded
         assert re.search(r"\+IPAexMincho\s.*\byes\s+yes\b", fonts), fonts
     # Latin text is tagged en-US even on Japanese documents: tagged ja-JP, LibreOffice drew ễ with the

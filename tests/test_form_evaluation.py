@@ -4,7 +4,6 @@ read back into the internship record (values identical, Japanese included), merg
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from pipeline.renderers.form.build import pdf_path, specs
 from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.readback import read_evaluation
 from pipeline.renderers.form.spec import build, load_spec
+from tests.pdf_helpers import text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS = ROOT / "forms"
@@ -70,7 +70,7 @@ def returned(tmp_path_factory) -> Path:
     pre = d / "sent.pdf"
     r = ceri("render", "evaluation-form", "examples", "--student", "23DB0012", "--as-of", "2026-09-01", "-o", pre)
     assert r.returncode == 0, r.stderr
-    text = subprocess.run(["pdftotext", str(pre), "-"], capture_output=True, text=True, check=True).stdout
+    text = text_of(pre)
     assert "株式会社湘南データラボ / Shonan Data Lab Inc." in text and "JD-2026-0345" in text
     assert "2026年7月1日 〜 2026年9月30日" in text
     w = PdfWriter(clone_from=PdfReader(pre))

@@ -28,6 +28,7 @@ from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay
 from pipeline.renderers.form.mapping import evaluate, load_map
 from pipeline.resources import FORMS
+from tests.pdf_helpers import font_rows, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-06-01"
@@ -36,11 +37,6 @@ AS_OF = "2026-06-01"
 def ceri(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], capture_output=True, text=True,
                           cwd=ROOT)
-
-
-def pdftotext(path: Path, *, layout: bool = False) -> str:
-    args = ["pdftotext", *(["-layout"] if layout else []), str(path), "-"]
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def flat(s: str) -> str:
@@ -82,12 +78,12 @@ def test_map_values_are_the_records(permit_values):
 
 @pytest.mark.parametrize("kind", ["editable", "flat"])
 def test_pdftotext_finds_every_value(permit_pdfs, permit_values, kind):
-    text = pdftotext(permit_pdfs[kind])
+    text = text_of(permit_pdfs[kind])
     for name, value in permit_values.items():
         if not value or name in ("sex", "marital_status"):
             continue
         if name == "card_number":  # a comb field: one character per cell
-            assert value in re.sub(r"\s", "", pdftotext(permit_pdfs[kind], layout=True))
+            assert value in re.sub(r"\s", "", text_of(permit_pdfs[kind], layout=True))
             continue
         for line in value.splitlines():
             assert flat(line) in flat(text), (name, line)
@@ -95,8 +91,7 @@ def test_pdftotext_finds_every_value(permit_pdfs, permit_values, kind):
 
 @pytest.mark.parametrize("kind", ["editable", "flat"])
 def test_fonts_are_embedded(permit_pdfs, kind):
-    out = subprocess.run(["pdffonts", str(permit_pdfs[kind])], capture_output=True, text=True, check=True).stdout
-    rows = [line.split() for line in out.splitlines()[2:]]
+    rows = font_rows(permit_pdfs[kind])
     assert any("IPAexGothic" in r[0] for r in rows)
     assert all(r[-5] == "yes" and r[-4] == "yes" for r in rows), rows  # every font embedded, as a subset
     assert any("DejaVu" in r[0] for r in rows)  # ễ / ị come from the fallback font
@@ -234,13 +229,13 @@ def test_form_from_another_producer(tmp_path, flatten_out):
     data = fill_acroform(foreign_form(), FOREIGN_VALUES, flatten_out=flatten_out)
     path = tmp_path / "foreign.pdf"
     path.write_bytes(data)
-    text = pdftotext(path)
+    text = text_of(path)
     for key in ("applicant", "name"):
         assert FOREIGN_VALUES[key] in text
     assert text.count("山﨑 美咲 Ayşe Gül YILDIZ") == 2  # the field repeated on both pages
     for line in FOREIGN_VALUES["remarks"].splitlines():
         assert flat(line) in flat(text).replace(" ", "") or flat(line) in flat(text)
-    assert "240193" in re.sub(r"\s", "", pdftotext(path, layout=True))
+    assert "240193" in re.sub(r"\s", "", text_of(path, layout=True))
     reader = PdfReader(path)
     if flatten_out:
         assert not fields(reader)
@@ -265,7 +260,7 @@ def test_overlay_on_a_pdf_without_fields(tmp_path):
              Box(1, 100, 600, 200, 40, "神奈川県三浦郡葉山町\n湘南国際村", multiline=True, name="address")]
     out = tmp_path / "overlay.pdf"
     out.write_bytes(fill_overlay(buf.getvalue(), boxes))
-    text = pdftotext(out)
+    text = text_of(out)
     assert "Official form (scan)" in text and "グエン ティ ラン / Nguyễn Thị Lan" in text
     assert "神奈川県三浦郡葉山町" in text and "湘南国際村" in text
     with pytest.raises(CeriError, match="page 3"):
@@ -304,7 +299,7 @@ def test_rotated_widget_gets_a_rotated_appearance(tmp_path):
     for flatten_out in (False, True):
         out = tmp_path / f"rot{flatten_out}.pdf"
         out.write_bytes(fill_acroform(buf.getvalue(), {"v": "回転した欄 rotated field"}, flatten_out=flatten_out))
-        assert "回転した欄 rotated field" in pdftotext(out)
+        assert "回転した欄 rotated field" in text_of(out)
     ap = fields(PdfReader(tmp_path / "rotFalse.pdf"))["v"].widgets[0].annot["/AP"]["/N"]
     assert [float(x) for x in ap["/Matrix"]] == [0, 1, -1, 0, 0, 0] and float(ap["/BBox"][2]) == 260
 
@@ -326,7 +321,7 @@ def test_overlay_map_on_a_fieldless_pdf_via_cli(tmp_path):
                                   str(FORMS / "permit-application.official-overlay.map.yaml"), "--student", "23DB0012",
                                   "--internship", "CERI-2026-001", "--as-of", AS_OF, "-o", str(out)])
     assert r.exit_code == 0, r.output
-    text = pdftotext(out)
+    text = text_of(out)
     for value in ("APPLICATION FOR PERMISSION (stand-in)", "ベトナム", "1996年4月12日", "NGUYỄN Thị Lan",
                   "神奈川県三浦郡葉山町湘南国際村1560-35", "AB12345678CD", "株式会社湘南データラボ", "2026年6月1日"):
         assert value in text, value
@@ -378,6 +373,5 @@ def test_flatten_with_resources_shared_by_pages(tmp_path):
     out = tmp_path / "shared.pdf"
     out.write_bytes(fill_acroform(buf.getvalue(), {"f0": "一ページ目", "f1": "二ページ目"}, flatten_out=True))
     for page, value in ((1, "一ページ目"), (2, "二ページ目")):
-        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(out), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = text_of(out, page)
         assert text.strip() == value

@@ -3,7 +3,6 @@ Shift_JIS on-states, fields repeated over pages, checkbox groups with several on
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,12 @@ from pypdf import PdfReader
 from pipeline.errors import RenderError
 from pipeline.renderers.form.fields import fields, state_label
 from pipeline.renderers.form.fill import fill_acroform
+from tests.pdf_helpers import font_rows, text_of
 
 from helpers import FORMS_WILD
 
 WILD = FORMS_WILD
 pytestmark = pytest.mark.skipif(not WILD.is_dir(), reason="../shared/forms-wild/ is not present")
-
-
-def text_of(path: Path, page: int | None = None) -> str:
-    pages = ["-f", str(page), "-l", str(page)] if page else []
-    return subprocess.run(["pdftotext", *pages, str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
 def fill(tmp_path: Path, name: str, values: dict[str, str], flatten_out: bool = False) -> tuple[Path, str]:
@@ -44,9 +39,8 @@ def test_jlpt_form_shift_jis_states_and_repeated_fields(tmp_path, flatten_out):
     if flatten_out:
         assert not fields(reader)
         return
-    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
-    line = next(line for line in fonts.splitlines() if "IPAexGothic" in line)
-    assert line.split()[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, ToUnicode
+    row = next(row for row in font_rows(out) if "IPAexGothic" in row[0])
+    assert row[-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, ToUnicode
     form = fields(reader)
     assert form["Text1"].attr("/V") == "東京都 葉山町"
     radio = form["Group52"]

@@ -24,6 +24,7 @@ from pipeline.cli import main
 from pipeline.pack.select import select
 from pipeline.records import load
 from tests import fakes
+from tests.pdf_helpers import text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = str(ROOT / "examples")
@@ -114,8 +115,7 @@ def test_pack_contents_manifest_and_modes(tmp_path):
                 assert zipfile.is_zipfile(folder / d["file"])
         findings = json.loads((folder / "findings.json").read_text())
         assert all(f["student"] == internship.student and f["internship"] in (None, iid) for f in findings)
-        text = subprocess.run(["pdftotext", str(folder / "pack.pdf"), "-"], capture_output=True,
-                              text=True, check=True).stdout
+        text = text_of(folder / "pack.pdf")
         assert text.strip()
     for p in [tmp_path, *tmp_path.rglob("*")]:
         mode = stat.S_IMODE(p.stat().st_mode)

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from pipeline.cli import main
+from tests.pdf_helpers import text_of
 
 RENDER = ["render", "internship-certificate", "examples", "--student", "23DB0012", "--as-of", "2026-06-01"]
 
@@ -89,7 +90,7 @@ def test_real_certificate_prints_serial_and_qr(doc, tmp_path):
     args[1], args[4] = doc, "22DA0101"  # the example whose internship has an evaluation
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    text = text_of(out)
     assert "CERI-2026-00001" in text
     subprocess.run(["pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", str(out), str(tmp_path / "p")], check=True)
     page = next(tmp_path.glob("p*.png"))
