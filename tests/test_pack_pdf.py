@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 
 import pytest
@@ -48,6 +49,39 @@ def test_forms_are_flattened_into_the_merged_copy(tmp_path):
     assert any("IPAex" in row[0] for row in rows)
     for row in rows:  # every font, not only the Japanese ones (no unembedded Helvetica either)
         assert row[-5:-3] == ["yes", "yes"], row  # embedded subsets
+
+
+def font_programs(pdf: bytes) -> dict[str, set[str]]:
+    """Every embedded font of every page (and of the forms drawn on it): BaseFont → sha256s of its data."""
+    found: dict[str, set[str]] = {}
+    seen: set[int] = set()
+
+    def walk(resources) -> None:
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            for f in [font, *[d.get_object() for d in font.get("/DescendantFonts", [])]]:
+                descriptor = f.get("/FontDescriptor")
+                if descriptor is not None:
+                    data = descriptor.get_object()["/FontFile2"].get_object().get_data()
+                    found.setdefault(str(f["/BaseFont"]).lstrip("/"), set()).add(hashlib.sha256(data).hexdigest())
+        for xobject in (resources.get("/XObject") or {}).values():
+            if xobject.idnum not in seen:
+                seen.add(xobject.idnum)
+                walk(xobject.get_object().get("/Resources"))
+
+    for page in reader(pdf).pages:
+        walk(page.get("/Resources"))
+    return found
+
+
+def test_every_font_subset_in_the_merged_copy_has_a_name_of_its_own():
+    """PDF 32000 §9.6.4: different subsets in one file have different tags. Each document names its
+    subsets from their characters, so pack.pdf cannot hold two fonts AAAAAA+IPAexMincho."""
+    programs = font_programs(merge(parts()))
+    assert sum(len(v) for v in programs.values()) >= 4
+    assert {name: v for name, v in programs.items() if len(v) > 1} == {}
+    assert all(name[6] == "+" and name[:6].isupper() for name in programs)
 
 
 def test_merge_is_deterministic():

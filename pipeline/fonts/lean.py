@@ -8,8 +8,10 @@ glyph (and the licence text from the naming table) and rebuild glyf/loca. Text e
 
 from __future__ import annotations
 
+import hashlib
 from struct import pack, unpack
 
+from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.ttfonts import TTFont, TTFontMaker
 
 
@@ -89,9 +91,32 @@ def strip_hinting(ttf: bytes) -> bytes:
     return maker.makeStream()
 
 
+def subset_tag(name: str, chars: list[int]) -> str:
+    """A subset tag (six capitals) from the subset's characters: different subsets get different tags,
+    as PDF 32000 §9.6.4 asks of one file, even once pack.pdf has merged several documents."""
+    digest = hashlib.md5(f"{name}:{chars}".encode()).digest()  # noqa: S324 (a name, not security)
+    return "".join(chr(65 + b % 26) for b in digest[:6])
+
+
 def make_lean(font: TTFont) -> None:
-    """Make a TTFont embed lean subsets. Applied when the font is registered, so every document of a
-    process gets the same subsets whatever was drawn before (same input, same bytes)."""
+    """Make a TTFont embed lean subsets under tags of their own. Applied when the font is registered, so
+    every document of a process gets the same subsets whatever was drawn before (same input, same bytes)."""
     font._asciiReadable = False  # no 95 unused ASCII glyphs in every document
     original = font.face.makeSubset
     font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
+    add_objects = font.addObjects
+
+    def tagged(doc, _font: TTFont = font) -> None:
+        # reportlab names subset n "AAAAAA"+n (ttfonts.SUBSETN): every document's first subset of IPAex
+        # Mincho would be AAAAAA+IPAexMincho, and merged copies would hold several different fonts of
+        # one name. addObjects derives every name from SUBSETN, so it is swapped for the call.
+        state = _font.state.get(doc)
+        tags = [subset_tag(_font.fontName, subset).encode() for subset in state.subsets] if state else []
+        numbered = ttfonts.SUBSETN
+        ttfonts.SUBSETN = tags.__getitem__
+        try:
+            add_objects(doc)
+        finally:
+            ttfonts.SUBSETN = numbered
+
+    font.addObjects = tagged

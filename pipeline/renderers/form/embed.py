@@ -8,7 +8,6 @@ straight into the PDF being filled.
 
 from __future__ import annotations
 
-import hashlib
 import zlib
 from collections.abc import Callable
 from functools import lru_cache
@@ -26,6 +25,7 @@ from pypdf.generic import (
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, makeToUnicodeCMap
 
+from pipeline.fonts.lean import subset_tag
 from pipeline.renderers.form.pdfout import Raw
 
 Add = Callable[[PdfObject], IndirectObject]
@@ -61,12 +61,6 @@ def _font_file(name: str, chars: tuple[int, ...]) -> tuple[bytes, int]:
     The subset is hint-stripped like every ceri PDF's (fonts.lean, applied when a font is registered)."""
     data = pdfmetrics.getFont(name).face.makeSubset(list(chars))
     return zlib.compress(data), len(data)
-
-
-def _tag(name: str, chars: list[int]) -> str:
-    """A subset tag (six capitals) that differs for different subsets, as PDF 32000 §9.6.4 asks."""
-    digest = hashlib.md5(f"{name}:{chars}".encode()).digest()  # noqa: S324 (a name, not security)
-    return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
 class _Face:
@@ -128,7 +122,7 @@ class _Face:
         for index, chars in enumerate(self.subsets):
             if index >= len(self.refs):
                 continue
-            base = f"{_tag(self.name, chars)}+{face.name.decode('latin-1')}"
+            base = f"{subset_tag(self.name, chars)}+{face.name.decode('latin-1')}"
             data, length = _font_file(self.name, tuple(chars))
             font_file = stream(b"", Filter=NameObject("/FlateDecode"), Length1=NumberObject(length))
             font_file._data = data
