@@ -7,6 +7,7 @@ import io
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.constants import PageLabelStyle
 
+from pipeline.pack.graft import graft
 from pipeline.renderers.form.flatten import appearances, flatten_page, others
 
 Part = bytes | list[PageObject]  # a PDF, or the pages a renderer built (pypdf objects: no re-parsing)
@@ -23,11 +24,16 @@ def merge(parts: list[tuple[str, str, Part]]) -> bytes:
     writer = PdfWriter()
     for title, prefix, data in parts:
         first = len(writer.pages)
-        pages = PdfReader(io.BytesIO(data)).pages if isinstance(data, bytes) else data
-        for source in pages:
-            # widgets are never copied (cloning a form's field tree was most of the merge's time)
-            page = writer.add_page(source, excluded_keys=["/Annots", "/B"])
-            _burn(writer, page, source)
+        grafted = graft(writer, data) if isinstance(data, bytes) else None
+        if grafted is not None:  # reportlab's documents: objects copied as bytes (no widgets to burn)
+            for page in grafted:
+                writer.add_page(page)
+        else:
+            pages = PdfReader(io.BytesIO(data)).pages if isinstance(data, bytes) else data
+            for source in pages:
+                # widgets are never copied (cloning a form's field tree was most of the merge's time)
+                page = writer.add_page(source, excluded_keys=["/Annots", "/B"])
+                _burn(writer, page, source)
         last = len(writer.pages) - 1
         if last < first:
             continue
