@@ -93,6 +93,7 @@ def test_round_trip_values_identical(returned):
     assert e.strengths == "仮説を素早く検証し、結果を明快に報告できる。\nShe tests hypotheses fast."
     assert e.improvements == COMPANY["improvements"] and e.comment == COMPANY["comment"]
     assert e.evaluator.name_ja == "田中 美穂" and e.evaluator.title_en == "Head of R&D"
+    assert str(e.evaluated_on) == "2026-10-01" and str(e.received_on) == "2026-10-05"
 
 
 def test_cli_read_prints_yaml_and_merge_keeps_comments(returned, tmp_path):
@@ -110,7 +111,36 @@ def test_cli_read_prints_yaml_and_merge_keeps_comments(returned, tmp_path):
     assert merged.count("evaluation:") == 1
     e = load([record]).internships["CERI-2026-001"].evaluation
     assert e.ratings.initiative == 5 and e.strengths.endswith("She tests hypotheses fast.")
-    assert str(e.received_on) == "2026-10-05"
+    assert str(e.received_on) == "2026-10-05" and str(e.evaluated_on) == "2026-10-01"
+
+
+@pytest.mark.parametrize(("written", "read"), [("2026/10/1", "2026-10-01"), ("2026年10月1日", "2026-10-01"),
+                                               ("2026.9.30", "2026-09-30"), ("", None)])
+def test_the_evaluators_date_is_read_as_people_write_it(returned, tmp_path, written, read):
+    from datetime import date
+
+    w = PdfWriter(clone_from=PdfReader(returned))
+    for page in w.pages:
+        w.update_page_form_field_values(page, {"evaluation_date": written}, auto_regenerate=False)
+    out = tmp_path / "dated.pdf"
+    w.write(out)
+    e = read_evaluation(out.read_bytes(), received_on=date(2026, 10, 5)).evaluation
+    assert (str(e.evaluated_on) if e.evaluated_on else None) == read
+
+
+@pytest.mark.parametrize(("written", "message"), [("2026-02-30", "field evaluation_date: .*2026-02-30"),
+                                                  ("来週", "field evaluation_date: .*来週"),
+                                                  ("2026-10-09", "2026-10-09 is after 2026-10-05")])
+def test_a_wrong_evaluators_date_is_named(returned, tmp_path, written, message):
+    from datetime import date
+
+    w = PdfWriter(clone_from=PdfReader(returned))
+    for page in w.pages:
+        w.update_page_form_field_values(page, {"evaluation_date": written}, auto_regenerate=False)
+    out = tmp_path / "dated.pdf"
+    w.write(out)
+    with pytest.raises(CeriError, match=message):
+        read_evaluation(out.read_bytes(), received_on=date(2026, 10, 5))
 
 
 def test_foreign_form_and_missing_values(returned, tmp_path):

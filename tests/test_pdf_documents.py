@@ -72,9 +72,10 @@ CASES: dict[tuple[str, str, str | None, int | None], dict[str, list[str]]] = {
     ("evaluation-certificate", "22DA0101", "CERI-2026-003", None): {
         "ja": ["評価証明書", "髙橋 健太", "AT&T <Japan> 株式会社", "研究遂行能力", "4/5", "5/5", "3/5", "62日",
                "372時間", "課題設定が的確で", "進捗の共有をより頻繁に行うとよい。", "期待を上回る成果であった。",
-               "研究部長", "鈴木 大輔", "令和8年12月10日"],
+               "研究部長", "鈴木 大輔", "評価書記入日", "令和8年12月4日", "令和8年12月10日"],
         "en": ["Evaluation Certificate", "Kenta TAKAHASHI", "AT&T <Japan> K.K.", "Research ability", "62 days",
-               "372 hours", "Daisuke SUZUKI, Research Director", "December 10, 2026"],
+               "372 hours", "Daisuke SUZUKI, Research Director", "Evaluation dated", "December 4, 2026",
+               "December 10, 2026"],
         "ja+en": ["評価証明書", "Evaluation Certificate", "髙橋 健太", "Kenta TAKAHASHI", "4/5"],
     },
     ("jsps-report", "22DA0101", None, 2026): {

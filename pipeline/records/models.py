@@ -232,6 +232,7 @@ class Ratings(Record):
 
 class Evaluation(Record):
     received_on: Day
+    evaluated_on: Day | None = None  # the date the evaluator wrote on the form (記入日)
     evaluator: Evaluator
     ratings: Ratings
     attendance_days: Whole

@@ -28,7 +28,9 @@ RATINGS = ("research", "problem_solving", "practical", "communication", "initiat
 # evaluation block key → form field, for messages
 FIELD_OF = {**{f"ratings.{r}": f"rating_{r}" for r in RATINGS}, "attendance_days": "attendance_days",
             "hours_total": "hours_total", "evaluator": "evaluator_name", "strengths": "strengths",
-            "improvements": "improvements", "comment": "comment", "received_on": "evaluation_date"}
+            "improvements": "improvements", "comment": "comment", "evaluated_on": "evaluation_date"}
+# what people write for a date on a paper-like form, read as YYYY-MM-DD: 2026/10/1, 2026.10.1, 2026年10月1日
+WRITTEN_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
 @dataclass
@@ -80,6 +82,7 @@ def read_evaluation(data: bytes, *, received_on: date, source: str = "form") -> 
         raise CeriError("\n".join(problems))
     block: dict[str, Any] = {
         "received_on": received_on,
+        "evaluated_on": _written_date(_value(form, "evaluation_date")),
         "evaluator": {**_lang_key("name", _value(form, "evaluator_name")),
                       **_lang_key("title", _value(form, "evaluator_title"))},
         "ratings": {r: _value(form, f"rating_{r}") for r in RATINGS},
@@ -98,7 +101,17 @@ def read_evaluation(data: bytes, *, received_on: date, source: str = "form") -> 
             name = FIELD_OF.get(key, FIELD_OF.get(key.split(".")[0], key))
             lines.append(f"{source}: field {name}: {err['msg']} (got {err.get('input')!r})")
         raise CeriError("\n".join(lines)) from None
+    if evaluation.evaluated_on is not None and evaluation.evaluated_on > received_on:
+        raise CeriError(f"{source}: field evaluation_date: {evaluation.evaluated_on} is after {received_on}, the day "
+                        "the form is read (--as-of); check the date the evaluator wrote")
     return ReadBack(student, internship, evaluation)
+
+
+def _written_date(text: str) -> str | None:
+    """The form's date as YYYY-MM-DD (None when left empty); anything else goes to the schema as written,
+    which names the field and the value."""
+    m = WRITTEN_DATE.fullmatch(text)
+    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else (text or None)
 
 
 class _Dumper(yaml.SafeDumper):

@@ -58,6 +58,8 @@ def evaluation_certificate(request: RenderRequest) -> bytes:
         Row(w.t("hours_total"), Cell(v.hours(ev.hours_total), iid, "evaluation.hours_total")),
         *texts,
         Row(w.t("evaluator"), Cell(both(*evaluator, page.lang) if len(evaluator) == 2 else tuple(evaluator), iid, "evaluation.evaluator")),
+        *([Row(w.t("evaluated_on"), Cell(v.date(ev.evaluated_on), iid, "evaluation.evaluated_on"))]
+          if ev.evaluated_on else []),
         Row(w.t("received_on"), Cell(v.date(ev.received_on), iid, "evaluation.received_on")),
     ])
     page.paragraph(w.t("certify"), field="certify")
