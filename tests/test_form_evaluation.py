@@ -3,7 +3,9 @@ read back into the internship record (values identical, Japanese included), merg
 
 from __future__ import annotations
 
+import io
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -114,17 +116,20 @@ def test_cli_read_prints_yaml_and_merge_keeps_comments(returned, tmp_path):
     assert str(e.received_on) == "2026-10-05" and str(e.evaluated_on) == "2026-10-01"
 
 
-@pytest.mark.parametrize(("written", "read"), [("2026/10/1", "2026-10-01"), ("2026年10月1日", "2026-10-01"),
-                                               ("2026.9.30", "2026-09-30"), ("", None)])
-def test_the_evaluators_date_is_read_as_people_write_it(returned, tmp_path, written, read):
-    from datetime import date
-
+def dated(returned: Path, tmp_path: Path, written: str) -> bytes:
+    """The returned form with the evaluator's date (記入日) as written."""
     w = PdfWriter(clone_from=PdfReader(returned))
     for page in w.pages:
         w.update_page_form_field_values(page, {"evaluation_date": written}, auto_regenerate=False)
-    out = tmp_path / "dated.pdf"
+    out = io.BytesIO()
     w.write(out)
-    e = read_evaluation(out.read_bytes(), received_on=date(2026, 10, 5)).evaluation
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("written", "read"), [("2026/10/1", "2026-10-01"), ("2026年10月1日", "2026-10-01"),
+                                               ("2026.9.30", "2026-09-30"), ("", None)])
+def test_the_evaluators_date_is_read_as_people_write_it(returned, tmp_path, written, read):
+    e = read_evaluation(dated(returned, tmp_path, written), received_on=date(2026, 10, 5)).evaluation
     assert (str(e.evaluated_on) if e.evaluated_on else None) == read
 
 
@@ -132,15 +137,8 @@ def test_the_evaluators_date_is_read_as_people_write_it(returned, tmp_path, writ
                                                   ("来週", "field evaluation_date: .*来週"),
                                                   ("2026-10-09", "2026-10-09 is after 2026-10-05")])
 def test_a_wrong_evaluators_date_is_named(returned, tmp_path, written, message):
-    from datetime import date
-
-    w = PdfWriter(clone_from=PdfReader(returned))
-    for page in w.pages:
-        w.update_page_form_field_values(page, {"evaluation_date": written}, auto_regenerate=False)
-    out = tmp_path / "dated.pdf"
-    w.write(out)
     with pytest.raises(CeriError, match=message):
-        read_evaluation(out.read_bytes(), received_on=date(2026, 10, 5))
+        read_evaluation(dated(returned, tmp_path, written), received_on=date(2026, 10, 5))
 
 
 def test_foreign_form_and_missing_values(returned, tmp_path):
