@@ -346,6 +346,24 @@ def test_serials_do_not_depend_on_jobs_and_survive_force(tmp_path):
     assert _serials(tmp_path / "one") == one and tree(tmp_path / "one") == before
 
 
+def test_a_batch_folds_the_registers_wal_back(tmp_path):
+    """Workers closing at the same moment each leave the WAL to the other; the batch tidies after them."""
+    from pipeline.pack.build import close_registers
+
+    db = tmp_path / "register.sqlite"
+    # a process that dies with the register open leaves register.sqlite-wal and -shm, as such workers do
+    code = ("import os; from pipeline.register import Register; r = Register(os.environ['DB']); "
+            "r.conn.execute('SELECT count(*) FROM sqlite_master').fetchone(); os._exit(0)")
+    subprocess.run([sys.executable, "-c", code], env={**os.environ, "DB": str(db)}, cwd=ROOT, check=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.sqlite", "register.sqlite-shm",
+                                                         "register.sqlite-wal"]
+    close_registers(tidy=str(db))
+    assert [p.name for p in tmp_path.iterdir()] == ["register.sqlite"]
+    pack(EXAMPLES, "-o", str(tmp_path / "out"), "--jobs", "2", "--as-of", "2026-06-01", "--student", "23DB0012")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("register")) == [
+        "register.sqlite"]
+
+
 def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):
     fcntl = pytest.importorskip("fcntl")
     monkeypatch.setattr("pipeline.pack.outdir.WAIT", 0.3)

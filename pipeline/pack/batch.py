@@ -161,7 +161,7 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
                                         options=options, jobs=jobs, crashed=_crashed,
                                         progress=progress))
     finally:
-        close_registers()
+        close_registers(tidy=options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
         write_zips(out_dir, sorted({j.student for j in summary.jobs}))

@@ -51,9 +51,15 @@ def register_for(path: str) -> Register:
     return _registers[path]
 
 
-def close_registers() -> None:
+def close_registers(tidy: str | None = None) -> None:
+    """Close this process's register connections. With tidy (a register's path), once the workers are
+    gone, open and close that register once more: as its last connection, it folds the WAL back into the
+    file and removes register.sqlite-wal and -shm, which two workers closing at the same moment each
+    leave to the other."""
     while _registers:
         _registers.popitem()[1].close()
+    if tidy is not None and Path(tidy).is_file():
+        Register(tidy).close()
 
 
 def certify(request: RenderRequest, register: str | None) -> tuple[bytes, str | None]:

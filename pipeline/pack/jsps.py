@@ -176,7 +176,7 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
                                paths=paths, options=options, jobs=jobs, progress=progress,
                                crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
         finally:
-            close_registers()
+            close_registers(tidy=options.register)
         for names, error in results:
             summary.written.extend(out_dir / n for n in names)
             if error:
