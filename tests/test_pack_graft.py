@@ -82,6 +82,29 @@ def test_grafting_is_deterministic(both):
     assert merge(parts()) == both[0]
 
 
+def test_a_certificate_with_a_seal_image_is_grafted_alike(tmp_path):
+    """An institution's seal is an image with a soft mask: more objects to carry, drawn the same."""
+    from PIL import Image, ImageDraw
+
+    from tests.pdf_helpers import context
+
+    png = tmp_path / "seal.png"
+    img = Image.new("RGBA", (120, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(img).ellipse((4, 4, 116, 116), outline=(200, 30, 30, 255), width=8)
+    img.save(png)
+    ctx = context(STUDENT)
+    ctx["institution"] = ctx["institution"].model_copy(update={"seal_image": str(png)})
+    data = make("enrollment-certificate", "ja", STUDENT, ctx=ctx)
+    assert graft(PdfWriter(), data) is not None
+    grafted = merge([("sealed", "s-", data)])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(merge_module, "graft", lambda writer, data: None)
+        parsed = merge([("sealed", "s-", data)])
+    assert pngs(grafted, tmp_path, "grafted") == pngs(parsed, tmp_path, "parsed")
+    xobjects = reader(grafted).pages[0]["/Resources"]["/XObject"]
+    assert any("/SMask" in x.get_object() for x in xobjects.values())
+
+
 @pytest.mark.parametrize("kind", ["pypdf", "form", "link"])
 def test_other_shapes_go_through_pypdf(kind):
     if kind == "pypdf":  # not reportlab's
