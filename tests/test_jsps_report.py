@@ -135,6 +135,14 @@ def test_earlier_year(records_dir, tmp_path, monkeypatch):
     assert list(got) == ["F3"] and got["F3"]["amount_jpy"] == "600000" and got["F3"]["estimated"] == "false"
 
 
+def test_a_year_nobody_was_paid_writes_empty_summaries_and_no_register(records_dir, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["jsps-report", str(records_dir), "--year", "2019", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert rows(out) == {}
+    assert sorted(p.name for p in out.iterdir()) == ["summary.csv", "summary.xlsx"]  # nothing to number
+
+
 def test_xlsx_for_the_secretariat(records_dir, tmp_path, monkeypatch):
     fakes.install(monkeypatch)
     report(records_dir, tmp_path / "a", "--jobs", "1")

@@ -171,10 +171,12 @@ def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
     """Take the serials of every certificate to build, in pack order, before any worker starts:
     which document gets which number must not depend on --jobs (issue() finds these reservations)."""
     kinds = renderers.documents()
+    certificates = [r for r in wanted if r is not None and r.fmt == "pdf" and kinds[r.doc].certificate]
+    if not certificates:  # nothing to number: no register is created for it
+        return
     with Register(register) as reg, reg.write(durable=False):  # one transaction for the whole batch
-        for request in wanted:
-            if request is not None and request.fmt == "pdf" and kinds[request.doc].certificate:
-                reserve_serial(reg, request)
+        for request in certificates:
+            reserve_serial(reg, request)
 
 
 def write_zips(out_dir: Path, students: list[str]) -> None:
