@@ -47,7 +47,8 @@ def graft(writer: PdfWriter, data: bytes) -> list[PageObject] | None:
     pages = [int(n) for n in _REF.findall(kids.group(1))]
     if not pages or any(p not in heads or not _PAGE.search(heads[p]) or b"/Annots" in heads[p] for p in pages):
         return None  # not a page, or one with links or fields: leave it to pypdf
-    wanted = _reachable(heads, pages, skip={root, info, tree})
+    bare = {p: _PARENT.sub(b"", heads[p]) for p in pages}  # rebuilt under the writer's page tree
+    wanted = _reachable(heads, bare, skip={root, info, tree})
     if wanted is None or any(b"(" in heads[n] for n in [*wanted, *pages]):
         return None  # a string could hold "1 0 R" as text: renumbering must not touch it
     base = len(writer._objects) + 1  # the numbers writer will give, in this order
@@ -55,7 +56,7 @@ def graft(writer: PdfWriter, data: bytes) -> list[PageObject] | None:
     try:
         out = [PageObject(writer) for _ in pages]
         for page, p in zip(out, pages, strict=True):
-            head = _renumber(_PARENT.sub(b"", heads[p]), numbers)
+            head = _renumber(bare[p], numbers)
             page.update(DictionaryObject.read_from_stream(io.BytesIO(head), writer))
     except Exception:  # noqa: BLE001 (pypdf's parse errors have several types; pypdf then reads it)
         return None
@@ -86,13 +87,14 @@ def _objects(data: bytes) -> dict[int, bytes] | None:
             if entry.group(2) != b"00000":
                 return None
             offsets[n] = int(entry.group(1))
-    ends = sorted(offsets.values()) + [int(start.group(1))]
+    starts = sorted(offsets.values())
+    following = dict(zip(starts, [*starts[1:], int(start.group(1))], strict=True))  # where each object ends
     out = {}
     for n, offset in offsets.items():
         header = b"%d 0 obj" % n
         if not data.startswith(header, offset):
             return None
-        end = data.rfind(b"endobj", offset, ends[ends.index(offset) + 1])
+        end = data.rfind(b"endobj", offset, following[offset])
         if end < 0:
             return None
         out[n] = data[offset + len(header): end].strip(b"\r\n")
@@ -110,10 +112,11 @@ def _ref_after(text: bytes, key: bytes) -> int:
     return int(found.group(1)) if found else -1
 
 
-def _reachable(heads: dict[int, bytes], pages: list[int], skip: set[int]) -> set[int] | None:
-    """Every object the pages use (their dictionaries are rebuilt, not copied)."""
+def _reachable(heads: dict[int, bytes], pages: dict[int, bytes], skip: set[int]) -> set[int] | None:
+    """Every object the pages (number → dictionary without /Parent) use; the pages themselves are rebuilt,
+    not copied."""
     seen: set[int] = set()
-    todo = [int(n) for p in pages for n in _REF.findall(_PARENT.sub(b"", heads[p]))]
+    todo = [int(n) for head in pages.values() for n in _REF.findall(head)]
     while todo:
         n = todo.pop()
         if n in seen:
