@@ -67,5 +67,13 @@ def pdffonts(pdf: bytes, tmp: Path) -> list[list[str]]:
     return font_rows(path)
 
 
+def pngs(pdf: bytes, tmp: Path, name: str) -> list[bytes]:
+    """Every page of pdf drawn by poppler (pdftoppm, 40 dpi), as PNG bytes: to compare two PDFs' looks."""
+    path = tmp / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "40", str(path), str(tmp / name)], check=True)
+    return [p.read_bytes() for p in sorted(tmp.glob(f"{name}-*.png"))]
+
+
 def reader(pdf: bytes) -> pypdf.PdfReader:
     return pypdf.PdfReader(BytesIO(pdf))
