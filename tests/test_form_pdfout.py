@@ -24,7 +24,7 @@ from pypdf.generic import (
 from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import fill_acroform
 from pipeline.renderers.form.mapping import evaluate, fill_with_map, load_map
-from pipeline.renderers.form.pdfout import Edit, NotIndirect, Source, template
+from pipeline.renderers.form.pdfout import Edit, template
 from pipeline.resources import FORMS
 from tests.pdf_helpers import context as pdf_context
 from tests.pdf_helpers import pdffonts, pdftotext
@@ -147,21 +147,3 @@ def test_filling_a_filled_form_again_replaces_the_old_appearances(context, tmp_p
     assert "山田 花子" in text and "研究員 / Researcher" in text
     assert "グエン ティ ラン" not in text and "Graduate student" not in text
     assert fields(reader)["name_ja"].attr("/V") == "山田 花子"
-
-
-def test_source_hands_out_edited_pages_and_refuses_a_stale_template_object():
-    """pdfout.Source: pages cloned from an edit show the edit; an unchanged template object that refers
-    to an edited one would show the template's version, so Source refuses rather than merge it wrongly."""
-    reader = PdfReader(FORMS / "evaluation-form.pdf")
-    edit = Edit(template(reader))
-    page = edit.own(reader.pages[0])
-    page[NameObject("/Rotate")] = NumberObject(90)
-    writer = PdfWriter()
-    copy = writer.add_page(Source(edit).pages()[0], excluded_keys=["/Annots", "/B"])
-    assert copy["/Rotate"] == 90 and "/Annots" not in copy
-    fonts = page["/Resources"].raw_get("/Font")
-    assert isinstance(fonts, IndirectObject)  # an unchanged template object, referring to the font
-    font_ref = next(v for v in fonts.get_object().values() if isinstance(v, IndirectObject))
-    edit.own(font_ref)[NameObject("/Name")] = NameObject("/Edited")
-    with pytest.raises(NotIndirect, match="refers to an edited object"):
-        Source(edit).pages()

@@ -7,9 +7,10 @@ import hashlib
 import pytest
 
 from pipeline import renderers
+from pipeline.pack import merge as merge_module
 from pipeline.pack.merge import merge
+from pipeline.pack.parts import read_part
 from pipeline.renderers import RenderRequest
-from pipeline.renderers.form.pdfout import Source
 from tests.pdf_helpers import AS_OF, context, examples, make, pdffonts, pdftotext, pngs, reader
 
 STUDENT, INTERNSHIP = "23DB0012", "CERI-2026-001"  # status of residence "Student": both forms apply
@@ -122,15 +123,20 @@ def test_a_flattened_copy_made_after_its_fill_equals_one_made_afresh():
 
 
 @pytest.mark.parametrize("doc", ["permit-application", "evaluation-form"])
-def test_a_forms_built_pages_merge_like_its_flattened_file(doc, tmp_path):
-    """The pack hands the merge the pages the fill built (not a file to parse again): same reading copy."""
+def test_a_flattened_form_is_copied_into_pack_pdf_as_bytes(doc, tmp_path):
+    """The flattened form (pdfout's plain shape) is copied object for object, not rewritten by pypdf:
+    the same reading copy as the pypdf route gives, pixel for pixel."""
     request = RenderRequest(doc, "ja+en", "pdf", context(STUDENT, INTERNSHIP))
-    pages = renderers.render_flattened_pages(request)
-    assert all(isinstance(p.indirect_reference.pdf, Source) for p in pages)  # the fast path, no fallback
-    flat = make(doc, "ja+en", STUDENT, INTERNSHIP, options={"flatten": True})
-    built, parsed = merge([(doc, "x-", pages)]), merge([(doc, "x-", flat)])
-    assert len(reader(built).pages) == len(reader(flat).pages)
-    assert pdftotext(built, tmp_path) == pdftotext(parsed, tmp_path)
-    drawn = pngs(built, tmp_path, "built")
-    assert drawn and drawn == pngs(parsed, tmp_path, "parsed")  # drawn alike, pixel for pixel
-    assert merge([(doc, "x-", renderers.render_flattened_pages(request))]) == built  # deterministic
+    flat = renderers.render_flattened(request)
+    assert read_part(flat) is not None  # the fast path, no fallback
+    assert flat == make(doc, "ja+en", STUDENT, INTERNSHIP, options={"flatten": True})
+    copied = merge([(doc, "x-", flat)])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(merge_module, "read_part", lambda data, _read=read_part: None if data is flat else _read(data))
+        rewritten = merge([(doc, "x-", flat)])
+    assert copied != rewritten
+    assert len(reader(copied).pages) == len(reader(flat).pages)
+    assert pdftotext(copied, tmp_path) == pdftotext(rewritten, tmp_path)
+    drawn = pngs(copied, tmp_path, "copied")
+    assert drawn and drawn == pngs(rewritten, tmp_path, "rewritten")  # drawn alike, pixel for pixel
+    assert merge([(doc, "x-", renderers.render_flattened(request))]) == copied  # deterministic

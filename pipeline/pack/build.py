@@ -14,7 +14,7 @@ from pipeline import renderers
 from pipeline.context import build_context
 from pipeline.fileio import DIR_MODE, make_private_dir, write_new_private
 from pipeline.pack import manifest
-from pipeline.pack.merge import Part, merge
+from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select
 from pipeline.register import Register, inputs_hash_for, issue
@@ -99,7 +99,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     """(file name → bytes, manifest entries of the documents) for one pack; nothing is written."""
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
-    parts: list[tuple[str, str, Part]] = []
+    parts: list[tuple[str, str, bytes]] = []
     for w, request in requests(records, student_id, internship_id, options, findings):
         if request is None:
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
@@ -113,9 +113,9 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             entry["serial"] = serial
         entries.append(entry)
         if w.fmt == "pdf":
-            part: Part = data
+            part = data
             if renderers.documents()[w.doc].fillable:  # pack.pdf is for reading: the form as printed
-                part = renderers.render_flattened_pages(request)
+                part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
     if parts:
         files["pack.pdf"] = merge(parts)

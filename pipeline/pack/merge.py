@@ -1,45 +1,97 @@
-"""pack.pdf: every PDF of a pack in one file, one bookmark per document, page labels per document."""
+"""pack.pdf: every PDF of a pack in one file, one bookmark per document, page labels per document.
+
+The parts' objects are copied as bytes (pipeline/pack/parts.py) and pack.pdf's own catalog, page tree,
+outline and page labels are written around them. A part of another shape is first rewritten by pypdf
+(its form fields burnt into its pages), then copied the same way.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.constants import PageLabelStyle
 
-from pipeline.pack.graft import graft
+from pipeline.pack.parts import read_part
 from pipeline.renderers.form.flatten import appearances, flatten_page, others
 
-Part = bytes | list[PageObject]  # a PDF, or the pages a renderer built (pypdf objects: no re-parsing)
+CATALOG, PAGES, OUTLINES, INFO = 1, 2, 3, 4  # pack.pdf's own objects; the parts' follow
 
 
-def merge(parts: list[tuple[str, str, Part]]) -> bytes:
-    """parts: (bookmark title, page-label prefix, PDF bytes or pages), in pack order.
+def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
+    """parts: (bookmark title, page-label prefix, PDF bytes), in pack order.
 
     Pages are labelled '<prefix>1', '<prefix>2', … so a viewer shows which document a page belongs to.
     pack.pdf is the copy for reading and printing: forms are flattened into it (what their fields show
     becomes page content), so it looks the same in every viewer and two forms' fields of the same name
     (every ceri form has a hidden `ceri_form`) cannot meet as one field. The single files are the ones to
     fill in and submit. No timestamps or random ids: same parts, same bytes."""
-    writer = PdfWriter()
+    body: list[bytes] = []
+    kids: list[int] = []
+    marks: list[tuple[str, str, int]] = []  # (title, prefix, first page object) of each part with pages
+    labels: list[bytes] = []
+    version = (1, 4)
     for title, prefix, data in parts:
-        first = len(writer.pages)
-        grafted = graft(writer, data) if isinstance(data, bytes) else None
-        if grafted is not None:  # reportlab's documents: objects copied as bytes (no widgets to burn)
-            for page in grafted:
-                writer.add_page(page)
-        else:
-            pages = PdfReader(io.BytesIO(data)).pages if isinstance(data, bytes) else data
-            for source in pages:
-                # widgets are never copied (cloning a form's field tree was most of the merge's time)
-                page = writer.add_page(source, excluded_keys=["/Annots", "/B"])
-                _burn(writer, page, source)
-        last = len(writer.pages) - 1
-        if last < first:
+        part = read_part(data) or read_part(_rewritten(data))
+        if part is None:
+            raise RuntimeError(f"pack.pdf: the PDF of '{title}' cannot be merged")
+        if not part.pages:
             continue
-        writer.add_outline_item(title=title, page_number=first)
-        writer.set_page_label(first, last, style=PageLabelStyle.DECIMAL, prefix=prefix, start=1)
-    writer.add_metadata({"/Title": "ceri pack", "/Producer": "ceri (pypdf)"})
+        version = max(version, part.version)
+        objects, pages = part.objects(CATALOG + 4 + len(body), PAGES)
+        body += objects
+        labels.append(b"%d << /S /D /P %s >>" % (len(kids), _text(prefix)))
+        marks.append((title, prefix, pages[0]))
+        kids += pages
+    first_item = CATALOG + 4 + len(body)
+    for i, (title, _, page) in enumerate(marks):
+        links = b"".join(b" /%s %d 0 R" % (key, first_item + j) for key, j in ((b"Prev", i - 1), (b"Next", i + 1))
+                         if 0 <= j < len(marks))
+        body.append(b"%d 0 obj\n<< /Title %s /Parent %d 0 R%s /Dest [ %d 0 R /Fit ] >>\nendobj\n"
+                    % (first_item + i, _text(title), OUTLINES, links, page))
+    outline = (b"<< /Type /Outlines /Count %d /First %d 0 R /Last %d 0 R >>"
+               % (len(marks), first_item, first_item + len(marks) - 1) if marks else b"<< /Type /Outlines /Count 0 >>")
+    own = [
+        b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels << /Nums [ %s ] >> >>"
+        % (PAGES, OUTLINES, b" ".join(labels)),
+        b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)),
+        outline,
+        b"<< /Title (ceri pack) /Producer (ceri) >>",
+    ]
+    body[:0] = [b"%d 0 obj\n%s\nendobj\n" % (CATALOG + i, obj) for i, obj in enumerate(own)]
+    return _file(version, body)
+
+
+def _file(version: tuple[int, int], objects: list[bytes]) -> bytes:
+    """A PDF of objects 1, 2, … in order, with its cross-reference table and trailer."""
+    head = b"%%PDF-%d.%d\n%%\xe2\xe3\xcf\xd3\n" % version
+    offsets, at = [], len(head)
+    for obj in objects:
+        offsets.append(at)
+        at += len(obj)
+    xref = [b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)]
+    xref += [b"%010d 00000 n \n" % offset for offset in offsets]
+    whole = head + b"".join(objects)
+    digest = hashlib.md5(whole).hexdigest().encode()  # noqa: S324 (an identifier, not security)
+    trailer = (b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R /ID [ <%s> <%s> ] >>\nstartxref\n%d\n%%%%EOF\n"
+               % (len(objects) + 1, CATALOG, INFO, digest, digest, at))
+    return whole + b"".join(xref) + trailer
+
+
+def _text(text: str) -> bytes:
+    """A PDF text string: as it is when plain ASCII, else UTF-16 with its byte order mark."""
+    if text.isascii() and text.isprintable():
+        return b"(" + text.encode().replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def _rewritten(data: bytes) -> bytes:
+    """The part as pypdf writes it (the plain shape), its form fields burnt into its pages."""
+    writer = PdfWriter()
+    for source in PdfReader(io.BytesIO(data)).pages:
+        # widgets are never copied (cloning a form's field tree was most of the merge's time)
+        page = writer.add_page(source, excluded_keys=["/Annots", "/B"])
+        _burn(writer, page, source)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -49,3 +101,4 @@ def _burn(writer: PdfWriter, page: PageObject, source: PageObject) -> None:
     """Draw source's widget appearances into page (its copy in writer); keep its other annotations."""
     flatten_page(page, appearances(source), others(source), writer._add_object,
                  carry=lambda ref: ref.get_object().clone(writer).indirect_reference)
+

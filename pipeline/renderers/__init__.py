@@ -26,7 +26,7 @@ class DocumentKind:
     internship: bool
     certificate: bool
     renderers: dict[str, str]
-    fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True | "pages"}
+    fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
     requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
 
 
@@ -79,9 +79,9 @@ def render(request: RenderRequest) -> bytes:
     return renderer(request.doc, request.fmt)(request)
 
 
-def render_flattened_pages(request: RenderRequest) -> list[Any]:
-    """A fillable PDF's pages with the form flattened, as pypdf pages to merge into another PDF: the
-    renderer hands over what it built, and nothing is written out and parsed again."""
+def render_flattened(request: RenderRequest) -> bytes:
+    """A fillable PDF with its form flattened (what the fields show burnt into the pages), to merge
+    into pack.pdf. Rendered right after the fillable copy, it reuses that fill (renderers/form/fill)."""
     if not documents()[request.doc].fillable or request.fmt != "pdf":
         raise CeriError(f"{request.doc} as {request.fmt} is not a form to flatten")
-    return render(replace(request, options={**request.options, "flatten": "pages"}))  # type: ignore[return-value]
+    return render(replace(request, options={**request.options, "flatten": True}))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import BooleanObject, DictionaryObject, IndirectObject, NameObject, TextStringObject
 from reportlab.pdfgen.canvas import Canvas
 
@@ -21,7 +21,7 @@ from pipeline.errors import CeriError, RenderError
 from pipeline.renderers.form.appearance import TextBox, appearances, draw, form_xobjects, layout, parse_da
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten, flatten_edit
-from pipeline.renderers.form.pdfout import Edit, NotIndirect, Source, Template, template
+from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's xref-recovery chatter is not the user's problem
@@ -200,19 +200,6 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     writer.write(out)
     return out.getvalue()
 
-
-def flattened_pages(data: bytes, values: dict[str, Any], *, style: str = "gothic", record: str | None = None,
-                    source: str = "form") -> list[PageObject]:
-    """fill_acroform(flatten_out=True)'s pages as pypdf pages, to merge into another PDF (pack.pdf):
-    on the fast path nothing is written out and parsed again."""
-    flat = _flat(_filled(_parsed(data, source), values, style, record, source))
-    if flat is not None:
-        try:
-            return Source(flat).pages()
-        except NotIndirect:
-            pass
-    return list(open_pdf(fill_acroform(data, values, flatten_out=True, style=style, record=record,
-                                       source=source), source).pages)
 
 
 def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, Any], style: str,

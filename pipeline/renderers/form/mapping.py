@@ -16,16 +16,15 @@ import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import jinja2
-from pypdf import PageObject
 
 from pipeline.context import require_internship
 from pipeline.context.jinja import environment
 from pipeline.errors import CeriError, InputError, Problem
 from pipeline.records.yamlstrict import Document, read_documents
-from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay, flattened_pages, open_pdf
+from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay, open_pdf
 
 BOX_KEYS = {"page", "x", "y", "width", "height", "value", "size", "align", "multiline", "name"}
 ALIGN = {"left": 0, "center": 1, "centre": 1, "right": 2}
@@ -148,10 +147,8 @@ def uses_internship(fmap: FieldMap) -> bool:
 
 
 def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | None = None, *,
-                  flatten: bool | Literal["pages"] = False, source: str | None = None) -> bytes | list[PageObject]:
-    """Fill the map's form (or form_pdf, given another copy of it) from context; returns the PDF bytes.
-
-    flatten="pages": the flattened form's pages as pypdf pages, for merging (fill.flattened_pages)."""
+                  flatten: bool = False, source: str | None = None) -> bytes:
+    """Fill the map's form (or form_pdf, given another copy of it) from context; returns the PDF bytes."""
     if form_pdf is None:
         try:
             form_pdf = fmap.form.read_bytes()
@@ -164,11 +161,8 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
     student = context.get("student")
     record = getattr(student, "id", None)
     if fmap.mode == "overlay":
-        data = fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
-        return list(open_pdf(data, source).pages) if flatten == "pages" else data
+        return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
     try:
-        if flatten == "pages":
-            return flattened_pages(form_pdf, values, style=fmap.style, record=record, source=source)
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
                              source=source)
     except CeriError as exc:

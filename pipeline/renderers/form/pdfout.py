@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypdf import PageObject, PdfReader
+from pypdf import PdfReader
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -309,76 +309,3 @@ class Edit:
         _dump(trailer, out)
         tail = b"trailer\n" + b"".join(out) + f"\nstartxref\n{pos}\n%%EOF\n".encode()
         return b"".join(parts) + b"".join(xref) + tail
-
-
-# keys of a page that PdfWriter.add_page does not follow (pack.pdf copies no widgets)
-NOT_COPIED = {"/Parent", "/Annots", "/B", "/StructParents"}
-
-
-class Source:
-    """An Edit as pypdf sees a parsed PDF: its pages can be cloned into a PdfWriter (pack.pdf) without
-    writing the edit out and parsing it again.
-
-    The objects the edit changed or added are handed out as copies whose references to other changed
-    or added objects point here; every other reference resolves through the template's reader, whose
-    objects pypdf parsed once per process and cloning leaves untouched.
-    """
-
-    def __init__(self, edit: Edit):
-        self.edit = edit
-        self.pdf_header = edit.base.reader.pdf_header
-        self._own = edit.changed.keys() | edit.added.keys()
-        self._bound: dict[int, PdfObject] = {}
-
-    def get_object(self, ref: int | IndirectObject) -> PdfObject | None:
-        num = ref if isinstance(ref, int) else ref.idnum
-        if num not in self._own:
-            return self.edit.base.reader.get_object(num)
-        if num not in self._bound:
-            obj = self._bind(self.edit.changed.get(num, self.edit.added.get(num)))
-            obj.indirect_reference = IndirectObject(num, self.edit.base.gens.get(num, 0), self)
-            self._bound[num] = obj
-        return self._bound[num]
-
-    def _bind(self, obj: Any) -> Any:
-        if isinstance(obj, IndirectObject):
-            return IndirectObject(obj.idnum, obj.generation, self) if obj.idnum in self._own else obj
-        if isinstance(obj, DictionaryObject):  # streams too: same class, same data, bound entries
-            copy = PageObject(self) if obj.get("/Type") == "/Page" else type(obj)()
-            if isinstance(obj, StreamObject):
-                copy._data = obj._data
-            copy.update({k: self._bind(v) for k, v in obj.items()})
-            return copy
-        if isinstance(obj, ArrayObject):
-            return ArrayObject(self._bind(v) for v in obj)
-        return obj
-
-    def pages(self) -> list[PageObject]:
-        """The document's pages, ready for PdfWriter.add_page(page, excluded_keys=["/Annots", "/B"]).
-
-        Raises NotIndirect when an unchanged object of the template, reached from a page, refers to
-        an object the edit changed: through the reader it would show the template's version."""
-        out = []
-        for page in self.edit.base.reader.pages:
-            num = page.indirect_reference.idnum
-            if num in self._own:
-                page = self.get_object(num)
-            self._check(page)
-            out.append(page)
-        return out
-
-    def _check(self, page: DictionaryObject) -> None:
-        base, seen = self.edit.base, set()
-        stack = list(_refs(DictionaryObject({k: v for k, v in page.items() if k not in NOT_COPIED})))
-        while stack:
-            num = stack.pop()
-            if num in seen:
-                continue
-            seen.add(num)
-            if num in self._own:
-                refs = _refs(self.edit.changed.get(num, self.edit.added.get(num)))
-            else:
-                refs = base.refs.get(num, set())
-                if refs & self._own:
-                    raise NotIndirect(f"object {num} of the template refers to an edited object")
-            stack.extend(refs - seen)

@@ -1,5 +1,5 @@
-"""pack.pdf copies reportlab's documents as bytes (pipeline/pack/graft.py): the same pack as pypdf's
-parse-and-clone gives, page for page, and anything of another shape still goes through pypdf."""
+"""pack.pdf copies its parts' objects as bytes (pipeline/pack/parts.py): the same pack as when pypdf
+rewrites every part first, page for page; a part of another shape goes through pypdf."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ import io
 import subprocess
 
 import pytest
-from pypdf import PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.pack import merge as merge_module
-from pipeline.pack.graft import graft
-from pipeline.pack.merge import merge
+from pipeline.pack.merge import _file, merge
+from pipeline.pack.parts import read_part
 from pipeline.resources import FORMS
 from tests.pdf_helpers import make, pdffonts, pdftotext, pngs, reader
 
@@ -45,19 +44,23 @@ def parts() -> list[tuple[str, str, bytes]]:
 @pytest.fixture(scope="module")
 def both() -> tuple[bytes, bytes]:
     pieces = parts()
-    grafted = merge(pieces)
+    return merge(pieces), rewritten(pieces)
+
+
+def rewritten(pieces: list[tuple[str, str, bytes]]) -> bytes:
+    """pack.pdf with every part rewritten by pypdf before it is copied (the route of other shapes)."""
+    originals = {id(data) for _, _, data in pieces}
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(merge_module, "graft", lambda writer, data: None)
-        parsed = merge(pieces)
-    return grafted, parsed
+        mp.setattr(merge_module, "read_part", lambda data: None if id(data) in originals else read_part(data))
+        return merge(pieces)
 
 
-def test_every_reportlab_part_is_grafted():
+def test_every_reportlab_part_is_copied_as_bytes():
     for title, _, data in parts():
-        assert graft(PdfWriter(), data) is not None, title
+        assert read_part(data) is not None, title
 
 
-def test_a_grafted_pack_reads_and_looks_like_a_parsed_one(both, tmp_path):
+def test_a_copied_pack_reads_and_looks_like_a_rewritten_one(both, tmp_path):
     grafted, parsed = both
     assert grafted != parsed  # not the same bytes (the objects are copied, not rewritten) …
     assert pdftotext(grafted, tmp_path) == pdftotext(parsed, tmp_path)  # … but the same text
@@ -71,7 +74,7 @@ def test_a_grafted_pack_reads_and_looks_like_a_parsed_one(both, tmp_path):
     assert check.returncode == 0 and "No syntax or stream encoding errors" in check.stdout, check.stdout + check.stderr
 
 
-def test_grafting_is_deterministic(both):
+def test_copying_is_deterministic(both):
     assert merge(parts()) == both[0]
 
 
@@ -88,36 +91,52 @@ def test_a_certificate_with_a_seal_image_is_grafted_alike(tmp_path):
     ctx = context(STUDENT)
     ctx["institution"] = ctx["institution"].model_copy(update={"seal_image": str(png)})
     data = make("enrollment-certificate", "ja", STUDENT, ctx=ctx)
-    assert graft(PdfWriter(), data) is not None
+    assert read_part(data) is not None
     grafted = merge([("sealed", "s-", data)])
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(merge_module, "graft", lambda writer, data: None)
-        parsed = merge([("sealed", "s-", data)])
+    parsed = rewritten([("sealed", "s-", data)])
     drawn = pngs(grafted, tmp_path, "grafted")
     assert drawn and drawn == pngs(parsed, tmp_path, "parsed")
     xobjects = reader(grafted).pages[0]["/Resources"]["/XObject"]
     assert any("/SMask" in x.get_object() for x in xobjects.values())
 
 
-@pytest.mark.parametrize("kind", ["pypdf", "form", "link"])
-def test_other_shapes_go_through_pypdf(kind):
-    if kind == "pypdf":  # not reportlab's
-        out = io.BytesIO()
-        w = PdfWriter()
-        w.add_blank_page(200, 200)
-        w.write(out)
-        data = out.getvalue()
-    elif kind == "form":  # reportlab's, with widgets to flatten
+def by_hand(page: bytes, tree: bytes = b"") -> bytes:
+    """A one-page PDF written object by object (catalog, page tree, page, information)."""
+    return _file((1, 4), [b"%d 0 obj\n%s\nendobj\n" % (n, body) for n, body in enumerate([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [ 3 0 R ] /Count 1 %s >>" % tree,
+        b"<< /Type /Page /Parent 2 0 R /Resources << >> %s >>" % page, b"<< /Producer (hand) >>"], 1)])
+
+
+def test_a_link_is_copied_and_a_reference_in_a_string_is_left_alone():
+    out = io.BytesIO()
+    c = Canvas(out, invariant=1)
+    c.drawString(72, 700, "link")
+    c.linkURL("https://example.org/1 0 R (2 0 R)", (0, 0, 100, 100))
+    c.showPage()
+    c.save()
+    data = out.getvalue()
+    assert read_part(data) is not None
+    page = reader(merge([("x", "x-", data)])).pages[0]
+    assert page["/Annots"][0].get_object()["/A"]["/URI"] == "https://example.org/1 0 R (2 0 R)"
+
+
+@pytest.mark.parametrize("kind", ["form", "object streams", "nested string", "inherited box"])
+def test_other_shapes_go_through_pypdf(kind, tmp_path):
+    if kind == "form":  # widgets to flatten
         data = (FORMS / "evaluation-form.pdf").read_bytes()
-    else:  # reportlab's, with a link annotation
-        out = io.BytesIO()
-        c = Canvas(out, invariant=1)
-        c.linkURL("https://example.org/1 0 R", (0, 0, 100, 100))
-        c.showPage()
-        c.save()
-        data = out.getvalue()
-    writer = PdfWriter()
-    before = len(writer._objects)
-    assert graft(writer, data) is None
-    assert len(writer._objects) == before  # nothing half-added
-    assert len(reader(merge([("x", "x-", data)])).pages) == 1  # and the merge still takes it
+    elif kind == "object streams":  # a cross-reference stream: no table to read objects from
+        (tmp_path / "in.pdf").write_bytes(two_pages())
+        subprocess.run(["qpdf", "--object-streams=generate", str(tmp_path / "in.pdf"), str(tmp_path / "out.pdf")],
+                       check=True)
+        data = (tmp_path / "out.pdf").read_bytes()
+    elif kind == "nested string":  # parentheses nested, not escaped: "3 0 R" inside is text
+        data = by_hand(b"/MediaBox [ 0 0 200 200 ] /Note (a (3 0 R) b)")
+    else:  # the page's size is on the page tree: the copy would lose it
+        data = by_hand(b"", tree=b"/MediaBox [ 0 0 200 300 ]")
+    assert read_part(data) is None
+    merged = reader(merge([("x", "x-", data)]))  # the merge still takes it
+    assert len(merged.pages) == len(reader(data).pages)
+    if kind == "nested string":
+        assert merged.pages[0]["/Note"] == "a (3 0 R) b"
+    if kind == "inherited box":
+        assert [float(v) for v in merged.pages[0].mediabox] == [0, 0, 200, 300]
