@@ -4,7 +4,9 @@ Every pack is independent of the others, so the output does not depend on --jobs
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +18,10 @@ from pipeline.pack import manifest
 from pipeline.pack.build import (
     PackOptions,
     PackResult,
-    build_pack,
     close_registers,
+    render_pack,
     requests,
+    store_pack,
 )
 from pipeline.pack.outdir import owned
 from pipeline.pack.select import select
@@ -113,18 +116,37 @@ def _institution_has_what_documents_need(records: Records, students: list[str]) 
                       for name, text in texts.items()])
 
 
-def _crashed(job: Job, exc: BaseException) -> PackResult:
-    return PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}")
+CHUNK = 8  # packs a worker takes at a time: its writes overlap its renders, and few messages go between
 
 
-def _run(job: Job, out_dir: str) -> PackResult:
+def _crashed(chunk: list[Job], exc: BaseException) -> list[PackResult]:
+    return [PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}") for job in chunk]
+
+
+def _guarded(job: Job, step: Callable[[], Any]) -> Any:
+    """step(), or the failed PackResult of job when it raises."""
     try:
-        return build_pack(STATE["records"], job.student, job.internship, Path(out_dir), STATE["options"],
-                          job.findings, job.inputs)
+        return step()
     except CeriError as exc:
         return PackResult(job.student, job.internship, "failed", str(exc))
     except Exception as exc:  # a bug in one document must not lose the others' packs
         return PackResult(job.student, job.internship, "failed", f"internal error: {exc!r}")
+
+
+def _run(chunk: list[Job], out_dir: str) -> list[PackResult]:
+    """Build a few packs in order. A thread writes each pack (and waits for the disk to take it) while
+    the next one renders; the results come back once every pack is in place."""
+    records, options, out = STATE["records"], STATE["options"], Path(out_dir)
+    done: list[PackResult | Future] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="ceri-writer") as writer:
+        for job in chunk:
+            pack = _guarded(job, lambda job=job: render_pack(records, job.student, job.internship, options,
+                                                              job.findings, job.inputs))
+            if isinstance(pack, PackResult):
+                done.append(pack)
+            else:
+                done.append(writer.submit(_guarded, job, lambda pack=pack: store_pack(out, pack)))
+    return [d if isinstance(d, PackResult) else d.result() for d in done]
 
 
 def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOptions, *,
@@ -156,10 +178,12 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
     if options.register:
         reserve_serials(options.register, [r for job in todo for _, r in
                                            requests(records, job.student, job.internship, options, job.findings)])
+    size = max(1, min(CHUNK, len(todo) // (4 * (jobs or os.cpu_count() or 1))))  # small batches: even shares
+    chunks = [todo[n: n + size] for n in range(0, len(todo), size)]
     try:
-        summary.results.extend(parallel(_run, todo, str(out_dir), records=records, paths=paths,
-                                        options=options, jobs=jobs, crashed=_crashed,
-                                        progress=progress))
+        for results in parallel(_run, chunks, str(out_dir), records=records, paths=paths, options=options,
+                                jobs=jobs, crashed=_crashed, progress=progress, weight=len):
+            summary.results.extend(results)
     finally:
         close_registers(tidy=options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))

@@ -123,19 +123,36 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     return files, entries
 
 
-def build_pack(records, student_id: str, internship_id: str, out_dir: Path, options: PackOptions,
-               findings: list[dict[str, Any]], inputs: str) -> PackResult:
-    """Render, write into out_dir/.tmp-<pid>-…, then rename to out_dir/<student>/<internship>."""
+@dataclass(frozen=True)
+class Rendered:
+    """One pack rendered in memory: nothing is written yet."""
+
+    student: str
+    internship: str
+    files: dict[str, bytes]  # file name → bytes, the manifest included
+    missing: list[str]  # document kinds that apply but cannot be made yet
+
+
+def render_pack(records, student_id: str, internship_id: str, options: PackOptions,
+                findings: list[dict[str, Any]], inputs: str) -> Rendered:
+    """Every file of one pack, in memory."""
     files, entries = render_documents(records, student_id, internship_id, options, findings)
     files[manifest.MANIFEST] = manifest.make(student=student_id, internship=internship_id,
                                              as_of=options.as_of, langs=options.langs, inputs=inputs,
                                              documents=entries, files=files)
+    return Rendered(student_id, internship_id, files, [e["doc"] for e in entries if e["status"] == "missing"])
+
+
+def store_pack(out_dir: Path, pack: Rendered) -> PackResult:
+    """Write the pack into out_dir/.tmp-<pid>-…, each file synced to disk, then rename it to
+    out_dir/<student>/<internship>: the folder appears complete or not at all."""
+    student_id, internship_id = pack.student, pack.internship
     tmp = out_dir / f"{TMP}{os.getpid()}-{student_id}-{internship_id}"
     final = out_dir / student_id / internship_id
     shutil.rmtree(tmp, ignore_errors=True)
     os.mkdir(tmp, DIR_MODE)
     try:
-        for name, data in files.items():
+        for name, data in pack.files.items():
             write_new_private(tmp / name, data)
         make_private_dir(final.parent)
         if final.exists():
@@ -151,5 +168,10 @@ def build_pack(records, student_id: str, internship_id: str, out_dir: Path, opti
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    missing = [e["doc"] for e in entries if e["status"] == "missing"]
-    return PackResult(student_id, internship_id, "built", missing=missing)
+    return PackResult(student_id, internship_id, "built", missing=pack.missing)
+
+
+def build_pack(records, student_id: str, internship_id: str, out_dir: Path, options: PackOptions,
+               findings: list[dict[str, Any]], inputs: str) -> PackResult:
+    """Render one pack, then write it into place (render_pack, then store_pack)."""
+    return store_pack(out_dir, render_pack(records, student_id, internship_id, options, findings, inputs))

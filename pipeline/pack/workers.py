@@ -27,10 +27,11 @@ def _init(paths: tuple[str, ...], options: Any) -> None:
 def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: Records,
              paths: tuple[str, ...], options: Any, jobs: int | None,
              crashed: Callable[[Any, BaseException], Any],
-             progress: Callable[[int], Any] | None = None) -> list:
+             progress: Callable[[int], Any] | None = None, weight: Callable[[Any], int] | None = None) -> list:
     """[fn(item, arg) for item in items], in worker processes when jobs > 1 (results in item order).
 
-    fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`."""
+    fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`.
+    progress(weight(item)) is called as each item finishes (weight: 1 by default)."""
     STATE.update(records=records, options=options)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
     # The records and everything loaded so far live for the whole batch: freeze them out of the garbage
@@ -39,20 +40,20 @@ def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: R
     gc.collect()
     gc.freeze()
     try:
-        return _parallel(fn, items, arg, workers, paths, options, crashed, progress)
+        return _parallel(fn, items, arg, workers, paths, options, crashed, progress, weight or (lambda _: 1))
     finally:
         gc.unfreeze()
 
 
 def _parallel(fn: Callable[[Any, str], Any], items: list, arg: str, workers: int, paths: tuple[str, ...],
               options: Any, crashed: Callable[[Any, BaseException], Any],
-              progress: Callable[[int], Any] | None) -> list:
+              progress: Callable[[int], Any] | None, weight: Callable[[Any], int]) -> list:
     results: list = [None] * len(items)
     if workers == 1:
         for n, item in enumerate(items):
             results[n] = fn(item, arg)
             if progress:
-                progress(1)
+                progress(weight(item))
         return results
     ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
@@ -65,5 +66,5 @@ def _parallel(fn: Callable[[Any, str], Any], items: list, arg: str, workers: int
             except Exception as exc:  # the worker process itself died
                 results[n] = crashed(items[n], exc)
             if progress:
-                progress(1)
+                progress(weight(items[n]))
     return results
