@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import os
+import struct
 import tempfile
-import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -14,7 +14,7 @@ DIR_MODE = 0o700
 # every temporary entry ceri makes in an output folder starts so (.tmp-<pid>-<what>): a later run that
 # owns the folder removes what a killed run left behind (pipeline.pack.outdir)
 TMP_PREFIX = ".tmp-"
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+ZIP_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # every entry's date: 1 January 1980 (the earliest), 00:00
 ZIP_MODE = 0o100600  # every zip entry ceri writes is a private regular file once unpacked
 
 
@@ -52,16 +52,41 @@ def write_new_private(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
-def zip_bytes(entries: Mapping[str, bytes], *, first: tuple[str, ...] = (), compresslevel: int = 9) -> bytes:
+def zip_bytes(entries: Mapping[str, bytes], *, first: tuple[str, ...] = (), compresslevel: int = 9,
+              repeated: Collection[str] = ()) -> bytes:
     """A deterministic zip (Word files, workbooks, a student's packs): the entries named in `first` first,
-    as readers of Office files expect, then the rest by name; fixed dates, unix mode 0600."""
+    as readers of Office files expect, then the rest by name; fixed dates, unix mode 0600.
+
+    Written here rather than with zipfile (the bytes are those zipfile writes) so that the entries named
+    in `repeated`, whose bytes come back call after call (a Word template's styles, theme and settings),
+    are compressed once per process."""
     order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # unix, so the mode is honoured
-            info.external_attr = ZIP_MODE << 16
-            zf.writestr(info, entries[name], compresslevel=compresslevel)
-    return out.getvalue()
+    local, central, at = [], [], 0
+    for name in order:
+        raw = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800  # the name is UTF-8
+        crc, packed, size = _deflated(entries[name], compresslevel, name in repeated)
+        fields = (20, 0, flags, 8, 0, ZIP_DOS_DATE, crc, len(packed), size, len(raw), 0)  # deflated
+        local += [struct.pack("<4s2B4HL2L2H", b"PK\3\4", *fields), raw, packed]
+        central += [struct.pack("<4s4B4HL2L5H2L", b"PK\1\2", 20, 3, *fields, 0, 0, 0, ZIP_MODE << 16, at),
+                    raw]  # made by: unix (3), so the mode is honoured
+        at += 30 + len(raw) + len(packed)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\5\6", 0, 0, len(order), len(order), len(directory), at, 0)
+    return b"".join(local) + directory + end
+
+
+_DEFLATED: dict[tuple[bytes, int], tuple[int, bytes, int]] = {}
+
+
+def _deflated(data: bytes, level: int, remember: bool) -> tuple[int, bytes, int]:
+    """(CRC-32, raw deflate stream, size) of data; with remember, kept for the next call with the same
+    bytes (a bytes object hashes once: the template's parts are the same objects each time)."""
+    hit = _DEFLATED.get((data, level)) if remember else None
+    if hit is None:
+        hit = (zlib.crc32(data), zlib.compress(data, level, wbits=-15), len(data))
+        if remember:
+            if len(_DEFLATED) >= 64:  # a few templates' parts; never grows with the batch
+                _DEFLATED.clear()
+            _DEFLATED[(data, level)] = hit
+    return hit
