@@ -33,10 +33,31 @@ class Issued:
 
 
 def inputs_hash_for(context: dict[str, Any], doc: str, lang: str) -> str:
-    """sha256 of everything the document is made from: the records in the context, doc, lang, issue date."""
-    payload = {"doc": doc, "lang": lang, "context": {k: _plain(v) for k, v in sorted(context.items())}}
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """sha256 of everything the document is made from: the records in the context, doc, lang, issue date
+    (the JSON of {"context", "doc", "lang"} with sorted keys)."""
+    text = f'{{"context":{_context_json(context)},"doc":{_json(doc)},"lang":{_json(lang)}}}'
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# the last contexts' JSON, keyed by their entries' identities (the values are kept alive, so an id stays
+# its own): the few certificates of one pack share their context, which is not changed once built
+_CONTEXTS: dict[tuple[tuple[str, int], ...], tuple[list[Any], str]] = {}
+
+
+def _context_json(context: dict[str, Any]) -> str:
+    key = tuple((k, id(v)) for k, v in context.items())
+    hit = _CONTEXTS.get(key)
+    if hit is not None:
+        return hit[1]
+    text = _json({k: _plain(v) for k, v in context.items()})
+    if len(_CONTEXTS) >= 8:
+        _CONTEXTS.pop(next(iter(_CONTEXTS)))
+    _CONTEXTS[key] = (list(context.values()), text)
+    return text
 
 
 def _plain(value: Any) -> Any:
