@@ -375,3 +375,15 @@ def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):
         os.close(fd)
     assert code == 2 and "another ceri run" in err
     assert not (tmp_path / "23DB0012").exists()
+
+
+def test_packs_are_shared_out_in_runs_that_shorten_towards_the_end():
+    from pipeline.pack.batch import CHUNK, _chunks
+
+    for count, workers in ((0, 2), (1, 2), (5, 2), (40, 1), (1125, 2)):
+        chunks = _chunks(list(range(count)), workers)
+        assert [n for chunk in chunks for n in chunk] == list(range(count))  # every job once, in order
+        sizes = [len(c) for c in chunks]
+        assert all(1 <= s <= CHUNK for s in sizes) and sizes == sorted(sizes, reverse=True)
+        assert not sizes or sizes[-1] == 1  # the last runs are single packs: the workers finish together
+    assert [len(c) for c in _chunks(list(range(5)), 2)] == [1] * 5  # a small batch: every worker gets a share

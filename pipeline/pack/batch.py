@@ -119,6 +119,17 @@ def _institution_has_what_documents_need(records: Records, students: list[str]) 
 CHUNK = 8  # packs a worker takes at a time: its writes overlap its renders, and few messages go between
 
 
+def _chunks(todo: list[Job], workers: int) -> list[list[Job]]:
+    """The jobs in runs of up to CHUNK, shorter towards the end (so the workers finish together) and for
+    small batches (so each worker gets a share)."""
+    out, at = [], 0
+    while at < len(todo):
+        size = max(1, min(CHUNK, (len(todo) - at) // (4 * workers)))
+        out.append(todo[at: at + size])
+        at += size
+    return out
+
+
 def _crashed(chunk: list[Job], exc: BaseException) -> list[PackResult]:
     return [PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}") for job in chunk]
 
@@ -178,8 +189,7 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
     if options.register:
         reserve_serials(options.register, [r for job in todo for _, r in
                                            requests(records, job.student, job.internship, options, job.findings)])
-    size = max(1, min(CHUNK, len(todo) // (4 * (jobs or os.cpu_count() or 1))))  # small batches: even shares
-    chunks = [todo[n: n + size] for n in range(0, len(todo), size)]
+    chunks = _chunks(todo, jobs or os.cpu_count() or 1)
     try:
         for results in parallel(_run, chunks, str(out_dir), records=records, paths=paths, options=options,
                                 jobs=jobs, crashed=_crashed, progress=progress, weight=len):
