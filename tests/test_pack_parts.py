@@ -140,3 +140,26 @@ def test_other_shapes_go_through_pypdf(kind, tmp_path):
         assert merged.pages[0]["/Note"] == "a (3 0 R) b"
     if kind == "inherited box":
         assert [float(v) for v in merged.pages[0].mediabox] == [0, 0, 200, 300]
+
+
+def test_a_nested_page_tree_is_copied_in_page_order():
+    """Pages under inner /Pages nodes (no attribute to inherit) keep their order."""
+    pages = [b"<< /Type /Page /Parent %d 0 R /MediaBox [ 0 0 %d 100 ] /Resources << >> >>" % (parent, width)
+             for parent, width in ((5, 101), (6, 102), (6, 103))]
+    bodies = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [ 5 0 R 6 0 R ] /Count 3 >>",
+              pages[0], b"<< /Producer (hand) >>", b"<< /Type /Pages /Parent 2 0 R /Kids [ 3 0 R ] /Count 1 >>",
+              b"<< /Type /Pages /Parent 2 0 R /Kids [ 7 0 R 8 0 R ] /Count 2 >>", pages[1], pages[2]]
+    data = _file((1, 4), [b"%d 0 obj\n%s\nendobj\n" % (n, body) for n, body in enumerate(bodies, 1)])
+    part = read_part(data)
+    assert part is not None and part.pages == [3, 7, 8]
+    merged = reader(merge([("x", "x-", data)]))
+    assert [float(p.mediabox.width) for p in merged.pages] == [101, 102, 103]
+
+
+def test_titles_and_labels_in_any_script_read_back():
+    title = "在学証明書 / Certificate of Enrollment (ja+en) \\ ( )"
+    merged = reader(merge([(title, "enrollment-certificate.ja+en-", two_pages()), ("two", "b (1)-", two_pages())]))
+    assert [o.title for o in merged.outline] == [title, "two"]
+    assert merged.page_labels == ["enrollment-certificate.ja+en-1", "enrollment-certificate.ja+en-2",
+                                  "b (1)-1", "b (1)-2"]
+    assert [merged.get_destination_page_number(o) for o in merged.outline] == [0, 2]
