@@ -216,6 +216,10 @@ class Edit:
     changed: dict[int, PdfObject] = field(default_factory=dict)
     added: dict[int, PdfObject] = field(default_factory=dict)
     next_num: int = 0
+    # added objects as written, shared with copies (which share the objects, read-only): a flattened
+    # copy of a fill writes the fill's appearance streams and fonts again. Keyed by number, checked by
+    # identity (two copies may each add another object under the same number).
+    written: dict[int, tuple[PdfObject, bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.next_num = max(self.next_num, self.base.size)
@@ -224,7 +228,7 @@ class Edit:
         """An independent Edit with the same changes so far (edited dictionaries copied one level
         deep, which is as deep as own() and sub() hand them out; added objects are shared, read-only)."""
         return Edit(self.base, {n: DictionaryObject(d) for n, d in self.changed.items()}, dict(self.added),
-                    self.next_num)
+                    self.next_num, self.written)
 
     @property
     def root(self) -> DictionaryObject:
@@ -237,6 +241,7 @@ class Edit:
             raise NotIndirect
         num = ref.idnum
         if num in self.added:
+            self.written.pop(num, None)  # handed out to be changed: write it afresh
             return self.added[num]
         if num not in self.changed:
             self.changed[num] = DictionaryObject(ref.get_object())
@@ -268,6 +273,18 @@ class Edit:
         self.added[num] = obj
         return IndirectObject(num, 0, self.base.reader)
 
+    def _bytes(self, num: int) -> bytes:
+        """Object num as written: the template's bytes, or serialised (once, for an added object)."""
+        if num in self.changed:
+            return _serialise(num, self.changed[num], self.base.gens.get(num, 0))
+        obj = self.added.get(num)
+        if obj is None:
+            return self.base.body[num]
+        done = self.written.get(num)
+        if done is None or done[0] is not obj:
+            done = self.written[num] = (obj, _serialise(num, obj))
+        return done[1]
+
     def write(self) -> bytes:
         base = self.base
         reach: set[int] = set()
@@ -289,8 +306,7 @@ class Edit:
         offsets: dict[int, int] = {}
         pos = sum(map(len, parts))
         for num in sorted(reach):
-            obj = self.changed.get(num, self.added.get(num))
-            data = base.body[num] if obj is None else _serialise(num, obj, base.gens.get(num, 0))
+            data = self._bytes(num)
             offsets[num] = pos
             parts.append(data)
             pos += len(data)
