@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import signal
@@ -332,6 +333,30 @@ def test_certificates_are_issued_through_the_register(tmp_path):
     assert verdict.genuine and verdict.serial == serials["internship-certificate"]
     # the serial is printed on the certificate itself
     assert serials["internship-certificate"] in PdfReader(cert).pages[0].extract_text()
+
+
+def test_a_pack_syncs_the_register_once_at_its_last_certificate(tmp_path, monkeypatch):
+    """Each certificate's completion is committed; only the pack's last one waits for the disk, and that
+    commit carries the earlier ones (all before any file of the pack is written)."""
+    from pipeline.pack import PackOptions, run
+    issuing = importlib.import_module("pipeline.register.issue")  # the package's `issue` is the function
+
+    completions: list[tuple[str, bool]] = []
+    complete = issuing.complete
+
+    def recorded(register, serial, key, *args, durable=True):
+        completions.append((key.internship, durable))
+        return complete(register, serial, key, *args, durable=durable)
+
+    monkeypatch.setattr(issuing, "complete", recorded)
+    options = PackOptions(as_of=date(2026, 6, 1), register=str(tmp_path / "register.sqlite"))
+    summary = run(load([EXAMPLES]), (EXAMPLES,), tmp_path / "out", options, students=["22DA0101"], jobs=1)
+    assert summary.count("built") == 2
+    assert len(completions) == 5  # two packs: three certificates and two
+    by_pack: dict[str, list[bool]] = {}
+    for internship, durable in completions:
+        by_pack.setdefault(internship, []).append(durable)
+    assert sorted(by_pack.values()) == [[False, False, True], [False, True]]  # synced once, at the last
 
 
 def test_serials_do_not_depend_on_jobs_and_survive_force(tmp_path):

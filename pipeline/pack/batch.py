@@ -19,6 +19,7 @@ from pipeline.pack.build import (
     PackOptions,
     PackResult,
     close_registers,
+    is_certificate,
     render_pack,
     requests,
     store_pack,
@@ -204,8 +205,7 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
 def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
     """Take the serials of every certificate to build, in pack order, before any worker starts:
     which document gets which number must not depend on --jobs (issue() finds these reservations)."""
-    kinds = renderers.documents()
-    certificates = [r for r in wanted if r is not None and r.fmt == "pdf" and kinds[r.doc].certificate]
+    certificates = [r for r in wanted if is_certificate(r)]
     if not certificates:  # nothing to number: no register is created for it
         return
     with Register(register) as reg, reg.write(durable=False):  # one transaction for the whole batch

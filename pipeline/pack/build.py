@@ -62,11 +62,17 @@ def close_registers(tidy: str | None = None) -> None:
         Register(tidy).close()
 
 
-def certify(request: RenderRequest, register: str | None) -> tuple[bytes, str | None]:
-    """Render a document; a PDF certificate is issued through the register and gets its serial."""
-    if register is None or request.fmt != "pdf" or not renderers.documents()[request.doc].certificate:
+def is_certificate(request: RenderRequest | None) -> bool:
+    return request is not None and request.fmt == "pdf" and renderers.documents()[request.doc].certificate
+
+
+def certify(request: RenderRequest, register: str | None, *, durable: bool = True) -> tuple[bytes, str | None]:
+    """Render a document; a PDF certificate is issued through the register and gets its serial.
+    durable=False leaves syncing the register to disk to the next durable commit."""
+    if register is None or not is_certificate(request):
         return renderers.render(request), None
-    issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang))
+    issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang),
+                   durable=durable)
     return issued.data, issued.serial
 
 
@@ -100,12 +106,15 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
     parts: list[tuple[str, str, bytes]] = []
-    for w, request in requests(records, student_id, internship_id, options, findings):
+    todo = requests(records, student_id, internship_id, options, findings)
+    # the register is synced to disk once a pack, by its last certificate's commit (before any file is written)
+    last = max((n for n, (_, request) in enumerate(todo) if is_certificate(request)), default=None)
+    for n, (w, request) in enumerate(todo):
         if request is None:
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
             continue
         lang = request.lang
-        data, serial = certify(request, options.register)
+        data, serial = certify(request, options.register, durable=n == last)
         name = w.file(lang)
         files[name] = data
         entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}

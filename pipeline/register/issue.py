@@ -109,7 +109,7 @@ def reserve_serial(register: Register, request: RenderRequest) -> str:
 
 
 def issue(register: Register, request: RenderRequest, inputs_hash: str,
-          render: Render | None = None) -> Issued:
+          render: Render | None = None, *, durable: bool = True) -> Issued:
     """Issue one certificate: reuse the serial of identical inputs, else take the next number.
 
     `render` defaults to pipeline.renderers.render (looked up at call time, so tests can swap the
@@ -132,7 +132,7 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
                 void(register, serial, f"{type(exc).__name__}: {exc}")
             raise
         sha = hashlib.sha256(data).hexdigest()
-        ok, older = complete(register, serial, key, sha, len(data))
+        ok, older = complete(register, serial, key, sha, len(data), durable=durable)
         if ok:
             return Issued(serial, data, sha, older[-1] if older else None, reused=not created)
         new = True  # same inputs, other bytes: the renderer changed since; this file gets its own serial

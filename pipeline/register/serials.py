@@ -83,14 +83,16 @@ def reserve(register: Register, key: Key, inputs_hash: str, *, prefix: str, issu
         return serial, True
 
 
-def complete(register: Register, serial: str, key: Key, sha256: str, size: int) -> tuple[bool, list[str]]:
+def complete(register: Register, serial: str, key: Key, sha256: str, size: int, *,
+             durable: bool = True) -> tuple[bool, list[str]]:
     """Record the rendered file's hash and supersede the key's earlier certificates.
 
     Returns (ok, superseded serials). ok is False when the serial already holds a different file:
-    the renderer's output changed, so this document needs a serial of its own.
+    the renderer's output changed, so this document needs a serial of its own. durable=False: synced to
+    disk by the next durable commit (a pack's last certificate), not by this one.
     """
     where, args = key.where()
-    with register.write() as conn:
+    with register.write(durable=durable) as conn:
         row = conn.execute("SELECT sha256, status FROM certificates WHERE serial = ?", (serial,)).fetchone()
         if row["sha256"] is not None and row["sha256"] != sha256:
             return False, []
