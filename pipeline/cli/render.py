@@ -10,7 +10,7 @@ from pipeline.cli.base import as_of_option, load_records, main, paths_argument, 
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
 from pipeline.register import Register, inputs_hash_for, issue, resolve_path
-from pipeline.renderers import LANGS, RenderRequest, documents, render, renderer
+from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, render, renderer
 
 
 @main.command("render")
@@ -39,7 +39,7 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
     request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
     if also_pdf and fmt != "docx":
         raise click.UsageError("--pdf goes with --format docx")
-    if documents()[doc].certificate and fmt == "pdf":
+    if is_certificate(request):
         data = _issue(request, resolve_path(register_path, output.parent))
     else:
         data = render(request)

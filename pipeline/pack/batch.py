@@ -4,7 +4,6 @@ Every pack is independent of the others, so the output does not depend on --jobs
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,14 +18,13 @@ from pipeline.pack.build import (
     PackOptions,
     PackResult,
     close_registers,
-    is_certificate,
     render_pack,
     requests,
     store_pack,
 )
 from pipeline.pack.outdir import owned
 from pipeline.pack.select import select
-from pipeline.pack.workers import STATE, parallel
+from pipeline.pack.workers import STATE, parallel, worker_count
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
@@ -190,7 +188,7 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
     if options.register:
         reserve_serials(options.register, [r for job in todo for _, r in
                                            requests(records, job.student, job.internship, options, job.findings)])
-    chunks = _chunks(todo, jobs or os.cpu_count() or 1)
+    chunks = _chunks(todo, worker_count(jobs))
     try:
         for results in parallel(_run, chunks, str(out_dir), records=records, paths=paths, options=options,
                                 jobs=jobs, crashed=_crashed, progress=progress, weight=len):
@@ -205,7 +203,7 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
 def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
     """Take the serials of every certificate to build, in pack order, before any worker starts:
     which document gets which number must not depend on --jobs (issue() finds these reservations)."""
-    certificates = [r for r in wanted if is_certificate(r)]
+    certificates = [r for r in wanted if renderers.is_certificate(r)]
     if not certificates:  # nothing to number: no register is created for it
         return
     with Register(register) as reg, reg.write(durable=False):  # one transaction for the whole batch

@@ -62,14 +62,10 @@ def close_registers(tidy: str | None = None) -> None:
         Register(tidy).close()
 
 
-def is_certificate(request: RenderRequest | None) -> bool:
-    return request is not None and request.fmt == "pdf" and renderers.documents()[request.doc].certificate
-
-
 def certify(request: RenderRequest, register: str | None, *, durable: bool = True) -> tuple[bytes, str | None]:
     """Render a document; a PDF certificate is issued through the register and gets its serial.
     durable=False leaves syncing the register to disk to the next durable commit."""
-    if register is None or not is_certificate(request):
+    if register is None or not renderers.is_certificate(request):
         return renderers.render(request), None
     issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang),
                    durable=durable)
@@ -108,7 +104,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     parts: list[tuple[str, str, bytes]] = []
     todo = requests(records, student_id, internship_id, options, findings)
     # the register is synced to disk once a pack, by its last certificate's commit (before any file is written)
-    last = max((n for n, (_, request) in enumerate(todo) if is_certificate(request)), default=None)
+    last = max((n for n, (_, request) in enumerate(todo) if renderers.is_certificate(request)), default=None)
     for n, (w, request) in enumerate(todo):
         if request is None:
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})

@@ -16,6 +16,7 @@ from pipeline.pack.parts import read_part
 from pipeline.renderers.form.flatten import appearances, flatten_page, others
 
 CATALOG, PAGES, OUTLINES, INFO = 1, 2, 3, 4  # pack.pdf's own objects; the parts' follow
+FIRST = INFO + 1
 
 
 def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
@@ -28,7 +29,7 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
     fill in and submit. No timestamps or random ids: same parts, same bytes."""
     body: list[bytes] = []
     kids: list[int] = []
-    marks: list[tuple[str, str, int]] = []  # (title, prefix, first page object) of each part with pages
+    marks: list[tuple[str, int]] = []  # (title, first page object) of each part with pages
     labels: list[bytes] = []
     version = (1, 4)
     for title, prefix, data in parts:
@@ -38,13 +39,13 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
         if not part.pages:
             continue
         version = max(version, part.version)
-        objects, pages = part.objects(CATALOG + 4 + len(body), PAGES)
+        objects, pages = part.objects(FIRST + len(body), PAGES)
         body += objects
         labels.append(b"%d << /S /D /P %s >>" % (len(kids), _text(prefix)))
-        marks.append((title, prefix, pages[0]))
+        marks.append((title, pages[0]))
         kids += pages
-    first_item = CATALOG + 4 + len(body)
-    for i, (title, _, page) in enumerate(marks):
+    first_item = FIRST + len(body)
+    for i, (title, page) in enumerate(marks):
         links = b"".join(b" /%s %d 0 R" % (key, first_item + j) for key, j in ((b"Prev", i - 1), (b"Next", i + 1))
                          if 0 <= j < len(marks))
         body.append(b"%d 0 obj\n<< /Title %s /Parent %d 0 R%s /Dest [ %d 0 R /Fit ] >>\nendobj\n"
@@ -101,4 +102,3 @@ def _burn(writer: PdfWriter, page: PageObject, source: PageObject) -> None:
     """Draw source's widget appearances into page (its copy in writer); keep its other annotations."""
     flatten_page(page, appearances(source), others(source), writer._add_object,
                  carry=lambda ref: ref.get_object().clone(writer).indirect_reference)
-

@@ -18,10 +18,12 @@ _VERSION = re.compile(rb"%PDF-(\d)\.(\d)")
 _TRAILER = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
 _XREF = re.compile(rb"xref\s+0 (\d+)\s+")
 _ENTRY = re.compile(rb"(\d{10}) (\d{5}) ([nf])\s*")
-_REF = re.compile(rb"(?<![\w.])(\d+) 0 R\b")
-# a literal string (parentheses inside it escaped, as every writer above writes them) or a reference
-_TOKEN = re.compile(rb"\((?:[^\\()]|\\.)*\)|(?<![\w.])(\d+) 0 R\b", re.S)
-_STRING = re.compile(rb"\((?:[^\\()]|\\.)*\)", re.S)
+_REF_PATTERN = rb"(?<![\w.])(\d+) 0 R\b"
+# a literal string, its parentheses escaped as every writer above writes them (none nested)
+_STRING_PATTERN = rb"\((?:[^\\()]|\\.)*\)"
+_REF = re.compile(_REF_PATTERN)
+_STRING = re.compile(_STRING_PATTERN, re.S)
+_TOKEN = re.compile(_STRING_PATTERN + b"|" + _REF_PATTERN, re.S)  # a string (left as it is) or a reference
 _STREAM = re.compile(rb">>\s*stream\r?\n")
 _PARENT = re.compile(rb"/Parent\s+\d+ 0 R")
 _INHERITED = re.compile(rb"/(Resources|MediaBox|CropBox|Rotate)(?![A-Za-z])")

@@ -24,6 +24,11 @@ def _init(paths: tuple[str, ...], options: Any) -> None:
         fonts.faces(style)
 
 
+def worker_count(jobs: int | None) -> int:
+    """How many processes --jobs asks for (None: one per CPU)."""
+    return jobs or os.cpu_count() or 1
+
+
 def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: Records,
              paths: tuple[str, ...], options: Any, jobs: int | None,
              crashed: Callable[[Any, BaseException], Any],
@@ -33,7 +38,7 @@ def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: R
     fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`.
     progress(weight(item)) is called as each item finishes (weight: 1 by default)."""
     STATE.update(records=records, options=options)
-    workers = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    workers = max(1, min(worker_count(jobs), len(items)))
     # The records and everything loaded so far live for the whole batch: freeze them out of the garbage
     # collector, whose full collections would otherwise walk them again and again (and, in forked
     # workers, touch every inherited page, so each worker ends up with a private copy of the heap).

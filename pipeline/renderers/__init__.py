@@ -72,6 +72,11 @@ def renderer(doc: str, fmt: str):
     return getattr(importlib.import_module(module), func)
 
 
+def is_certificate(request: RenderRequest | None) -> bool:
+    """Whether the request is a certificate as issued: in PDF, with a serial from the register."""
+    return request is not None and request.fmt == "pdf" and documents()[request.doc].certificate
+
+
 def render(request: RenderRequest) -> bytes:
     """Render one document to bytes (nothing is written: the caller writes atomically)."""
     if request.lang not in LANGS:

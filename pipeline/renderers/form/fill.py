@@ -201,7 +201,6 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     return out.getvalue()
 
 
-
 def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, Any], style: str,
            record: str | None, source: str, writer: PdfWriter | None = None) -> None:
     """Check every value, then set the fields' values and appearances through target."""
