@@ -40,8 +40,12 @@ def floor(count: int) -> None:
     from reportlab.pdfgen import canvas
 
     from pipeline import fonts
+    from pipeline.fonts import lean
 
     fonts.faces("mincho")
+    # raw reportlab builds every subset anew: no cache of subsets embedded before (ceri's, for its fixed
+    # wording), which would serve this loop's near-identical pages from memory
+    cache_size, lean.CACHE_SIZE = lean.CACHE_SIZE, 0
     for n in range(count):
         out = io.BytesIO()
         c = canvas.Canvas(out, invariant=1)
@@ -55,6 +59,7 @@ def floor(count: int) -> None:
             y -= 26
         c.showPage()
         c.save()
+    lean.CACHE_SIZE = cache_size
 
 
 def floor_split(count: int, processes: int = 2) -> None:

@@ -10,11 +10,13 @@ import pytest
 from PIL import ImageFont
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFontFile
+from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
+from pipeline.fonts import lean
 from pipeline.fonts.lean import _tables, strip_hinting
 from tests.helpers import ROOT
-from tests.pdf_helpers import make, reader
+from tests.pdf_helpers import make, pdffonts, pdftotext, reader
 
 pytestmark = pytest.mark.skipif(not fonts.embedded(), reason="IPAex fonts not installed")
 
@@ -82,3 +84,59 @@ def test_a_pdf_does_not_depend_on_what_the_process_drew_before():
     runs = [subprocess.run([sys.executable, "-c", SCRIPT, order], capture_output=True, text=True, check=True,
                            cwd=ROOT).stdout.split() for order in ("certificate first", "form first")]
     assert len(runs[0]) == 2 and runs[0] == runs[1]
+
+
+def _subsets(pdf: bytes) -> dict[str, bytes]:
+    """BaseFont → the font program (decompressed) of every font on the first page."""
+    out = {}
+    for ref in reader(pdf).pages[0]["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        out[str(font["/BaseFont"])] = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+    return out
+
+
+def test_the_fixed_wording_has_a_subset_of_its_own_shared_by_documents(tmp_path):
+    """Labels, title, sentences and the institution take one IPAex subset, the same in two students'
+    certificates; each student's values take a second one. pdffonts lists both as embedded subsets, and
+    every value is still extracted as typed."""
+    a = make("internship-certificate", "ja+en", "23DB0012", "CERI-2026-001")
+    b = make("internship-certificate", "ja+en", "22DA0101", "CERI-2026-003")
+    sa, sb = _subsets(a), _subsets(b)
+    mincho_a = {k for k in sa if k.endswith("+IPAexMincho")}
+    mincho_b = {k for k in sb if k.endswith("+IPAexMincho")}
+    assert len(mincho_a) == len(mincho_b) == 2
+    (shared,) = mincho_a & mincho_b
+    assert sa[shared] == sb[shared]
+    for pdf in (a, b):
+        rows = [r for r in pdffonts(pdf, tmp_path) if r[0].endswith("+IPAexMincho")]
+        assert len(rows) == 2 and all(r[-5:-2] == ["yes", "yes", "yes"] for r in rows)  # emb sub uni
+    text = pdftotext(b, tmp_path)
+    assert "研究インターンシップ実施証明書" in text and "総合研究大学院大学" in text  # fixed wording
+    assert "22DA0101" in text  # a value
+
+
+def test_a_subset_from_the_cache_is_the_subset_built_afresh(monkeypatch):
+    """A document embeds the same bytes whether its subsets come from the process's cache or are built
+    again; the cache does spare the building."""
+    built = []
+    for face in fonts.faces("mincho"):
+        face_obj = pdfmetrics.getFont(face.name).face
+        make_subset = face_obj.makeSubset
+        monkeypatch.setattr(face_obj, "makeSubset", lambda subset, _m=make_subset: built.append(1) or _m(subset))
+    first = make("enrollment-certificate", "ja+en", "23DB0012")
+    built.clear()
+    cached = make("enrollment-certificate", "ja+en", "23DB0012")
+    from_cache = len(built)
+    monkeypatch.setattr(lean, "CACHE_SIZE", 0)
+    built.clear()
+    fresh = make("enrollment-certificate", "ja+en", "23DB0012")
+    assert first == cached == fresh
+    assert from_cache == 0 and len(built) >= 2
+
+
+def test_fixed_wording_must_come_before_any_other_text():
+    doc = Canvas(BytesIO())._doc
+    font = pdfmetrics.getFont(fonts.faces("mincho")[0].name)
+    font.splitString("氏名", doc)
+    with pytest.raises(ValueError, match="preset"):
+        lean.preset(font, doc, {"氏", "名"})

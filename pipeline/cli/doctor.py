@@ -12,7 +12,7 @@ from pipeline import __version__, fonts
 from pipeline.cli.base import main
 
 LIBRARIES = ("pypdf", "reportlab", "rl-accel", "docxtpl", "python-docx", "pydantic", "babel", "click", "PyYAML", "Jinja2",
-             "segno", "openpyxl")
+             "zxing-cpp", "openpyxl")
 TOOLS = ("pdftotext", "pdffonts", "qpdf", "soffice")
 
 

@@ -4,14 +4,20 @@ Two things make reportlab's TrueType subsets of IPAex large: every subset 0 carr
 ("ascii readable"), and each glyph keeps its hinting instructions (about 45 % of IPAex glyph data).
 Hinting only helps screens at tiny sizes; the outlines are untouched, so we drop it from every
 glyph (and the licence text from the naming table) and rebuild glyf/loca. Text extraction is unaffected (reportlab always writes a ToUnicode map).
+
+Each subset is named by a tag made from its characters, and a subset embedded once is kept, formatted, for
+the next document that embeds the same one (add_objects): with the fixed wording of a document preset into
+subsets of its own (preset), a batch builds and compresses those once per process, not once per document.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
 from struct import pack, unpack
 
-from reportlab.pdfbase import ttfonts
+from reportlab.pdfbase import pdfdoc, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont, TTFontMaker
 
 
@@ -98,25 +104,100 @@ def subset_tag(name: str, chars: list[int]) -> str:
     return "".join(chr(65 + b % 26) for b in digest[:6])
 
 
+class _Formatted(pdfdoc.PDFObject):
+    """A PDF object formatted once (a font program, a ToUnicode map, a widths array), written as is."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
+
+
+@dataclass(frozen=True)
+class _Embedded:
+    """One subset of a font as a document embeds it: everything but its object numbers."""
+
+    base_font: str
+    font_file: bytes  # the FontFile2 stream, formatted
+    to_unicode: bytes  # the ToUnicode stream, formatted
+    widths: bytes  # the Widths array, formatted
+
+
+# Subsets already embedded in this process, by font and characters (their order is their codes). The
+# fixed wording of a document kind gets a subset of its own (pipeline/renderers/pdf/text.Pen), so most
+# documents of a batch embed one subset made before: copying it saves building and compressing it again.
+CACHE_SIZE = 64
+_embedded: OrderedDict[tuple[str, tuple[int, ...]], _Embedded] = OrderedDict()
+
+
+def _embed(font: TTFont, subset: list[int], doc) -> _Embedded:
+    key = (font.fontName, tuple(subset))
+    hit = _embedded.get(key) if CACHE_SIZE else None
+    if hit is not None:
+        _embedded.move_to_end(key)
+        return hit
+    face = font.face
+    base_font = (subset_tag(font.fontName, subset).encode() + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
+    font_file = pdfdoc.PDFStream(content=face.makeSubset(subset))
+    font_file.dictionary["Length1"] = len(font_file.content)
+    to_unicode = pdfdoc.PDFStream(content=ttfonts.makeToUnicodeCMap(base_font, subset))
+    if doc.compression:
+        font_file.filters = to_unicode.filters = [pdfdoc.PDFZCompress]
+    widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+    made = _Embedded(base_font, font_file.format(doc), to_unicode.format(doc), widths.format(doc))
+    if CACHE_SIZE:
+        _embedded[key] = made
+        if len(_embedded) > CACHE_SIZE:
+            _embedded.popitem(last=False)
+    return made
+
+
+def add_objects(font: TTFont, doc) -> None:
+    """What TTFont.addObjects does, with each subset's font program, ToUnicode map and widths taken
+    from the cache when an earlier document embedded the same subset (the same bytes either way)."""
+    state = font.state.get(doc) or font._assignState(doc)
+    state.frozen = 1
+    face = font.face
+    flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
+    for n, subset in enumerate(state.subsets):
+        internal_name = font.getSubsetInternalName(n, doc)[1:]
+        made = _embed(font, subset, doc)
+        pdf_font = pdfdoc.PDFTrueTypeFont()
+        pdf_font.Name = internal_name
+        pdf_font.BaseFont = made.base_font
+        pdf_font.FirstChar = 0
+        pdf_font.LastChar = len(subset) - 1
+        pdf_font.Widths = _Formatted(made.widths)
+        pdf_font.ToUnicode = doc.Reference(_Formatted(made.to_unicode), "toUnicodeCMap:" + made.base_font)
+        font_file = doc.Reference(_Formatted(made.font_file), f"fontFile:{face.filename}({made.base_font})")
+        pdf_font.FontDescriptor = doc.Reference(pdfdoc.PDFDictionary({
+            "Type": "/FontDescriptor", "Ascent": face.ascent, "CapHeight": face.capHeight,
+            "Descent": face.descent, "Flags": flags, "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "FontName": pdfdoc.PDFName(made.base_font), "ItalicAngle": face.italicAngle, "StemV": face.stemV,
+            "FontFile2": font_file, "MissingWidth": face.defaultWidth,
+        }), "fontDescriptor:" + made.base_font)
+        doc.Reference(pdf_font, internal_name)
+        doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
+    del font.state[doc]
+
+
+def preset(font: TTFont, doc, chars: set[str]) -> None:
+    """Give chars (the fixed wording drawn in this font) the document's first subsets, in code point
+    order, before anything else is drawn in it: documents with the same wording then share those
+    subsets, and embed them from the cache. Everything drawn later goes into further subsets."""
+    if doc in font.state:
+        raise ValueError(f"{font.fontName}: text was drawn before the fixed wording was preset")
+    state = font._assignState(doc)
+    font.splitString("".join(sorted(chars)), doc)
+    state.nextCode = 256 * len(state.subsets)  # what follows starts a subset of its own
+
+
 def make_lean(font: TTFont) -> None:
-    """Make a TTFont embed lean subsets under tags of their own. Applied when the font is registered, so
-    every document of a process gets the same subsets whatever was drawn before (same input, same bytes)."""
+    """Make a TTFont embed lean subsets under tags of their own, from the cache where it can. Applied when
+    the font is registered, so every document of a process gets the same subsets whatever was drawn
+    before (same input, same bytes)."""
     font._asciiReadable = False  # no 95 unused ASCII glyphs in every document
     original = font.face.makeSubset
     font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
-    add_objects = font.addObjects
-
-    def tagged(doc, _font: TTFont = font) -> None:
-        # reportlab names subset n "AAAAAA"+n (ttfonts.SUBSETN): every document's first subset of IPAex
-        # Mincho would be AAAAAA+IPAexMincho, and merged copies would hold several different fonts of
-        # one name. addObjects derives every name from SUBSETN, so it is swapped for the call.
-        state = _font.state.get(doc)
-        tags = [subset_tag(_font.fontName, subset).encode() for subset in state.subsets] if state else []
-        numbered = ttfonts.SUBSETN
-        ttfonts.SUBSETN = tags.__getitem__
-        try:
-            add_objects(doc)
-        finally:
-            ttfonts.SUBSETN = numbered
-
-    font.addObjects = tagged
+    font.addObjects = lambda doc, _font=font: add_objects(_font, doc)

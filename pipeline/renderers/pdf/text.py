@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import RenderError
+from pipeline.fonts import lean
 from pipeline.fonts.linebreak import wrap
 
 LEADING = 1.25  # line height as a multiple of the font size
@@ -36,24 +38,89 @@ class Fitted:
 text_width = fonts.width
 
 
-def draw_runs(c: Canvas, x: float, y: float, text: str, size: float, style: str = "mincho", *,
-              record: str | None = None, field: str | None = None) -> float:
-    """Draw text at baseline (x, y), each run in its own font; returns the width drawn."""
-    start = x
-    for name, piece in fonts.runs(text, style, record=record, field=field):
-        c.setFont(name, size)
-        c.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, name, size)
-    return x - start
+Color = tuple[float, float, float]
+BLACK: Color = (0.0, 0.0, 0.0)
 
 
-def draw_line(c: Canvas, x: float, y: float, width: float, text: str, size: float, style: str = "mincho",
-              align: str = "left", **where) -> None:
+@dataclass(frozen=True)
+class _Run:
+    x: float
+    y: float
+    font: str
+    size: float
+    text: str
+    color: Color
+    fixed: bool
+
+
+class Pen:
+    """The text of one page: collected while the page is laid out, written in one text object when the
+    page is finished (over the page's rules and shading, which text never crosses).
+
+    Fixed wording (fixed=True: titles, labels, the templates' sentences, the institution) takes each
+    font's first subset, in code point order (fonts.lean.preset): documents with the same wording embed
+    the same subset, copied from the process's cache instead of being built and compressed again. The
+    record values follow in a subset of their own."""
+
+    def __init__(self, c: Canvas):
+        self.c = c
+        self.runs: list[_Run] = []
+
+    def draw(self, x: float, y: float, text: str, size: float, style: str = "mincho", *, fixed: bool = False,
+             color: Color = BLACK, record: str | None = None, field: str | None = None) -> float:
+        """Draw text at baseline (x, y), each run in its own font; returns the width drawn."""
+        start = x
+        for name, piece in fonts.runs(text, style, record=record, field=field):
+            self.runs.append(_Run(x, y, name, size, piece, color, fixed))
+            x += pdfmetrics.stringWidth(piece, name, size)
+        return x - start
+
+    def write(self) -> None:
+        """Write the page's text (once, before the page is shown)."""
+        c, doc = self.c, self.c._doc
+        fixed: dict[str, set[str]] = {}
+        for run in self.runs:
+            if run.fixed:
+                fixed.setdefault(run.font, set()).update(run.text)
+        for name, chars in sorted(fixed.items()):
+            font = pdfmetrics.getFont(name)
+            if font._dynamicFont:
+                lean.preset(font, doc, chars)
+        ops = ["q BT"]
+        current: tuple[str, float] | None = None
+        color = None
+        for run in self.runs:
+            font = pdfmetrics.getFont(run.font)
+            if not font._dynamicFont:  # a CID font (no IPAex installed): reportlab's own path
+                ops.append("ET Q")
+                c.addLiteral("\n".join(ops))
+                c.setFillColorRGB(*run.color)
+                c.setFont(run.font, run.size)
+                c.drawString(run.x, run.y, run.text)
+                ops, current, color = ["q BT"], None, None
+                continue
+            if run.color != color:
+                color = run.color
+                ops.append(f"{fp_str(*color)} rg")
+            ops.append(f"1 0 0 1 {fp_str(run.x, run.y)} Tm")
+            for subset, data in font.splitString(run.text, doc):
+                name = font.getSubsetInternalName(subset, doc)
+                if current != (name, run.size):
+                    current = (name, run.size)
+                    ops.append(f"{name} {fp_str(run.size)} Tf")
+                ops.append(f"({c._escape(data)}) Tj")
+        ops.append("ET Q")
+        c.addLiteral("\n".join(ops))
+        self.runs.clear()
+
+
+def draw_line(pen: Pen, x: float, y: float, width: float, text: str, size: float, style: str = "mincho",
+              align: str = "left", **how) -> None:
     """One line in a box of width, aligned left, center or right."""
     if align != "left":
         w = text_width(text, size, style)
         x += (width - w) / (2 if align == "center" else 1)
-    draw_runs(c, x, y, text, size, style, **where)
+    pen.draw(x, y, text, size, style, **how)
 
 
 def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
@@ -86,10 +153,10 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
                       "shorten it", record=record, field=field)
 
 
-def draw_fitted(c: Canvas, fitted: Fitted, x: float, top: float, width: float, align: str = "left",
-                **where) -> None:
+def draw_fitted(pen: Pen, fitted: Fitted, x: float, top: float, width: float, align: str = "left",
+                **how) -> None:
     """Draw fitted lines from the top of a box downwards."""
     y = top - fitted.size * 1.0
     for line in fitted.lines:
-        draw_line(c, x, y, width, line, fitted.size, fitted.style, align, **where)
+        draw_line(pen, x, y, width, line, fitted.size, fitted.style, align, **how)
         y -= fitted.size * LEADING
