@@ -42,14 +42,22 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MOD
     return target
 
 
-def write_new_private(path: Path, data: bytes) -> None:
-    """Create a new file (never an existing one) readable by its owner only, flushed to disk: for
-    files inside a private folder that is itself renamed into place when complete."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+def write_new_private(folder: Path, files: Mapping[str, bytes]) -> None:
+    """Create new files (never existing ones) in folder, readable by their owner only, all flushed to
+    disk: for a private folder that is itself renamed into place when complete. Every file is written
+    before the first is synced, so the file system commits them together rather than one by one."""
+    fds: list[int] = []
+    try:
+        for name, data in files.items():
+            fds.append(os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fds[-1], view):]
+        for fd in fds:
+            os.fsync(fd)
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def zip_bytes(entries: Mapping[str, bytes], *, first: tuple[str, ...] = (), compresslevel: int = 9,

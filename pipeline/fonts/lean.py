@@ -182,15 +182,19 @@ def add_objects(font: TTFont, doc) -> None:
     del font.state[doc]
 
 
-def preset(font: TTFont, doc, chars: set[str]) -> None:
+def preset(font: TTFont, doc, chars: set[str]) -> tuple[str, str]:
     """Give chars (the fixed wording drawn in this font) the document's first subsets, in code point
     order, before anything else is drawn in it: documents with the same wording then share those
-    subsets, and embed them from the cache. Everything drawn later goes into further subsets."""
+    subsets, and embed them from the cache. Everything drawn later goes into further subsets.
+
+    Returns (font name, the characters in order): what fixes every code of those subsets."""
     if doc in font.state:
         raise ValueError(f"{font.fontName}: text was drawn before the fixed wording was preset")
     state = font._assignState(doc)
-    font.splitString("".join(sorted(chars)), doc)
+    text = "".join(sorted(chars))
+    font.splitString(text, doc)
     state.nextCode = 256 * len(state.subsets)  # what follows starts a subset of its own
+    return font.fontName, text
 
 
 def make_lean(font: TTFont) -> None:

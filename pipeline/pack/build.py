@@ -157,8 +157,7 @@ def store_pack(out_dir: Path, pack: Rendered) -> PackResult:
     shutil.rmtree(tmp, ignore_errors=True)
     os.mkdir(tmp, DIR_MODE)
     try:
-        for name, data in pack.files.items():
-            write_new_private(tmp / name, data)
+        write_new_private(tmp, pack.files)
         make_private_dir(final.parent)
         if final.exists():
             # directories cannot be swapped in one step: move the old pack aside (a later run removes

@@ -7,6 +7,7 @@ RenderError names the record and field so the secretariat knows what to shorten.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
@@ -82,11 +83,13 @@ class Pen:
         for run in self.runs:
             if run.fixed:
                 fixed.setdefault(run.font, set()).update(run.text)
+        presets = {}
         for name, chars in sorted(fixed.items()):
             font = pdfmetrics.getFont(name)
             if font._dynamicFont:
-                lean.preset(font, doc, chars)
+                presets[name] = lean.preset(font, doc, chars)
         ops = ["q BT"]
+        names: dict[tuple[str, int], str] = {}  # (font, subset) → its resource name in this document
         current: tuple[str, float] | None = None
         color = None
         for run in self.runs:
@@ -103,15 +106,37 @@ class Pen:
                 color = run.color
                 ops.append(f"{fp_str(*color)} rg")
             ops.append(f"1 0 0 1 {fp_str(run.x, run.y)} Tm")
-            for subset, data in font.splitString(run.text, doc):
-                name = font.getSubsetInternalName(subset, doc)
+            preset = presets.get(run.font) if run.fixed else None
+            for subset, shown in _fixed(preset, run.text, font, c) if preset else _encoded(run.text, font, c):
+                name = names.get((run.font, subset))
+                if name is None:
+                    name = names[run.font, subset] = font.getSubsetInternalName(subset, doc)
                 if current != (name, run.size):
                     current = (name, run.size)
                     ops.append(f"{name} {fp_str(run.size)} Tf")
-                ops.append(f"({c._escape(data)}) Tj")
+                ops.append(shown)
         ops.append("ET Q")
         c.addLiteral("\n".join(ops))
         self.runs.clear()
+
+
+def _encoded(text: str, font, c: Canvas) -> list[tuple[int, str]]:
+    """(subset, show-text operator) pieces of text in this document's codes of font."""
+    return [(subset, f"({c._escape(data)}) Tj") for subset, data in font.splitString(text, c._doc)]
+
+
+# Fixed wording's pieces by preset and text: a preset fixes every code of its subsets, so the same label
+# is encoded once per process, not once per document
+_FIXED: dict[tuple[tuple[str, str], str], list[tuple[int, str]]] = {}
+
+
+def _fixed(preset: tuple[str, str], text: str, font, c: Canvas) -> list[tuple[int, str]]:
+    pieces = _FIXED.get((preset, text))
+    if pieces is None:
+        if len(_FIXED) >= 8192:
+            _FIXED.clear()
+        pieces = _FIXED[preset, text] = _encoded(text, font, c)
+    return pieces
 
 
 def draw_line(pen: Pen, x: float, y: float, width: float, text: str, size: float, style: str = "mincho",
@@ -132,6 +157,20 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
     """
     for p in paragraphs:  # a character no font has is reported before any layout work
         fonts.check(p, style, record=record, field=field)
+    fitted = _fit(tuple(paragraphs), width, height, size, min_size, style)
+    if fitted is not None:
+        return fitted
+    shown = " / ".join(paragraphs)
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    raise RenderError(f"the value {shown!r} ({sum(map(len, paragraphs))} characters) does not fit its "
+                      f"box ({width:.0f} x {height:.0f} pt) even at {min_size:g} pt on several lines; "
+                      "shorten it", record=record, field=field)
+
+
+@lru_cache(maxsize=4096)  # labels and sentences are laid out alike in every document of a batch
+def _fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
+         style: str) -> Fitted | None:
     sizes = []
     s = size
     while s >= min_size - 1e-6:
@@ -140,17 +179,12 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
     for s in [s for s in sizes if s >= size * SHRINK_FIRST]:
         if (len(paragraphs) * s * LEADING <= height + 1e-6
                 and all(text_width(p, s, style) <= width for p in paragraphs)):
-            return Fitted(tuple(paragraphs), s, style)
+            return Fitted(paragraphs, s, style)
     for s in sizes:
         lines = [ln for p in paragraphs for ln in wrap(p, width, s, style)]
         if len(lines) * s * LEADING <= height + 1e-6:
             return Fitted(tuple(lines), s, style)
-    shown = " / ".join(paragraphs)
-    if len(shown) > 60:
-        shown = shown[:57] + "..."
-    raise RenderError(f"the value {shown!r} ({sum(map(len, paragraphs))} characters) does not fit its "
-                      f"box ({width:.0f} x {height:.0f} pt) even at {min_size:g} pt on several lines; "
-                      "shorten it", record=record, field=field)
+    return None
 
 
 def draw_fitted(pen: Pen, fitted: Fitted, x: float, top: float, width: float, align: str = "left",
