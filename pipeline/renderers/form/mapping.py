@@ -102,8 +102,26 @@ def _template(expr: str) -> jinja2.Template:
     return _env().from_string(expr)
 
 
+# The last few evaluations, by map and context (both kept alive, so their ids stay theirs): a pack fills
+# each form twice over one context, the fillable file and the flattened copy for pack.pdf
+_evaluated: dict[tuple[int, int], tuple[FieldMap, dict[str, Any], tuple[dict[str, str], list[Box]]]] = {}
+
+
 def evaluate(fmap: FieldMap, context: dict[str, Any]) -> tuple[dict[str, str], list[Box]]:
-    """Every field value and box of the map, rendered over context; all problems reported together."""
+    """Every field value and box of the map, rendered over context; all problems reported together.
+    The caller must not change what it gets back (the next call with the same context gets it too)."""
+    key = (id(fmap), id(context))
+    hit = _evaluated.get(key)
+    if hit is not None:
+        return hit[2]
+    result = _evaluate(fmap, context)
+    if len(_evaluated) >= 4:
+        _evaluated.pop(next(iter(_evaluated)))
+    _evaluated[key] = (fmap, context, result)
+    return result
+
+
+def _evaluate(fmap: FieldMap, context: dict[str, Any]) -> tuple[dict[str, str], list[Box]]:
     problems: list[Problem] = []
 
     def render(where: tuple, expr: str) -> str:
