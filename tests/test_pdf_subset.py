@@ -140,3 +140,24 @@ def test_fixed_wording_must_come_before_any_other_text():
     font.splitString("氏名", doc)
     with pytest.raises(ValueError, match="preset"):
         lean.preset(font, doc, {"氏", "名"})
+
+
+def test_fixed_wording_of_more_than_255_characters_takes_several_subsets(tmp_path):
+    from pipeline.renderers.pdf.text import Pen
+
+    face = fonts.faces("mincho")[0]
+    wording = "".join(chr(c) for c in range(0x4E00, 0x5200) if c in face.chars)[:300]
+    out = BytesIO()
+    c = Canvas(out, invariant=1)
+    pen = Pen(c)
+    for n in range(0, len(wording), 30):
+        pen.draw(40, 800 - 2 * n, wording[n:n + 30], 10, fixed=True)
+    pen.draw(40, 100, "Nguyễn Thị Lan 様", 10)  # a value: ễ ị from the fallback font
+    pen.write()
+    c.showPage()
+    c.save()
+    pdf = out.getvalue()
+    rows = pdffonts(pdf, tmp_path)
+    assert sum(r[0].endswith("+IPAexMincho") for r in rows) == 3  # the wording in two, the values in a third
+    text = pdftotext(pdf, tmp_path)
+    assert "".join(text.split()).startswith(wording) and "Nguyễn Thị Lan 様" in text
