@@ -128,11 +128,11 @@ class _Embedded:
 # fixed wording of a document kind gets a subset of its own (pipeline/renderers/pdf/text.Pen), so most
 # documents of a batch embed one subset made before: copying it saves building and compressing it again.
 CACHE_SIZE = 64
-_embedded: OrderedDict[tuple[str, tuple[int, ...]], _Embedded] = OrderedDict()
+_embedded: OrderedDict[tuple[str, tuple[int, ...], bool], _Embedded] = OrderedDict()
 
 
 def _embed(font: TTFont, subset: list[int], doc) -> _Embedded:
-    key = (font.fontName, tuple(subset))
+    key = (font.fontName, tuple(subset), bool(doc.compression))  # compressed streams or not
     hit = _embedded.get(key) if CACHE_SIZE else None
     if hit is not None:
         _embedded.move_to_end(key)
