@@ -412,3 +412,37 @@ def test_packs_are_shared_out_in_runs_that_shorten_towards_the_end():
         assert all(1 <= s <= CHUNK for s in sizes) and sizes == sorted(sizes, reverse=True)
         assert not sizes or sizes[-1] == 1  # the last runs are single packs: the workers finish together
     assert [len(c) for c in _chunks(list(range(5)), 2)] == [1] * 5  # a small batch: every worker gets a share
+
+
+def test_a_worker_that_dies_fails_only_the_packs_not_in_place(tmp_path, monkeypatch):
+    """A worker process killed outright breaks the pool: the packs it had put in place but not yet
+    reported, and those of the other worker, are reported built; the rest failed (exit 1). A rerun builds
+    those and gives the tree of an uninterrupted run."""
+    import pipeline.pack.batch as batch
+    from pipeline.records import load
+
+    src = tmp_path / "records"
+    generate(src, 24)
+    store_pack = batch.store_pack
+
+    def dying(out_dir, pack):
+        result = store_pack(out_dir, pack)
+        if pack.student == "S00016":
+            os._exit(1)  # in the worker, right after the pack is in place: as a segfault or the OOM killer would
+        return result
+
+    monkeypatch.setattr(batch, "store_pack", dying)
+    out = tmp_path / "out"
+    code, summary, err = pack(str(src), "-o", str(out), "--jobs", "2")
+    assert code == 1 and "worker process failed" in err
+    built, failed = (int(summary.split(f" {word}")[0].split()[-1]) for word in ("built", "failed"))
+    in_place = [p.parent for p in out.glob("*/*/manifest.json")]
+    assert built == len(in_place) and failed >= 1 and built + failed == len(load([src]).internships)
+    assert (out / "S00016").is_dir() and "S00016/" not in err  # in place before the worker died: built
+    for folder in in_place:
+        assert f"{folder.parent.name}/{folder.name}: FAILED" not in err
+    monkeypatch.setattr(batch, "store_pack", store_pack)
+    code, summary, _ = pack(str(src), "-o", str(out), "--jobs", "2")
+    assert code == 0 and f"{failed} built, {built} skipped, 0 failed" in summary
+    pack(str(src), "-o", str(tmp_path / "clean"), "--jobs", "1")
+    assert tree(out) == tree(tmp_path / "clean")

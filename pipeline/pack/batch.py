@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -129,8 +130,19 @@ def _chunks(todo: list[Job], workers: int) -> list[list[Job]]:
     return out
 
 
-def _crashed(chunk: list[Job], exc: BaseException) -> list[PackResult]:
-    return [PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}") for job in chunk]
+def _crashed(out_dir: Path, chunk: list[Job], exc: BaseException) -> list[PackResult]:
+    """A worker process died, and the pool with it: of the packs it had not reported, those already in
+    place, complete and made from these inputs, are built; the others failed (a rerun builds them)."""
+    results = []
+    for job in chunk:
+        folder = out_dir / job.student / job.internship
+        if manifest.up_to_date(folder, job.inputs):
+            missing = [d["doc"] for d in (manifest.read(folder) or {}).get("documents", [])
+                       if d.get("status") == "missing"]
+            results.append(PackResult(job.student, job.internship, "built", missing=missing))
+        else:
+            results.append(PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}"))
+    return results
 
 
 def _guarded(job: Job, step: Callable[[], Any]) -> Any:
@@ -191,7 +203,7 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
     chunks = _chunks(todo, worker_count(jobs))
     try:
         for results in parallel(_run, chunks, str(out_dir), records=records, paths=paths, options=options,
-                                jobs=jobs, crashed=_crashed, progress=progress, weight=len):
+                                jobs=jobs, crashed=partial(_crashed, out_dir), progress=progress, weight=len):
             summary.results.extend(results)
     finally:
         close_registers(tidy=options.register)
