@@ -46,20 +46,22 @@ def floor(count: int) -> None:
     # raw reportlab builds every subset anew: no cache of subsets embedded before (ceri's, for its fixed
     # wording), which would serve this loop's near-identical pages from memory
     cache_size, lean.CACHE_SIZE = lean.CACHE_SIZE, 0
-    for n in range(count):
-        out = io.BytesIO()
-        c = canvas.Canvas(out, invariant=1)
-        y = 780.0
-        for line in LINES * 2:
-            x = 60.0
-            for font, text in fonts.runs(f"{line} {n}", "mincho"):
-                c.setFont(font, 10.5)
-                c.drawString(x, y, text)
-                x += fonts.width(text, 10.5)
-            y -= 26
-        c.showPage()
-        c.save()
-    lean.CACHE_SIZE = cache_size
+    try:
+        for n in range(count):
+            out = io.BytesIO()
+            c = canvas.Canvas(out, invariant=1)
+            y = 780.0
+            for line in LINES * 2:
+                x = 60.0
+                for font, text in fonts.runs(f"{line} {n}", "mincho"):
+                    c.setFont(font, 10.5)
+                    c.drawString(x, y, text)
+                    x += fonts.width(text, 10.5)
+                y -= 26
+            c.showPage()
+            c.save()
+    finally:
+        lean.CACHE_SIZE = cache_size
 
 
 def floor_split(count: int, processes: int = 2) -> None:

@@ -72,7 +72,7 @@ class Raw(PdfObject):
         stream.write(self.data)
 
     def clone(self, pdf_dest: Any, force_duplicate: bool = False, ignore_fields: Any = ()) -> Raw:
-        return self  # immutable: a PdfWriter cloning a Source's page can share it
+        return self  # immutable: where pypdf would clone it (the fallback fill's PdfWriter), it can share it
 
 
 def _string(obj: TextStringObject | ByteStringObject, out: list[bytes]) -> None:
