@@ -88,9 +88,9 @@ def cli(args: list[str]) -> None:
     from tests import fakes
 
     fakes.install()
-    from pipeline.cli import main
+    from pipeline.cli import ceri
 
-    main(args)
+    ceri(args)
 
 
 def timed(args: list[str]) -> tuple[float, int, int, float]:

@@ -414,6 +414,32 @@ def test_packs_are_shared_out_in_runs_that_shorten_towards_the_end():
     assert [len(c) for c in _chunks(list(range(5)), 2)] == [1] * 5  # a small batch: every worker gets a share
 
 
+def _pid_of(item: int, arg: str) -> tuple[int, str, int]:
+    return item, arg, os.getpid()
+
+
+def test_worker_processes_start_with_the_pool_before_any_work(tmp_path):
+    """The workers are forked as the pool is made (they load their fonts while the parent plans), map()
+    gives results in item order from those processes, and none outlives the pool; with one item at most
+    nothing is forked and map() runs in process."""
+    import multiprocessing
+
+    from pipeline.pack.workers import Pool
+
+    records = load([EXAMPLES])
+    with Pool(records=records, paths=(EXAMPLES,), options=None, jobs=2, most=10) as pool:
+        workers = {p.pid for p in multiprocessing.active_children()}
+        assert pool.workers == 2 and len(workers) == 2  # before any item was given
+        results = pool.map(_pid_of, list(range(6)), "x", crashed=lambda item, exc: None)
+        assert [r[:2] for r in results] == [(n, "x") for n in range(6)]
+        assert {r[2] for r in results} <= workers
+        pool.close()
+        assert not multiprocessing.active_children()
+    with Pool(records=records, paths=(EXAMPLES,), options=None, jobs=2, most=1) as pool:
+        assert pool.workers == 1 and not multiprocessing.active_children()
+        assert pool.map(_pid_of, [7], "y", crashed=lambda item, exc: None) == [(7, "y", os.getpid())]
+
+
 def test_a_worker_that_dies_fails_only_the_packs_not_in_place(tmp_path, monkeypatch):
     """A worker process killed outright breaks the pool: the packs it had put in place but not yet
     reported, and those of the other worker, are reported built; the rest failed (exit 1). A rerun builds

@@ -25,7 +25,7 @@ from pipeline.pack.build import (
 )
 from pipeline.pack.outdir import owned
 from pipeline.pack.select import select
-from pipeline.pack.workers import STATE, parallel, worker_count
+from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
@@ -176,16 +176,19 @@ def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOp
         strict: bool = False, make_zip: bool = False,
         progress: Callable[[int], Any] | None = None) -> Summary:
     """Build the packs; `progress(n)` is called as packs finish (skipped ones included)."""
-    summary = Summary(jobs=plan(records, out_dir, options, students))  # bad input: nothing written
-    with owned(out_dir):
-        _build(summary, records, paths, out_dir, options, jobs=jobs, force=force, strict=strict,
-               make_zip=make_zip, progress=progress)
+    students = tuple(students or ())
+    most = sum(len(records.internships_of(s)) for s in set(students or records.students) if s in records.students)
+    # the workers start first and load their fonts while this process plans
+    with Pool(records=records, paths=paths, options=options, jobs=jobs, most=most) as pool:
+        summary = Summary(jobs=plan(records, out_dir, options, students))  # bad input: nothing written
+        with owned(out_dir):
+            _build(summary, records, out_dir, options, pool, force=force, strict=strict, make_zip=make_zip,
+                   progress=progress)
     return summary
 
 
-def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: Path, options: PackOptions,
-           *, jobs: int | None, force: bool, strict: bool, make_zip: bool,
-           progress: Callable[[int], Any] | None) -> None:
+def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptions, pool: Pool, *,
+           force: bool, strict: bool, make_zip: bool, progress: Callable[[int], Any] | None) -> None:
     todo: list[Job] = []
     for job in summary.jobs:
         if strict and job.errors:
@@ -200,12 +203,12 @@ def _build(summary: Summary, records: Records, paths: tuple[str, ...], out_dir: 
     if options.register:
         reserve_serials(options.register, [r for job in todo for _, r in
                                            requests(records, job.student, job.internship, options, job.findings)])
-    chunks = _chunks(todo, worker_count(jobs))
     try:
-        for results in parallel(_run, chunks, str(out_dir), records=records, paths=paths, options=options,
-                                jobs=jobs, crashed=partial(_crashed, out_dir), progress=progress, weight=len):
+        for results in pool.map(_run, _chunks(todo, pool.workers), str(out_dir),
+                                crashed=partial(_crashed, out_dir), progress=progress, weight=len):
             summary.results.extend(results)
     finally:
+        pool.close()  # the workers' register connections close with them, before the register is tidied
         close_registers(tidy=options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:

@@ -19,7 +19,7 @@ from pipeline.fileio import write_atomic
 from pipeline.pack.batch import reserve_serials
 from pipeline.pack.build import certify, close_registers
 from pipeline.pack.outdir import owned
-from pipeline.pack.workers import STATE, parallel
+from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import normalize
 from pipeline.records import Records
 from pipeline.rules.money import remuneration
@@ -166,17 +166,19 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
     if kind is None or "pdf" not in kind.renderers:
         summary.missing = "jsps-report has no PDF renderer yet: no 様式5-3 PDFs were written"
     else:
-        if options.register:  # serials in fellow order, whatever --jobs (see pack.batch.reserve_serials)
-            reserve_serials(options.register, [
-                renderers.RenderRequest("jsps-report", lang, "pdf",
-                                        build_context(records, r.student, as_of=options.as_of, year=options.year))
-                for r in summary.rows for lang in options.langs])
-        try:
-            results = parallel(_render, [r.student for r in summary.rows], str(out_dir), records=records,
-                               paths=paths, options=options, jobs=jobs, progress=progress,
-                               crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
-        finally:
-            close_registers(tidy=options.register)
+        # the workers start first and load their fonts while this process reserves the serials
+        with Pool(records=records, paths=paths, options=options, jobs=jobs, most=len(summary.rows)) as pool:
+            try:
+                if options.register:  # serials in fellow order, whatever --jobs (see pack.batch.reserve_serials)
+                    reserve_serials(options.register, [
+                        renderers.RenderRequest("jsps-report", lang, "pdf", build_context(
+                            records, r.student, as_of=options.as_of, year=options.year))
+                        for r in summary.rows for lang in options.langs])
+                results = pool.map(_render, [r.student for r in summary.rows], str(out_dir), progress=progress,
+                                   crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
+            finally:
+                pool.close()  # the workers' register connections close with them, before the tidying
+                close_registers(tidy=options.register)
         for names, error in results:
             summary.written.extend(out_dir / n for n in names)
             if error:

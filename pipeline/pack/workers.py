@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
 
-from pipeline import fonts
+from pipeline import fonts, renderers
 from pipeline.records import Records, load
 
 STATE: dict[str, Any] = {}  # this process's records and options (set before forking, or by _init)
@@ -22,6 +22,11 @@ def _init(paths: tuple[str, ...], options: Any) -> None:
         STATE.update(records=load(paths), options=options)
     for style in fonts.STYLES:  # once per worker, not once per pack
         fonts.faces(style)
+    renderers.documents()
+
+
+def _ready() -> None:
+    """A task that does nothing: submitting it makes the pool start its processes."""
 
 
 def worker_count(jobs: int | None) -> int:
@@ -29,41 +34,58 @@ def worker_count(jobs: int | None) -> int:
     return jobs or os.cpu_count() or 1
 
 
-def parallel(fn: Callable[[Any, str], Any], items: list, arg: str, *, records: Records,
-             paths: tuple[str, ...], options: Any, jobs: int | None,
-             crashed: Callable[[Any, BaseException], Any],
-             progress: Callable[[int], Any] | None = None, weight: Callable[[Any], int] | None = None) -> list:
-    """[fn(item, arg) for item in items], in worker processes when jobs > 1 (results in item order).
+class Pool:
+    """The processes of one batch, started as soon as it is created: they load fonts while the parent is
+    still planning. With one worker (or one item at most) nothing is started and map() runs in process.
 
-    fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`.
-    progress(weight(item)) is called as each item finishes (weight: 1 by default)."""
-    STATE.update(records=records, options=options)
-    workers = max(1, min(worker_count(jobs), len(items)))
-    # The records and everything loaded so far live for the whole batch: freeze them out of the garbage
-    # collector, whose full collections would otherwise walk them again and again (and, in forked
-    # workers, touch every inherited page, so each worker ends up with a private copy of the heap).
-    gc.collect()
-    gc.freeze()
-    try:
-        return _parallel(fn, items, arg, workers, paths, options, crashed, progress, weight or (lambda _: 1))
-    finally:
-        gc.unfreeze()
+    Use as a context manager: the records and everything loaded so far live for the whole batch, so
+    they are frozen out of the garbage collector, whose full collections would otherwise walk them again
+    and again (and, in forked workers, touch every inherited page, so each worker ends up with a private
+    copy of the heap)."""
 
+    def __init__(self, *, records: Records, paths: tuple[str, ...], options: Any, jobs: int | None,
+                 most: int) -> None:
+        self.workers = max(1, min(worker_count(jobs), most))
+        STATE.update(records=records, options=options)
+        gc.collect()
+        gc.freeze()
+        self._executor: ProcessPoolExecutor | None = None
+        if self.workers > 1:
+            ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init,
+                                                 initargs=(tuple(paths), options))
+            self._executor.submit(_ready)  # forked now (a fork pool starts all its processes at once)
 
-def _parallel(fn: Callable[[Any, str], Any], items: list, arg: str, workers: int, paths: tuple[str, ...],
-              options: Any, crashed: Callable[[Any, BaseException], Any],
-              progress: Callable[[int], Any] | None, weight: Callable[[Any], int]) -> list:
-    results: list = [None] * len(items)
-    if workers == 1:
-        for n, item in enumerate(items):
-            results[n] = fn(item, arg)
-            if progress:
-                progress(weight(item))
-        return results
-    ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init,
-                             initargs=(tuple(paths), options)) as pool:
-        futures: dict[Future, int] = {pool.submit(fn, item, arg): n for n, item in enumerate(items)}
+    def __enter__(self) -> Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.close()
+        finally:
+            gc.unfreeze()
+
+    def close(self) -> None:
+        """Wait for the worker processes to end (map() runs in process afterwards)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(cancel_futures=True)
+
+    def map(self, fn: Callable[[Any, str], Any], items: list, arg: str, *,
+            crashed: Callable[[Any, BaseException], Any], progress: Callable[[int], Any] | None = None,
+            weight: Callable[[Any], int] | None = None) -> list:
+        """[fn(item, arg) for item in items], in the worker processes if there are any (results in item
+        order). fn catches its own errors; a worker process that dies outright gives `crashed(item, exc)`.
+        progress(weight(item)) is called as each item finishes (weight: 1 by default)."""
+        weight = weight or (lambda _: 1)
+        results: list = [None] * len(items)
+        if self._executor is None:
+            for n, item in enumerate(items):
+                results[n] = fn(item, arg)
+                if progress:
+                    progress(weight(item))
+            return results
+        futures: dict[Future, int] = {self._executor.submit(fn, item, arg): n for n, item in enumerate(items)}
         for fut in as_completed(futures):
             n = futures[fut]
             try:
@@ -72,4 +94,5 @@ def _parallel(fn: Callable[[Any, str], Any], items: list, arg: str, workers: int
                 results[n] = crashed(items[n], exc)
             if progress:
                 progress(weight(items[n]))
-    return results
+        return results
+
