@@ -5,10 +5,14 @@
 Generates N synthetic valid students (fixed seed, every kind of student) and times each command in
 its own process (wall time, peak RSS of the process and its workers). The floor draws as many one-page
 PDFs as the packs hold, with the same fonts and certificate-like text, straight on a reportlab canvas in
-one process; it runs twice (right after `pack --jobs 1` and at the end) and the mean is used. Once more,
-split over two forked processes, it shows the speed-up the machine itself gives two CPU-bound processes
-(two vCPUs of a shared host give less than 2x), the ceiling of the 2-job speed-up. Document kinds that
-have no renderer yet are drawn by the test stand-ins (tests/fakes.py), and the output says which.
+one process. Split over two forked processes, it shows the speed-up the machine itself gives two CPU-bound
+processes (two vCPUs of a shared host give less than 2x), the ceiling of the 2-job speed-up.
+
+The pack runs, the floor and the split floor each run twice, in mirrored order (pack --jobs 1, floor,
+pack --jobs 2, split, split, pack --jobs 2, floor, pack --jobs 1), and their means are compared: the speed
+of a shared machine drifts by tens of percent within minutes, and a steady drift moves every mean alike.
+Document kinds that have no renderer yet are drawn by the test stand-ins (tests/fakes.py), and the output
+says which.
 """
 
 from __future__ import annotations
@@ -146,42 +150,55 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="ceri-bench-") as tmp:
         src, base = Path(tmp) / "records", ["--as-of", "2026-06-01"]
         generate(src, opts.n, opts.seed)
-        rows, floors = [], []
-        for label, args in [("validate", ["validate", str(src)]), ("check", ["check", str(src), *base]),
-                            ("pack --jobs 1", ["pack", str(src), "-o", f"{tmp}/p1", "--jobs", "1", "-q", *base]),
-                            ("pack --jobs 2", ["pack", str(src), "-o", f"{tmp}/p2", "--jobs", "2", "-q", *base]),
-                            ("jsps-report", ["jsps-report", str(src), "--year", "2026", "-o", f"{tmp}/j",
-                                             "--jobs", "2", *base])]:
-            rows.append((label, *timed(["--cli", *args])))
-            if label == "pack --jobs 1":
-                docs, pages, size, stubbed = census(Path(tmp) / "p1")
-                pdfs = (sum(1 for _ in Path(f"{tmp}/p1").glob("*/*/*.pdf"))
-                        - sum(1 for _ in Path(f"{tmp}/p1").glob("*/*/pack.pdf")))
-                # the floor right after the pack it is compared with, and again at the end: a shared
-                # machine's speed drifts, and the two runs show by how much
-                floors.append(timed(["--floor", str(pdfs)]))
-            if label == "pack --jobs 2":
-                split = timed(["--floor-split", str(pdfs)])
-        floors.append(timed(["--floor", str(pdfs)]))
-        floor_s, floor_rss = sum(f[0] for f in floors) / len(floors), max(f[1] for f in floors)
-        floor_cpu = sum(f[3] for f in floors) / len(floors)
-    t = {label: s for label, s, _, _, _ in rows}
-    cpu = {label: c for label, _, _, _, c in rows}
+        runs: dict[str, list[tuple[float, int, int, float]]] = {}
+
+        def pack(jobs: int) -> None:
+            out = f"{tmp}/p{jobs}-{len(runs.get(f'pack --jobs {jobs}', []))}"
+            args = ["--cli", "pack", str(src), "-o", out, "--jobs", str(jobs), "-q", *base]
+            runs.setdefault(f"pack --jobs {jobs}", []).append(timed(args))
+
+        for label, args in [("validate", ["validate", str(src)]), ("check", ["check", str(src), *base])]:
+            runs[label] = [timed(["--cli", *args])]
+        pack(1)
+        docs, pages, size, stubbed = census(Path(tmp) / "p1-0")
+        pdfs = (sum(1 for _ in Path(f"{tmp}/p1-0").glob("*/*/*.pdf"))
+                - sum(1 for _ in Path(f"{tmp}/p1-0").glob("*/*/pack.pdf")))
+        floor_runs, split_runs = [], []
+        # each compared measurement twice, in mirrored order (p1 F p2 S | S p2 F p1): every pair has the
+        # same mean moment, so a shared machine whose speed drifts steadily moves them all alike
+        floor_runs.append(timed(["--floor", str(pdfs)]))
+        pack(2)
+        split_runs.append(timed(["--floor-split", str(pdfs)]))
+        split_runs.append(timed(["--floor-split", str(pdfs)]))
+        pack(2)
+        floor_runs.append(timed(["--floor", str(pdfs)]))
+        pack(1)
+        runs["jsps-report"] = [timed(["--cli", "jsps-report", str(src), "--year", "2026", "-o", f"{tmp}/j",
+                                      "--jobs", "2", *base])]
+
+    def mean(rows: list[tuple[float, int, int, float]], at: int) -> float:
+        return sum(r[at] for r in rows) / len(rows)
+
+    t = {label: mean(rows, 0) for label, rows in runs.items()}
+    cpu = {label: mean(rows, 3) for label, rows in runs.items()}
+    floor_s, floor_cpu, split_s = mean(floor_runs, 0), mean(floor_runs, 3), mean(split_runs, 0)
     print(f"N={opts.n} students, {docs} documents ({pages} PDF pages) per pack run; CPUs: {os.cpu_count()}")
     print(f"{'stage':16} {'seconds':>8} {'docs/s':>8} {'peak RSS':>9} {'CPU s':>8}")
-    for label, s, rss, _code, cpu_s in rows:
-        if s != s:  # NaN: the command is not on this branch
+    for label, rows in runs.items():
+        if t[label] != t[label]:  # NaN: the command is not on this branch
             print(f"{label:16} {'n/a (no such command yet)':>27}")
             continue
-        rate = f"{docs / s:8.1f}" if label.startswith("pack") else f"{'':8}"
-        print(f"{label:16} {s:8.2f} {rate} {rss:6d} MiB {cpu_s:8.2f}")
-    print(f"{'floor (reportlab)':16} {floor_s:8.2f} {pdfs / floor_s:8.1f} {floor_rss:6d} MiB {floor_cpu:8.2f}   "
-          f"({pdfs} one-page PDFs; mean of {' and '.join(f'{f[0]:.2f}' for f in floors)} s)")
+        rate = f"{docs / t[label]:8.1f}" if label.startswith("pack") else f"{'':8}"
+        each = f"   (mean of {' and '.join(f'{r[0]:.2f}' for r in rows)} s)" if len(rows) > 1 else ""
+        print(f"{label:16} {t[label]:8.2f} {rate} {max(r[1] for r in rows):6d} MiB {cpu[label]:8.2f}{each}")
+    print(f"{'floor (reportlab)':16} {floor_s:8.2f} {pdfs / floor_s:8.1f} {max(f[1] for f in floor_runs):6d} MiB "
+          f"{floor_cpu:8.2f}   ({pdfs} one-page PDFs; mean of {' and '.join(f'{f[0]:.2f}' for f in floor_runs)} s)")
     per_doc, per_pdf = t["pack --jobs 1"] / max(docs, 1), floor_s / max(pdfs, 1)
     cpu_ratio = (cpu["pack --jobs 1"] / max(docs, 1)) / (floor_cpu / max(pdfs, 1))
     print(f"pack --jobs 1 per document / floor per PDF: {per_doc / per_pdf:.2f}x (by CPU time: {cpu_ratio:.2f}x)")
     print(f"speed-up from 2 jobs: {t['pack --jobs 1'] / t['pack --jobs 2']:.2f}x (the floor split over 2 "
-          f"processes: {floor_s / split[0]:.2f}x, what this machine gives two CPU-bound processes)")
+          f"processes: {floor_s / split_s:.2f}x, what this machine gives two CPU-bound processes; split runs "
+          f"{' and '.join(f'{r[0]:.2f}' for r in split_runs)} s)")
     print(f"bytes per PDF page: {size // max(pages, 1):,}")
     if stubbed:
         print(f"note: drawn by test stand-ins (no renderer yet): {', '.join(stubbed)}")
