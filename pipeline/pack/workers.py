@@ -82,6 +82,8 @@ class Pool:
         weight = weight or (lambda _: 1)
         results: list = [None] * len(items)
         if self._executor is None:
+            gc.collect()
+            gc.freeze()  # what this process made since the pool was (the plan) lives as long as the batch
             for n, item in enumerate(items):
                 results[n] = fn(item, arg)
                 if progress:
