@@ -161,3 +161,16 @@ def test_fixed_wording_of_more_than_255_characters_takes_several_subsets(tmp_pat
     assert sum(r[0].endswith("+IPAexMincho") for r in rows) == 3  # the wording in two, the values in a third
     text = pdftotext(pdf, tmp_path)
     assert "".join(text.split()).startswith(wording) and "Nguyễn Thị Lan 様" in text
+
+
+def test_font_tables_are_sliced_once_and_give_reportlabs_subsets(monkeypatch):
+    """A registered font keeps the tables it has sliced out of its file (IPAex's glyph table is 7 MB a
+    copy), and the subsets built from them are those reportlab builds from the file itself."""
+    fonts.faces("mincho")
+    face = pdfmetrics.getFont("IPAexMincho").face
+    assert face.get_table("glyf") is face.get_table("glyf")  # the same object: not copied again
+    codes = sorted(ord(c) for c in "在学証明書 Nguyen Thi Lan 令和8年")
+    ours = face.makeSubset(codes)
+    assert ours == strip_hinting(TTFontFile(str(fonts.find("mincho"))).makeSubset(codes))
+    monkeypatch.delattr(face, "get_table")  # reportlab's own slicing, on the same face
+    assert face.makeSubset(codes) == ours

@@ -202,6 +202,11 @@ def make_lean(font: TTFont) -> None:
     the font is registered, so every document of a process gets the same subsets whatever was drawn
     before (same input, same bytes)."""
     font._asciiReadable = False  # no 95 unused ASCII glyphs in every document
+    # reportlab slices every table it needs out of the font file anew for each subset: IPAex's glyph
+    # table alone is 7 MB to copy, per subset. The same bytes, sliced once per font, are as good.
+    tables: dict[str, bytes] = {}
+    get_table = font.face.get_table
+    font.face.get_table = lambda tag, _get=get_table: tables.get(tag) or tables.setdefault(tag, _get(tag))
     original = font.face.makeSubset
     font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
     font.addObjects = lambda doc, _font=font: add_objects(_font, doc)
