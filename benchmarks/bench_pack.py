@@ -39,8 +39,9 @@ LINES = ["在学証明書 / Certificate of Enrollment", "氏名 / Name: グエ�
          "令和8年6月1日 / June 1, 2026", "国立大学法人 総合研究大学院大学 学長 / President, SOKENDAI"]
 
 
-def floor(count: int) -> None:
-    """Draw `count` one-page certificate-like PDFs with the pipeline's fonts (in memory)."""
+def floor(count: int) -> int:
+    """Draw `count` one-page certificate-like PDFs with the pipeline's fonts (in memory); the bytes of
+    the last."""
     from reportlab.pdfgen import canvas
 
     from pipeline import fonts
@@ -66,6 +67,7 @@ def floor(count: int) -> None:
             c.save()
     finally:
         lean.CACHE_SIZE = cache_size
+    return len(out.getvalue()) if count else 0
 
 
 def floor_split(count: int, processes: int = 2) -> None:
