@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,11 +40,33 @@ LINES = ["在学証明書 / Certificate of Enrollment", "氏名 / Name: グエ�
          "令和8年6月1日 / June 1, 2026", "国立大学法人 総合研究大学院大学 学長 / President, SOKENDAI"]
 
 
+def draw_pages(count: int, runs: Callable[[str], Iterable[tuple[str, str]]],
+               width: Callable[[str, str], float]) -> int:
+    """Draw `count` one-page certificate-like PDFs in memory, each line in the (font, text) runs given;
+    the bytes of the last page (the floors of this script and of floors.py)."""
+    from reportlab.pdfgen import canvas
+
+    size = 0
+    for n in range(count):
+        out = io.BytesIO()
+        c = canvas.Canvas(out, invariant=1)
+        y = 780.0
+        for line in LINES * 2:
+            x = 60.0
+            for font, text in runs(f"{line} {n}"):
+                c.setFont(font, 10.5)
+                c.drawString(x, y, text)
+                x += width(text, font)
+            y -= 26
+        c.showPage()
+        c.save()
+        size = len(out.getvalue())
+    return size
+
+
 def floor(count: int) -> int:
     """Draw `count` one-page certificate-like PDFs with the pipeline's fonts (in memory); the bytes of
     the last."""
-    from reportlab.pdfgen import canvas
-
     from pipeline import fonts
     from pipeline.fonts import lean
 
@@ -52,22 +75,9 @@ def floor(count: int) -> int:
     # wording), which would serve this loop's near-identical pages from memory
     cache_size, lean.CACHE_SIZE = lean.CACHE_SIZE, 0
     try:
-        for n in range(count):
-            out = io.BytesIO()
-            c = canvas.Canvas(out, invariant=1)
-            y = 780.0
-            for line in LINES * 2:
-                x = 60.0
-                for font, text in fonts.runs(f"{line} {n}", "mincho"):
-                    c.setFont(font, 10.5)
-                    c.drawString(x, y, text)
-                    x += fonts.width(text, 10.5)
-                y -= 26
-            c.showPage()
-            c.save()
+        return draw_pages(count, lambda text: fonts.runs(text, "mincho"), lambda text, _font: fonts.width(text, 10.5))
     finally:
         lean.CACHE_SIZE = cache_size
-    return len(out.getvalue()) if count else 0
 
 
 def floor_split(count: int, processes: int = 2) -> None:

@@ -13,7 +13,6 @@ its own that has loaded only what it draws with (reportlab alone for the stock f
 from __future__ import annotations
 
 import argparse
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -26,36 +25,25 @@ def stock(pages: int, mincho: str, serif: str) -> int:
     """Draw the pages with reportlab's own TTFont; the bytes of the last one."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
 
-    from benchmarks.bench_pack import LINES
+    from benchmarks.bench_pack import draw_pages
 
     pdfmetrics.registerFont(TTFont("M", mincho))
     pdfmetrics.registerFont(TTFont("S", serif))
     covered = set(pdfmetrics.getFont("M").face.charToGlyph) | {32}
-    size = 0
-    for n in range(pages):
-        out = io.BytesIO()
-        c = canvas.Canvas(out, invariant=1)
-        y = 780.0
-        for line in LINES * 2:
-            x = 60.0
-            runs: list[list[str]] = []  # [font, text]: each run of characters one font draws
-            for ch in f"{line} {n}":
-                font = "M" if ord(ch) in covered else "S"
-                if runs and runs[-1][0] == font:
-                    runs[-1][1] += ch
-                else:
-                    runs.append([font, ch])
-            for font, text in runs:
-                c.setFont(font, 10.5)
-                c.drawString(x, y, text)
-                x += pdfmetrics.stringWidth(text, font, 10.5)
-            y -= 26
-        c.showPage()
-        c.save()
-        size = len(out.getvalue())
-    return size
+
+    def runs(text: str) -> list[tuple[str, str]]:
+        """Each run of characters one font draws: IPAex Mincho where it has them, else DejaVu Serif."""
+        out: list[list[str]] = []
+        for ch in text:
+            font = "M" if ord(ch) in covered else "S"
+            if out and out[-1][0] == font:
+                out[-1][1] += ch
+            else:
+                out.append([font, ch])
+        return [(font, piece) for font, piece in out]
+
+    return draw_pages(pages, runs, lambda text, font: pdfmetrics.stringWidth(text, font, 10.5))
 
 
 def ceri_layer(pages: int) -> int:
