@@ -91,7 +91,8 @@ def main() -> None:
     timed(batch, "render_pack")  # the whole pack in memory: renders, pack.pdf, manifest
     if opts.floor:
         interleave_floor(batch)
-    timed(batch, "store_pack")  # its writes and rename (in a thread, beside the next pack's render)
+    timed(batch, "stage_pack")  # its writes into a temporary folder
+    timed(batch, "sync_and_place")  # a chunk's wait for the disk and renames
     with tempfile.TemporaryDirectory(prefix="ceri-breakdown-") as tmp:
         generate(Path(tmp) / "records", opts.n, opts.seed)
         start, cpu_start = time.perf_counter(), time.process_time()

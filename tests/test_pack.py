@@ -335,28 +335,88 @@ def test_certificates_are_issued_through_the_register(tmp_path):
     assert serials["internship-certificate"] in PdfReader(cert).pages[0].extract_text()
 
 
-def test_a_pack_syncs_the_register_once_at_its_last_certificate(tmp_path, monkeypatch):
-    """Each certificate's completion is committed; only the pack's last one waits for the disk, and that
-    commit carries the earlier ones (all before any file of the pack is written)."""
+def test_the_register_then_the_files_reach_the_disk_before_a_pack_is_in_place(tmp_path, monkeypatch):
+    """The certificates' register commits wait for no disk; before their pack is renamed into place, the
+    register (the serials its certificates carry) is synced, then every file of the pack: a power cut
+    can leave neither a pack with unrecorded serials nor a renamed pack with empty files."""
+    import pipeline.pack.build as build
     from pipeline.pack import PackOptions, run
+    from pipeline.register import Register
     issuing = importlib.import_module("pipeline.register.issue")  # the package's `issue` is the function
 
-    completions: list[tuple[str, bool]] = []
-    complete = issuing.complete
+    events: list[tuple] = []
+    complete, sync, sync_files, place_pack = issuing.complete, Register.sync, build.sync_files, build.place_pack
 
-    def recorded(register, serial, key, *args, durable=True):
-        completions.append((key.internship, durable))
+    def completed(register, serial, key, *args, durable=True):
+        events.append(("complete", key.internship, durable))
         return complete(register, serial, key, *args, durable=durable)
 
-    monkeypatch.setattr(issuing, "complete", recorded)
+    def synced(register):
+        events.append(("register synced", Path(register.path).name))
+        return sync(register)
+
+    def files_synced(paths):
+        events.append(("files synced", sorted(f"{p.parent.name.split('-', 3)[-1]}/{p.name}" for p in paths)))
+        return sync_files(paths)
+
+    def placed(out_dir, staged):
+        events.append(("in place", staged.pack.internship,
+                       sorted(p.name for p in staged.tmp.iterdir()) == sorted(staged.pack.files)))
+        return place_pack(out_dir, staged)
+
+    monkeypatch.setattr(issuing, "complete", completed)
+    monkeypatch.setattr(Register, "sync", synced)
+    monkeypatch.setattr(build, "sync_files", files_synced)
+    monkeypatch.setattr(build, "place_pack", placed)
     options = PackOptions(as_of=date(2026, 6, 1), register=str(tmp_path / "register.sqlite"))
     summary = run(load([EXAMPLES]), (EXAMPLES,), tmp_path / "out", options, students=["22DA0101"], jobs=1)
     assert summary.count("built") == 2
-    assert len(completions) == 5  # two packs: three certificates and two
-    by_pack: dict[str, list[bool]] = {}
-    for internship, durable in completions:
-        by_pack.setdefault(internship, []).append(durable)
-    assert sorted(by_pack.values()) == [[False, False, True], [False, True]]  # synced once, at the last
+    out = tmp_path / "out" / "22DA0101"
+    packs = sorted(p.name for p in out.iterdir())
+    expected = []
+    for internship in packs:  # two packs, each its own chunk in so small a batch
+        files = sorted(f"{internship}/{p.name}" for p in (out / internship).iterdir())
+        certificates = [e for e in events if e[0] == "complete" and e[1] == internship]
+        expected += [*certificates, ("register synced", "register.sqlite"), ("files synced", files),
+                     ("in place", internship, True)]
+    assert events == expected
+    assert [len([e for e in events if e[0] == "complete" and e[1] == i]) for i in packs] == [2, 3]
+    assert not any(e[2] for e in events if e[0] == "complete")  # no commit of its own waits for the disk
+
+
+def test_sync_files_fsyncs_each_file_where_there_is_no_syncfs(tmp_path, monkeypatch):
+    from pipeline import fileio
+
+    fileio.write_new_private(tmp_path, {"a.pdf": b"%PDF-1.4", "b.json": b"{}"})
+    assert sorted((p.name, stat.S_IMODE(p.stat().st_mode)) for p in tmp_path.iterdir()) == [
+        ("a.pdf", 0o600), ("b.json", 0o600)]
+    synced: list[int] = []
+    monkeypatch.setattr(fileio.os, "fsync", synced.append)
+    fileio.sync_files([tmp_path / "a.pdf", tmp_path / "b.json"])
+    assert synced == [] if fileio._syncfs is not None else len(synced) == 2  # Linux: one syncfs
+    monkeypatch.setattr(fileio, "_syncfs", None)
+    fileio.sync_files([tmp_path / "a.pdf", tmp_path / "b.json"])
+    assert len(synced) == 2
+    with pytest.raises(FileExistsError):  # never over an existing file
+        fileio.write_new_private(tmp_path, {"a.pdf": b"other"})
+    assert (tmp_path / "a.pdf").read_bytes() == b"%PDF-1.4"
+
+
+def test_register_sync_fsyncs_its_wal(tmp_path, monkeypatch):
+    from pipeline.register import Register
+
+    synced: list[str] = []
+    fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), fsync(fd)))
+    with Register(tmp_path / "register.sqlite") as reg:
+        with reg.write(durable=False) as conn:
+            conn.execute("PRAGMA user_version")
+        synced.clear()
+        reg.sync()
+        assert synced == [str(tmp_path / "register.sqlite-wal")]
+    synced.clear()
+    Register(tmp_path / "register.sqlite").sync()  # the WAL folded back on close: nothing left to sync
+    assert not (tmp_path / "register.sqlite-wal").exists() or synced
 
 
 def test_serials_do_not_depend_on_jobs_and_survive_force(tmp_path):
@@ -444,20 +504,20 @@ def test_a_worker_that_dies_fails_only_the_packs_not_in_place(tmp_path, monkeypa
     """A worker process killed outright breaks the pool: the packs it had put in place but not yet
     reported, and those of the other worker, are reported built; the rest failed (exit 1). A rerun builds
     those and gives the tree of an uninterrupted run."""
-    import pipeline.pack.batch as batch
+    import pipeline.pack.build as build
     from pipeline.records import load
 
     src = tmp_path / "records"
     generate(src, 24)
-    store_pack = batch.store_pack
+    place_pack = build.place_pack
 
-    def dying(out_dir, pack):
-        result = store_pack(out_dir, pack)
-        if pack.student == "S00016":
+    def dying(out_dir, staged):
+        result = place_pack(out_dir, staged)
+        if staged.pack.student == "S00016":
             os._exit(1)  # in the worker, right after the pack is in place: as a segfault or the OOM killer would
         return result
 
-    monkeypatch.setattr(batch, "store_pack", dying)
+    monkeypatch.setattr(build, "place_pack", dying)
     out = tmp_path / "out"
     code, summary, err = pack(str(src), "-o", str(out), "--jobs", "2")
     assert code == 1 and "worker process failed" in err
@@ -467,7 +527,7 @@ def test_a_worker_that_dies_fails_only_the_packs_not_in_place(tmp_path, monkeypa
     assert (out / "S00016").is_dir() and "S00016/" not in err  # in place before the worker died: built
     for folder in in_place:
         assert f"{folder.parent.name}/{folder.name}: FAILED" not in err
-    monkeypatch.setattr(batch, "store_pack", store_pack)
+    monkeypatch.setattr(build, "place_pack", place_pack)
     code, summary, _ = pack(str(src), "-o", str(out), "--jobs", "2")
     assert code == 0 and f"{failed} built, {built} skipped, 0 failed" in summary
     pack(str(src), "-o", str(tmp_path / "clean"), "--jobs", "1")

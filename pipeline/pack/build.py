@@ -12,7 +12,7 @@ from typing import Any
 
 from pipeline import renderers
 from pipeline.context import build_context
-from pipeline.fileio import DIR_MODE, make_private_dir, write_new_private
+from pipeline.fileio import DIR_MODE, make_private_dir, sync_files, write_new_private
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
@@ -102,15 +102,14 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
     parts: list[tuple[str, str, bytes]] = []
-    todo = requests(records, student_id, internship_id, options, findings)
-    # the register is synced to disk once a pack, by its last certificate's commit (before any file is written)
-    last = max((n for n, (_, request) in enumerate(todo) if renderers.is_certificate(request)), default=None)
-    for n, (w, request) in enumerate(todo):
+    # the certificates' register commits wait for no disk: the batch syncs the register before it puts
+    # their packs in place (sync_and_place)
+    for w, request in requests(records, student_id, internship_id, options, findings):
         if request is None:
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
             continue
         lang = request.lang
-        data, serial = certify(request, options.register, durable=n == last)
+        data, serial = certify(request, options.register, durable=False)
         name = w.file(lang)
         files[name] = data
         entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}
@@ -148,34 +147,74 @@ def render_pack(records, student_id: str, internship_id: str, options: PackOptio
     return Rendered(student_id, internship_id, files, [e["doc"] for e in entries if e["status"] == "missing"])
 
 
-def store_pack(out_dir: Path, pack: Rendered) -> PackResult:
-    """Write the pack into out_dir/.tmp-<pid>-…, each file synced to disk, then rename it to
-    out_dir/<student>/<internship>: the folder appears complete or not at all."""
-    student_id, internship_id = pack.student, pack.internship
-    tmp = out_dir / f"{TMP}{os.getpid()}-{student_id}-{internship_id}"
-    final = out_dir / student_id / internship_id
+@dataclass(frozen=True)
+class Staged:
+    """A pack written into its temporary folder, not yet in place."""
+
+    pack: Rendered
+    tmp: Path
+
+
+def stage_pack(out_dir: Path, pack: Rendered) -> Staged:
+    """Write the pack into its own out_dir/.tmp-<pid>-… folder (its files start on their way to disk)."""
+    tmp = out_dir / f"{TMP}{os.getpid()}-{pack.student}-{pack.internship}"
     shutil.rmtree(tmp, ignore_errors=True)
     os.mkdir(tmp, DIR_MODE)
     try:
         write_new_private(tmp, pack.files)
-        make_private_dir(final.parent)
-        if final.exists():
-            # directories cannot be swapped in one step: move the old pack aside (a later run removes
-            # it if we die here), move the new one in, then delete the old
-            old = out_dir / f"{TMP}{os.getpid()}-old-{student_id}-{internship_id}"
-            shutil.rmtree(old, ignore_errors=True)
-            os.rename(final, old)
-            os.rename(tmp, final)
-            shutil.rmtree(old)
-        else:
-            os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return PackResult(student_id, internship_id, "built", missing=pack.missing)
+    return Staged(pack, tmp)
+
+
+def sync_and_place(out_dir: Path, staged: list[Staged], register: str | None) -> list[PackResult | Exception]:
+    """Put staged packs in place, each renamed to out_dir/<student>/<internship>: first the register
+    (the serials their certificates carry) and then their files reach the disk, so that neither a kill
+    nor a power cut can leave a pack folder that is incomplete or whose serials are unrecorded. One
+    wait for the disk serves every pack given. A pack that cannot be placed gives its exception."""
+    try:
+        if register is not None:
+            register_for(register).sync()
+        sync_files([s.tmp / name for s in staged for name in s.pack.files])
+    except BaseException:
+        for s in staged:
+            shutil.rmtree(s.tmp, ignore_errors=True)
+        raise
+    results: list[PackResult | Exception] = []
+    for s in staged:
+        try:
+            results.append(place_pack(out_dir, s))
+        except Exception as exc:
+            shutil.rmtree(s.tmp, ignore_errors=True)
+            results.append(exc)
+    return results
+
+
+def place_pack(out_dir: Path, staged: Staged) -> PackResult:
+    """Rename a staged pack (its files on disk) to out_dir/<student>/<internship>: the folder appears
+    complete or not at all."""
+    pack, tmp = staged.pack, staged.tmp
+    final = out_dir / pack.student / pack.internship
+    make_private_dir(final.parent)
+    if final.exists():
+        # directories cannot be swapped in one step: move the old pack aside (a later run removes it if we
+        # die here), move the new one in, then delete the old
+        old = out_dir / f"{TMP}{os.getpid()}-old-{pack.student}-{pack.internship}"
+        shutil.rmtree(old, ignore_errors=True)
+        os.rename(final, old)
+        os.rename(tmp, final)
+        shutil.rmtree(old)
+    else:
+        os.rename(tmp, final)
+    return PackResult(pack.student, pack.internship, "built", missing=pack.missing)
 
 
 def build_pack(records, student_id: str, internship_id: str, out_dir: Path, options: PackOptions,
                findings: list[dict[str, Any]], inputs: str) -> PackResult:
-    """Render one pack, then write it into place (render_pack, then store_pack)."""
-    return store_pack(out_dir, render_pack(records, student_id, internship_id, options, findings, inputs))
+    """Render one pack, then write it into place (render_pack, stage_pack, sync_and_place)."""
+    staged = stage_pack(out_dir, render_pack(records, student_id, internship_id, options, findings, inputs))
+    result = sync_and_place(out_dir, [staged], options.register)[0]
+    if isinstance(result, Exception):
+        raise result
+    return result

@@ -17,9 +17,9 @@ from pipeline.records import Records, load
 STATE: dict[str, Any] = {}  # this process's records and options (set before forking, or by _init)
 
 
-def _init(paths: tuple[str, ...], options: Any, spare_cpu: bool) -> None:
+def _init(paths: tuple[str, ...], options: Any) -> None:
     if "records" not in STATE:  # spawned, not forked: load what the parent had
-        STATE.update(records=load(paths), options=options, spare_cpu=spare_cpu)
+        STATE.update(records=load(paths), options=options)
     for style in fonts.STYLES:  # once per worker, not once per pack
         fonts.faces(style)
     renderers.documents()
@@ -46,16 +46,14 @@ class Pool:
     def __init__(self, *, records: Records, paths: tuple[str, ...], options: Any, jobs: int | None,
                  most: int) -> None:
         self.workers = max(1, min(worker_count(jobs), most))
-        # whether each process has a CPU beside its own (for a thread that writes while it renders)
-        spare_cpu = self.workers < (os.cpu_count() or 1)
-        STATE.update(records=records, options=options, spare_cpu=spare_cpu)
+        STATE.update(records=records, options=options)
         gc.collect()
         gc.freeze()
         self._executor: ProcessPoolExecutor | None = None
         if self.workers > 1:
             ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init,
-                                                 initargs=(tuple(paths), options, spare_cpu))
+                                                 initargs=(tuple(paths), options))
             self._executor.submit(_ready)  # forked now (a fork pool starts all its processes at once)
 
     def __enter__(self) -> Pool:

@@ -177,6 +177,19 @@ class Register:
         except sqlite3.OperationalError as exc:  # locked for too long, disk full, read-only file …
             raise CeriError(f"{self.path}: {exc}") from None
 
+    def sync(self) -> None:
+        """Make every commit so far durable, those made with durable=False included: in WAL mode a
+        commit is on disk once the WAL file is (what a durable commit's own fsync does). No WAL file:
+        the last connection to close checkpointed it into the register, synced."""
+        try:
+            fd = os.open(self.path.with_name(self.path.name + "-wal"), os.O_RDONLY)
+        except FileNotFoundError:
+            return
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_S for the write lock.
 
