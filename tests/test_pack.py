@@ -270,7 +270,7 @@ def test_kill_9_mid_batch_then_rerun_equals_a_clean_run(tmp_path):
     assert _completes(_run_cli([str(src), "-o", str(clean), "--jobs", "2"]))
     assert len(list(clean.glob("*/*/manifest.json"))) == total
     proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2"], start_new_session=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 30
     while not list(broken.glob("S*/*")) and time.monotonic() < deadline:
         time.sleep(0.005)
     assert proc.poll() is None, "the batch finished before it could be killed"
@@ -284,7 +284,7 @@ def test_kill_9_mid_batch_then_rerun_equals_a_clean_run(tmp_path):
     assert not list(broken.rglob(".tmp-*"))
     # killed while --force replaces packs that exist: still whole packs, and the same tree after a rerun
     proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2", "--force"], start_new_session=True)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 30
     while not list(broken.glob(".tmp-*")) and time.monotonic() < deadline:
         time.sleep(0.002)
     os.killpg(proc.pid, signal.SIGKILL)
@@ -498,6 +498,30 @@ def test_worker_processes_start_with_the_pool_before_any_work(tmp_path):
     with Pool(records=records, paths=(EXAMPLES,), options=None, jobs=2, most=1) as pool:
         assert pool.workers == 1 and not multiprocessing.active_children()
         assert pool.map(_pid_of, [7], "y", crashed=lambda item, exc: None) == [(7, "y", os.getpid())]
+
+
+def _touch(item: int, folder: str) -> int:
+    (Path(folder) / str(item)).touch()
+    return item
+
+
+def test_map_sends_each_item_to_a_worker_as_it_is_yielded(tmp_path):
+    """Items reach the workers while the generator giving them is still preparing the next ones (pack
+    reserves a chunk's serials just before the chunk goes): here the generator waits to yield item 2
+    until a worker has done item 1, which only works if item 1 was sent first."""
+    from pipeline.pack.workers import Pool
+
+    def items():
+        yield 1
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "1").exists():
+            assert time.monotonic() < deadline, "item 1 was not sent to a worker before item 2 was asked for"
+            time.sleep(0.01)
+        yield 2
+
+    with Pool(records=load([EXAMPLES]), paths=(EXAMPLES,), options=None, jobs=2, most=2) as pool:
+        assert pool.map(_touch, items(), str(tmp_path)) == [1, 2]
+        assert pool.map(_touch, iter([]), str(tmp_path)) == []
 
 
 def test_a_worker_that_dies_fails_only_the_packs_not_in_place(tmp_path, monkeypatch):

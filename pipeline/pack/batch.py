@@ -4,7 +4,7 @@ Every pack is independent of the others, so the output does not depend on --jobs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -218,12 +218,12 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
             todo.append(job)
     if progress and len(summary.results):
         progress(len(summary.results))
+    chunks: Iterable[list[Job]] = _chunks(todo, pool.workers)
     if options.register:
-        reserve_serials(options.register, [r for job in todo for _, r in
-                                           requests(records, job.student, job.internship, options, job.findings)])
+        chunks = _numbered(options.register, chunks, records, options)
     try:
-        for results in pool.map(_run, _chunks(todo, pool.workers), str(out_dir),
-                                crashed=partial(_crashed, out_dir), progress=progress, weight=len):
+        for results in pool.map(_run, chunks, str(out_dir), crashed=partial(_crashed, out_dir),
+                                progress=progress, weight=len):
             summary.results.extend(results)
     finally:
         pool.close()  # the workers' register connections close with them, before the register is tidied
@@ -233,15 +233,37 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
         write_zips(out_dir, sorted({j.student for j in summary.jobs}))
 
 
+def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, options: PackOptions
+              ) -> Iterator[list[Job]]:
+    """Each chunk once the serials of its certificates are reserved, chunk after chunk in pack order,
+    so which document gets which number does not depend on --jobs (issue() finds these reservations).
+    The first chunks go to the workers while later ones are still being numbered."""
+    reg: Register | None = None
+    try:
+        for chunk in chunks:
+            wanted = [r for job in chunk for _, r in requests(records, job.student, job.internship, options,
+                                                               job.findings)]
+            if any(renderers.is_certificate(r) for r in wanted):
+                reg = reg or Register(register)  # nothing to number: no register is created for it
+                _reserve(reg, wanted)
+            yield chunk
+    finally:
+        if reg is not None:
+            reg.close()
+
+
 def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
-    """Take the serials of every certificate to build, in pack order, before any worker starts:
-    which document gets which number must not depend on --jobs (issue() finds these reservations)."""
-    certificates = [r for r in wanted if renderers.is_certificate(r)]
-    if not certificates:  # nothing to number: no register is created for it
-        return
-    with Register(register) as reg, reg.write(durable=False):  # one transaction for the whole batch
-        for request in certificates:
-            reserve_serial(reg, request)
+    """Take the serials of every certificate among wanted, in order, before any worker starts."""
+    if any(renderers.is_certificate(r) for r in wanted):  # nothing to number: no register is created
+        with Register(register) as reg:
+            _reserve(reg, wanted)
+
+
+def _reserve(reg: Register, wanted: list[RenderRequest | None]) -> None:
+    with reg.write(durable=False):  # one transaction for them all
+        for request in wanted:
+            if renderers.is_certificate(request):
+                reserve_serial(reg, request)
 
 
 def write_zips(out_dir: Path, students: list[str]) -> None:
