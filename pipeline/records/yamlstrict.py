@@ -7,9 +7,9 @@ strings, refusing tags, anchors, aliases and duplicate keys as we go, so hostile
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -21,8 +21,7 @@ _PARSER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 NULLS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):  # a tuple: a batch's records hold hundreds of thousands
     line: int  # 1-based
     column: int  # 1-based
 
@@ -56,10 +55,18 @@ def _mark(m: yaml.Mark) -> Mark:
     return Mark(m.line + 1, m.column + 1)
 
 
+_SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
+_SEQUENCE_END, _MAPPING_END = yaml.SequenceEndEvent, yaml.MappingEndEvent
+
+
 class _Composer:
-    def __init__(self, file: str, events: Iterator[yaml.Event], problems: list[Problem]):
+    """Builds the documents from the parser's events, taken one by one from its get_event (a batch of
+    a thousand records is some 200,000 events: no generator in between, the event's type compared
+    rather than isinstance)."""
+
+    def __init__(self, file: str, next_event: Callable[[], yaml.Event | None], problems: list[Problem]):
         self.file = file
-        self.events = events
+        self.next = next_event
         self.problems = problems
         self.doc: Document | None = None
         self.anchors: set[str] = set()  # reported once each: a billion-laughs file is one message a line
@@ -69,59 +76,65 @@ class _Composer:
 
     def documents(self) -> list[Document]:
         docs = []
-        for ev in self.events:
-            if isinstance(ev, yaml.DocumentStartEvent):
+        while (ev := self.next()) is not None:
+            if type(ev) is yaml.DocumentStartEvent:
                 self.doc = Document(self.file, None, _mark(ev.start_mark))
-                self.doc.data = self.node(next(self.events), ())
-                next(self.events)  # DocumentEndEvent
+                self.doc.data = self.node(self.next(), ())
+                self.next()  # DocumentEndEvent
                 docs.append(self.doc)
         return docs
 
     def node(self, ev: yaml.Event, path: Path) -> Any:
         assert self.doc is not None
-        here = _mark(ev.start_mark)
+        m = ev.start_mark
+        here = Mark(m.line + 1, m.column + 1)
         self.doc.values[path] = here
-        if isinstance(ev, yaml.AliasEvent):
+        kind = type(ev)
+        if kind is yaml.AliasEvent:
             if ev.anchor not in self.anchors:
                 self.report(here, f"aliases (*{ev.anchor}) are not allowed: write the value out")
             return None
         if ev.anchor is not None:
             self.anchors.add(ev.anchor)
             self.report(here, f"anchors (&{ev.anchor}) and aliases are not allowed: write each value out")
-        if ev.tag not in (None, "!"):
+        if ev.tag is not None and ev.tag != "!":
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
             self.report(here, f"YAML tags ({tag}) are not allowed: values are plain text")
-        if isinstance(ev, yaml.ScalarEvent):
+        if kind is _SCALAR:
             plain = ev.implicit[0] and not ev.style  # libyaml says '' where PyYAML says None
             return None if plain and ev.value in NULLS else ev.value
-        if isinstance(ev, yaml.SequenceStartEvent):
-            items = []
-            for ev in self.events:
-                if isinstance(ev, yaml.SequenceEndEvent):
-                    return items
+        if kind is _SEQUENCE:
+            items: list[Any] = []
+            while type(ev := self.next()) is not _SEQUENCE_END:
                 items.append(self.node(ev, (*path, len(items))))
-        if isinstance(ev, yaml.MappingStartEvent):
-            mapping: dict[str, Any] = {}
-            for ev in self.events:
-                if isinstance(ev, yaml.MappingEndEvent):
-                    return mapping
-                key_mark = _mark(ev.start_mark)
-                if not isinstance(ev, yaml.ScalarEvent):
-                    self.report(key_mark, "keys must be plain names")
-                    self.node(ev, (*path, "?"))
-                    self.node(next(self.events), (*path, "?"))
-                    continue
-                key = ev.value
-                if ev.tag not in (None, "!") or ev.anchor is not None:
-                    self.report(key_mark, "YAML tags and anchors are not allowed on keys")
-                if key in mapping:
-                    first = self.doc.keys[(*path, key)]
-                    self.report(key_mark, f"duplicate key '{key}' (first at line {first.line})")
-                    self.node(next(self.events), (*path, key, "<duplicate>"))
-                    continue
-                self.doc.keys[(*path, key)] = key_mark
-                mapping[key] = self.node(next(self.events), (*path, key))
+            return items
+        if kind is _MAPPING:
+            return self.mapping(path)
         raise AssertionError(f"unexpected YAML event {ev!r}")
+
+    def mapping(self, path: Path) -> dict[str, Any]:
+        assert self.doc is not None
+        mapping: dict[str, Any] = {}
+        keys = self.doc.keys
+        while type(ev := self.next()) is not _MAPPING_END:
+            m = ev.start_mark
+            key_mark = Mark(m.line + 1, m.column + 1)
+            if type(ev) is not _SCALAR:
+                self.report(key_mark, "keys must be plain names")
+                self.node(ev, (*path, "?"))
+                self.node(self.next(), (*path, "?"))
+                continue
+            key = ev.value
+            if ev.tag not in (None, "!") or ev.anchor is not None:
+                self.report(key_mark, "YAML tags and anchors are not allowed on keys")
+            at = (*path, key)
+            if key in mapping:
+                self.report(key_mark, f"duplicate key '{key}' (first at line {keys[at].line})")
+                self.node(self.next(), (*path, key, "<duplicate>"))
+                continue
+            keys[at] = key_mark
+            mapping[key] = self.node(self.next(), at)
+        return mapping
 
 
 def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -153,14 +166,16 @@ def read_documents(file: str, raw: bytes) -> tuple[list[Document], list[Problem]
     text, problems = decode(file, raw)
     if text is None:
         return [], problems
-    composer = _Composer(file, yaml.parse(text, Loader=_PARSER), problems)
+    loader = _PARSER(text)
     try:
-        docs = composer.documents()
+        docs = _Composer(file, loader.get_event, problems).documents()
     except yaml.MarkedYAMLError as exc:
         m = exc.problem_mark or exc.context_mark
         where = _mark(m) if m else Mark(1, 1)
         problems.append(Problem(file, where.line, where.column, f"YAML syntax error: {exc.problem}"))
         return [], problems
+    finally:
+        loader.dispose()
     docs = [d for d in docs if d.data is not None]
     if not docs and not problems:
         problems.append(Problem(file, 1, 1, "empty file: expected a record with 'kind: student', "
