@@ -179,3 +179,24 @@ def test_wording_files_have_the_same_keys_in_both_languages(doc):
     from pipeline.context.labels import document_text
 
     assert set(document_text(doc, "ja")) == set(document_text(doc, "en"))
+
+
+def test_without_ipaex_the_cid_fallback_claims_only_what_its_encoding_maps():
+    """With no TrueType font installed, reportlab's CID fonts (not embedded, warned about) draw the
+    Japanese; a character outside their Shift_JIS-like set is an error naming it, not tofu in a viewer."""
+    script = """
+import pipeline.fonts as f
+from pipeline.errors import RenderError
+f.find = lambda role: None  # as on a machine without any of ceri's fonts
+print(f.runs("髙橋 グエン ¥300,000"))
+try:
+    f.runs("Nguyễn Thị Lan", record="student 23DB0012", field="name_roman")
+except RenderError as exc:
+    print("error:", exc)
+"""
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    lines = run.stdout.splitlines()
+    assert lines[0] == "[('HeiseiMin-W3', '髙橋 グエン ¥300,000')]"
+    assert lines[1].startswith("error: ") and "student 23DB0012" in lines[1] and "name_roman" in lines[1]
+    assert "'ễ' (U+1EC5)" in lines[1]
+    assert "NOT embedded" in run.stderr

@@ -79,7 +79,7 @@ def find(role: str) -> Path | None:
 class Face:
     name: str  # reportlab font name
     path: Path | None  # None for a non-embedded CID font
-    chars: frozenset[int] | None  # None: coverage unknown (CID fonts), assumed complete
+    chars: frozenset[int]  # the code points it can draw
 
 
 @cache
@@ -105,7 +105,7 @@ def faces(style: str = "mincho") -> tuple[Face, ...]:
     if not any(f.name == FONTS[style][0] for f in chain):
         cid = CID_FALLBACK[style]
         pdfmetrics.registerFont(UnicodeCIDFont(cid))
-        chain.insert(0, Face(cid, None, None))
+        chain.insert(0, Face(cid, None, _cid_chars()))
         if not _warned:
             print(f"ceri: warning: IPAex fonts not found; using {cid}, which is NOT embedded "
                   "(see `ceri doctor`)", file=sys.stderr)
@@ -113,12 +113,30 @@ def faces(style: str = "mincho") -> tuple[Face, ...]:
     return tuple(chain)
 
 
+@cache
+def _cid_chars() -> frozenset[int]:
+    """The characters a CID fallback font is taken to have: Windows Shift_JIS (cp932) but its private
+    use area, with JIS-Roman's yen sign and overline. All are in the Adobe-Japan1 set that its encoding
+    (UniJIS-UCS2-H) maps, checked against poppler-data's CMap; claiming every character instead let a
+    viewer draw tofu for a name's 'ễ' where ceri must say that no font has it."""
+    chars = {0xA5, 0x203E}
+    for code in range(0x20, 0x10000):
+        if 0x7F <= code < 0xA0 or 0xD800 <= code < 0xF900:  # controls, surrogates, private use
+            continue
+        try:
+            chr(code).encode("cp932")
+        except UnicodeEncodeError:
+            continue
+        chars.add(code)
+    return frozenset(chars)
+
+
 def embedded(style: str = "mincho") -> bool:
     return all(f.path is not None for f in faces(style))
 
 
 def _covers(face: Face, text: str) -> bool:
-    return face.chars is None or face.chars.issuperset(map(ord, text.replace(" ", "")))
+    return face.chars.issuperset(map(ord, text.replace(" ", "")))
 
 
 class _NoFont(Exception):
