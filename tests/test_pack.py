@@ -384,6 +384,28 @@ def test_the_register_then_the_files_reach_the_disk_before_a_pack_is_in_place(tm
     assert not any(e[2] for e in events if e[0] == "complete")  # no commit of its own waits for the disk
 
 
+def test_a_disk_that_fails_the_wait_leaves_no_pack_half_in_place(tmp_path, monkeypatch):
+    """When the wait for the disk fails (a full disk), none of the packs of that run is renamed into
+    place: each is reported failed with the reason, nothing temporary is left, and a rerun builds them."""
+    import errno
+
+    import pipeline.pack.build as build
+
+    def full(paths):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(paths[0]))
+
+    sync_files = build.sync_files
+    monkeypatch.setattr(build, "sync_files", full)
+    out = tmp_path / "out"
+    code, summary, err = pack(EXAMPLES, "-o", str(out), "--student", "22DA0101", "--jobs", "1")
+    assert code == 1 and "0 built, 0 skipped, 2 failed" in summary
+    assert err.count("cannot write the pack: [Errno 28] No space left on device") == 2
+    assert not list(out.glob("*/*/manifest.json")) and not list(out.glob(".tmp-*"))
+    monkeypatch.setattr(build, "sync_files", sync_files)
+    code, summary, err = pack(EXAMPLES, "-o", str(out), "--student", "22DA0101", "--jobs", "1")
+    assert code == expected_code(err) and "2 built, 0 skipped, 0 failed" in summary
+
+
 def test_sync_files_fsyncs_each_file_where_there_is_no_syncfs(tmp_path, monkeypatch):
     from pipeline import fileio
 

@@ -157,6 +157,8 @@ def _guarded(job: Job, step: Callable[[], Any]) -> Any:
 def _failed(job: Job, exc: Exception) -> PackResult:
     if isinstance(exc, CeriError):
         return PackResult(job.student, job.internship, "failed", str(exc))
+    if isinstance(exc, OSError):  # the disk is full, the folder read-only …: not a bug of ceri's
+        return PackResult(job.student, job.internship, "failed", f"cannot write the pack: {exc}")
     # a bug in one document must not lose the others' packs
     return PackResult(job.student, job.internship, "failed", f"internal error: {exc!r}")
 
