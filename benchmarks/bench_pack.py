@@ -211,6 +211,10 @@ def main() -> None:
     print(f"speed-up from 2 jobs: {t['pack --jobs 1'] / t['pack --jobs 2']:.2f}x (the floor split over 2 "
           f"processes: {floor_s / split_s:.2f}x, what this machine gives two CPU-bound processes; split runs "
           f"{' and '.join(f'{r[0]:.2f}' for r in split_runs)} s)")
+    # the same work in two processes costs more CPU when the host slows two busy vCPUs: the floor's
+    # figure shows how much of pack's is the machine's
+    print(f"CPU time of 2 processes / 1 process: pack {cpu['pack --jobs 2'] / cpu['pack --jobs 1']:.2f}, "
+          f"floor {mean(split_runs, 3) / floor_cpu:.2f}")
     print(f"bytes per PDF page: {size // max(pages, 1):,}")
     if stubbed:
         print(f"note: drawn by test stand-ins (no renderer yet): {', '.join(stubbed)}")
