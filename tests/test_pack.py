@@ -270,7 +270,7 @@ def test_kill_9_mid_batch_then_rerun_equals_a_clean_run(tmp_path):
     assert _completes(_run_cli([str(src), "-o", str(clean), "--jobs", "2"]))
     assert len(list(clean.glob("*/*/manifest.json"))) == total
     proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2"], start_new_session=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not list(broken.glob("S*/*")) and time.monotonic() < deadline:
         time.sleep(0.005)
     assert proc.poll() is None, "the batch finished before it could be killed"
@@ -284,7 +284,7 @@ def test_kill_9_mid_batch_then_rerun_equals_a_clean_run(tmp_path):
     assert not list(broken.rglob(".tmp-*"))
     # killed while --force replaces packs that exist: still whole packs, and the same tree after a rerun
     proc = _run_cli([str(src), "-o", str(broken), "--jobs", "2", "--force"], start_new_session=True)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not list(broken.glob(".tmp-*")) and time.monotonic() < deadline:
         time.sleep(0.002)
     os.killpg(proc.pid, signal.SIGKILL)
