@@ -75,11 +75,16 @@ def sync_files(paths: Sequence[Path]) -> None:
             os.close(fd)
         return
     for path in paths:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        fsync_path(path)
+
+
+def fsync_path(path: Path) -> None:
+    """Wait until a file written earlier (by this process or another) is on disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _find_syncfs() -> Callable[[int], int] | None:

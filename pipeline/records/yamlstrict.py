@@ -86,8 +86,7 @@ class _Composer:
 
     def node(self, ev: yaml.Event, path: Path) -> Any:
         assert self.doc is not None
-        m = ev.start_mark
-        here = Mark(m.line + 1, m.column + 1)
+        here = _mark(ev.start_mark)
         self.doc.values[path] = here
         kind = type(ev)
         if kind is yaml.AliasEvent:
@@ -97,7 +96,7 @@ class _Composer:
         if ev.anchor is not None:
             self.anchors.add(ev.anchor)
             self.report(here, f"anchors (&{ev.anchor}) and aliases are not allowed: write each value out")
-        if ev.tag is not None and ev.tag != "!":
+        if ev.tag not in (None, "!"):
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
             self.report(here, f"YAML tags ({tag}) are not allowed: values are plain text")
         if kind is _SCALAR:
@@ -117,8 +116,7 @@ class _Composer:
         mapping: dict[str, Any] = {}
         keys = self.doc.keys
         while type(ev := self.next()) is not _MAPPING_END:
-            m = ev.start_mark
-            key_mark = Mark(m.line + 1, m.column + 1)
+            key_mark = _mark(ev.start_mark)
             if type(ev) is not _SCALAR:
                 self.report(key_mark, "keys must be plain names")
                 self.node(ev, (*path, "?"))

@@ -12,12 +12,12 @@ import random
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.errors import CeriError
-from pipeline.fileio import make_private_dir
+from pipeline.fileio import fsync_path, make_private_dir
 
 DEFAULT_NAME = "register.sqlite"
 ENV_VAR = "CERI_REGISTER"
@@ -181,14 +181,8 @@ class Register:
         """Make every commit so far durable, those made with durable=False included: in WAL mode a
         commit is on disk once the WAL file is (what a durable commit's own fsync does). No WAL file:
         the last connection to close checkpointed it into the register, synced."""
-        try:
-            fd = os.open(self.path.with_name(self.path.name + "-wal"), os.O_RDONLY)
-        except FileNotFoundError:
-            return
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        with suppress(FileNotFoundError):
+            fsync_path(self.path.with_name(self.path.name + "-wal"))
 
     def _begin_immediate(self) -> None:
         """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_S for the write lock.
