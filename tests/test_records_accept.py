@@ -77,3 +77,28 @@ def test_examples_validate_and_cover_every_kind_of_student():
     assert any(ch in (s.name.family_ja or "") for s in students for ch in "髙﨑")
     assert len(records.internships) >= 10
     assert records.institution.signatory_title_ja == "学長"
+
+
+def test_records_keep_where_they_were_read_without_their_parse_trees(tmp_path):
+    """A loaded record keeps its file's bytes and its place among the file's documents, not its raw
+    values and marks (two thirds of a batch's memory): a message about it reads the file's bytes again
+    and points at the same FILE:LINE:COLUMN, for a record that is not the file's first document too."""
+    path = write(tmp_path, "\n".join([STUDENT.replace("S001", "S000"), "---", STUDENT, "---", INTERNSHIP]))
+    records = load([path])
+    lines = path.read_text().splitlines()
+    student_line = lines.index("id: S001", lines.index("id: S000") + 1) + 1
+    assert str(records.locate("student", "S001", "id")) == f"{path}:{student_line}:5: "
+    internship_line = next(n for n, line in enumerate(lines, 1) if line.startswith("student: S001"))
+    assert str(records.locate("internship", "I001", "student")) == f"{path}:{internship_line}:10: "
+    kept = records.docs[("student", "S001")]
+    assert not hasattr(kept, "data") and not hasattr(kept, "values")
+    assert kept.raw is records.docs[("internship", "I001")].raw  # one copy of the file's bytes
+
+
+def test_duplicate_id_points_at_both_places(tmp_path):
+    first = write(tmp_path, "\n".join([STUDENT.replace("S001", "S000"), "---", STUDENT]), "a.yaml")
+    write(tmp_path, STUDENT, "b.yaml")
+    result = ceri("validate", tmp_path)
+    line = first.read_text().splitlines().index("kind: student", 2) + 1  # where the record starts
+    assert result.returncode == 2
+    assert f"b.yaml:2:5: duplicate student id 'S001' (first in {first}:{line})" in result.stderr

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pipeline.errors import InputError, Problem
 from pipeline.records.models import MODELS, Institution, Internship, Student
 from pipeline.records.places import suggest
-from pipeline.records.yamlstrict import Document, read_documents
+from pipeline.records.yamlstrict import Document, Source, read_documents
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -28,7 +28,7 @@ class Records:
     institution: Institution = field(default_factory=Institution)
     files: list[Path] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    docs: dict[tuple[str, str], Document] = field(default_factory=dict)  # (kind, id) → where it was read
+    docs: dict[tuple[str, str], Source] = field(default_factory=dict)  # (kind, id) → where it was read
     # student id → internships, built on first use (a batch asks for every student: no scan each time)
     _by_student: dict[str, list[Internship]] = field(default_factory=dict, init=False, repr=False, compare=False)
     _indexed: int = field(default=-1, init=False, repr=False, compare=False)
@@ -161,7 +161,7 @@ def _load(paths: Iterable[str | Path]) -> Records:
             continue
         docs, found = read_documents(str(f), raw)
         problems.extend(found)
-        for doc in docs:
+        for n, doc in enumerate(docs):
             rec, found = convert(doc)
             problems.extend(found)
             if rec is None:
@@ -171,7 +171,7 @@ def _load(paths: Iterable[str | Path]) -> Records:
                     problems.append(doc.problem(("kind",), "a second institution record; keep only one"))
                 institution_seen = True
                 records.institution = rec
-                records.docs[("institution", "")] = doc
+                records.docs[("institution", "")] = Source(str(f), raw, n)
                 continue
             table = records.students if isinstance(rec, Student) else records.internships
             key = (rec.kind, rec.id)
@@ -181,7 +181,7 @@ def _load(paths: Iterable[str | Path]) -> Records:
                                                      f"(first in {first.file}:{first.line})"))
                 continue
             table[rec.id] = rec
-            records.docs[key] = doc
+            records.docs[key] = Source(str(f), raw, n)
     if not problems and not files:
         problems.append(Problem(".", 1, 1, "no *.yaml or *.yml files found"))
     if problems:
