@@ -39,7 +39,7 @@ def test_stripped_subset_is_smaller_and_draws_every_glyph(text):
     assert len(lean) < len(original)
     assert strip_hinting(lean) == lean  # nothing left to strip
     assert draws(lean, range(1, len(codes)))  # subset code i draws codes[i]
-    assert pdfmetrics.getFont(face.name).face.makeSubset(codes) == lean  # what documents embed
+    assert face.font().face.makeSubset(codes) == lean  # what documents embed
 
 
 def test_every_embedded_font_of_a_document_loads_in_freetype():
@@ -120,7 +120,7 @@ def test_a_subset_from_the_cache_is_the_subset_built_afresh(monkeypatch):
     again; the cache does spare the building."""
     built = []
     for face in fonts.faces("mincho"):
-        face_obj = pdfmetrics.getFont(face.name).face
+        face_obj = face.font().face
         make_subset = face_obj.makeSubset
         monkeypatch.setattr(face_obj, "makeSubset", lambda subset, _m=make_subset: built.append(1) or _m(subset))
     first = make("enrollment-certificate", "ja+en", "23DB0012")

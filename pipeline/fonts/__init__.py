@@ -20,6 +20,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pipeline.errors import RenderError
+from pipeline.fonts import cmap
 from pipeline.fonts.lean import make_lean
 
 # role → (reportlab name, file names, fontconfig family)
@@ -81,6 +82,11 @@ class Face:
     path: Path | None  # None for a non-embedded CID font
     chars: frozenset[int]  # the code points it can draw
 
+    def font(self) -> TTFont | UnicodeCIDFont:
+        """The font itself, read and registered with reportlab on first use: which face draws a value
+        depends only on chars, so a batch whose values never need IPAmj never reads its 46 MB."""
+        return _load(self.name, self.path) if self.path is not None else pdfmetrics.getFont(self.name)
+
 
 @cache
 def _face(role: str) -> Face | None:
@@ -88,10 +94,18 @@ def _face(role: str) -> Face | None:
     if path is None:
         return None
     name = FONTS[role][0]
+    chars = cmap.characters(path)
+    if chars is None:  # a cmap format only reportlab reads: read the whole font now
+        chars = frozenset(_load(name, path).face.charToGlyph)
+    return Face(name, path, chars)
+
+
+@cache
+def _load(name: str, path: Path) -> TTFont:
     font = TTFont(name, str(path))
     make_lean(font)
     pdfmetrics.registerFont(font)
-    return Face(name, path, frozenset(font.face.charToGlyph))
+    return font
 
 
 _warned = False
@@ -110,6 +124,7 @@ def faces(style: str = "mincho") -> tuple[Face, ...]:
             print(f"ceri: warning: IPAex fonts not found; using {cid}, which is NOT embedded "
                   "(see `ceri doctor`)", file=sys.stderr)
             _warned = True
+    chain[0].font()  # a canvas starts in it (initialFontName)
     return tuple(chain)
 
 
@@ -146,6 +161,14 @@ class _NoFont(Exception):
 @lru_cache(maxsize=16384)  # a batch draws the same labels and names over and over
 def _runs(text: str, style: str) -> tuple[tuple[str, str], ...]:
     chain = faces(style)
+    runs = _split(text, chain)
+    for face in chain:  # whoever draws with these names finds them registered
+        if any(name == face.name for name, _ in runs):
+            face.font()
+    return runs
+
+
+def _split(text: str, chain: tuple[Face, ...]) -> tuple[tuple[str, str], ...]:
     whole = next((f for f in chain if _covers(f, text)), None)
     if whole is not None:  # one typeface for the whole value where one font has every character
         return ((whole.name, text),) if text else ()
