@@ -3,7 +3,8 @@
 Two things make reportlab's TrueType subsets of IPAex large: every subset 0 carries all of ASCII
 ("ascii readable"), and each glyph keeps its hinting instructions (about 45 % of IPAex glyph data).
 Hinting only helps screens at tiny sizes; the outlines are untouched, so we drop it from every
-glyph (and the licence text from the naming table) and rebuild glyf/loca. Text extraction is unaffected (reportlab always writes a ToUnicode map).
+glyph (and the licence text from the naming table) and rebuild glyf/loca. Text extraction is unaffected
+(every subset has a ToUnicode map, in UTF-16 also beyond U+FFFF: to_unicode_cmap).
 
 Each subset is named by a tag made from its characters, and a subset embedded once is kept, formatted, for
 the next document that embeds the same one (add_objects): with the fixed wording of a document preset into
@@ -97,6 +98,21 @@ def strip_hinting(ttf: bytes) -> bytes:
     return maker.makeStream()
 
 
+def to_unicode_cmap(font_name: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap of a subset, with each character written in UTF-16 as PDF 32000
+    §9.10.3 asks: reportlab writes the code point in hex, which for a character beyond U+FFFF (the 𠮷
+    of 𠮷田, from IPAmj) is five digits that a reader takes as another character. Characters of the
+    Basic Multilingual Plane come out as reportlab writes them."""
+    cmap = ttfonts.makeToUnicodeCMap(font_name, subset)
+    if all(code <= 0xFFFF for code in subset):
+        return cmap
+    lines = cmap.split("\n")
+    first = lines.index(f"{len(subset)} beginbfchar") + 1  # then one line a character, in code order
+    lines[first: first + len(subset)] = [f"<{n:02X}> <{chr(code).encode('utf-16-be').hex().upper()}>"
+                                         for n, code in enumerate(subset)]
+    return "\n".join(lines)
+
+
 def subset_tag(name: str, chars: list[int]) -> str:
     """A subset tag (six capitals) from the subset's characters: different subsets get different tags,
     as PDF 32000 §9.6.4 asks of one file, even once pack.pdf has merged several documents."""
@@ -141,7 +157,7 @@ def _embed(font: TTFont, subset: list[int], doc) -> _Embedded:
     base_font = (subset_tag(font.fontName, subset).encode() + b"+" + face.name + face.subfontNameX).decode("pdfdoc")
     font_file = pdfdoc.PDFStream(content=face.makeSubset(subset))
     font_file.dictionary["Length1"] = len(font_file.content)
-    to_unicode = pdfdoc.PDFStream(content=ttfonts.makeToUnicodeCMap(base_font, subset))
+    to_unicode = pdfdoc.PDFStream(content=to_unicode_cmap(base_font, subset))
     if doc.compression:
         font_file.filters = to_unicode.filters = [pdfdoc.PDFZCompress]
     widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])

@@ -23,9 +23,9 @@ from pypdf.generic import (
     StreamObject,
 )
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont, makeToUnicodeCMap
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, TTFont
 
-from pipeline.fonts.lean import subset_tag
+from pipeline.fonts.lean import subset_tag, to_unicode_cmap
 from pipeline.renderers.form.pdfout import Raw
 
 Add = Callable[[PdfObject], IndirectObject]
@@ -147,7 +147,7 @@ class _Face:
                 NameObject("/LastChar"): NumberObject(len(chars) - 1),
                 NameObject("/Widths"): Raw(b"[" + b" ".join(_width(face.getCharWidth(c)) for c in chars) + b"]"),
                 NameObject("/FontDescriptor"): self.add(descriptor),
-                NameObject("/ToUnicode"): self.add(stream(makeToUnicodeCMap(base, chars).encode())),
+                NameObject("/ToUnicode"): self.add(stream(to_unicode_cmap(base, chars).encode())),
             })
 
 
