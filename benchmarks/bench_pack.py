@@ -11,6 +11,7 @@ processes (two vCPUs of a shared host give less than 2x), the ceiling of the 2-j
 The pack runs, the floor and the split floor each run twice, in mirrored order (pack --jobs 1, floor,
 pack --jobs 2, split, split, pack --jobs 2, floor, pack --jobs 1), and their means are compared: the speed
 of a shared machine drifts by tens of percent within minutes, and a steady drift moves every mean alike.
+Last, pack --jobs 2 runs once more for a quarter of the students: what peak RSS grows by per student.
 Document kinds that have no renderer yet are drawn by the test stand-ins (tests/fakes.py), and the output
 says which.
 """
@@ -187,6 +188,10 @@ def main() -> None:
         pack(1)
         runs["jsps-report"] = [timed(["--cli", "jsps-report", str(src), "--year", "2026", "-o", f"{tmp}/j",
                                       "--jobs", "2", *base])]
+        # peak RSS against N: the same batch for a quarter of the students
+        small = max(1, opts.n // 4)
+        generate(Path(tmp) / "small", small, opts.seed)
+        small_rss = timed(["--cli", "pack", f"{tmp}/small", "-o", f"{tmp}/ps", "--jobs", "2", "-q", *base])[1]
 
     def mean(rows: list[tuple[float, int, int, float]], at: int) -> float:
         return sum(r[at] for r in rows) / len(rows)
@@ -215,6 +220,9 @@ def main() -> None:
     # figure shows how much of pack's is the machine's
     print(f"CPU time of 2 processes / 1 process: pack {cpu['pack --jobs 2'] / cpu['pack --jobs 1']:.2f}, "
           f"floor {mean(split_runs, 3) / floor_cpu:.2f}")
+    rss = max(r[1] for r in runs["pack --jobs 2"])
+    print(f"peak RSS of pack --jobs 2: {small_rss} MiB for {small} students, {rss} MiB for {opts.n} "
+          f"({(rss - small_rss) * 1024 / max(opts.n - small, 1):.0f} KiB a student more)")
     print(f"bytes per PDF page: {size // max(pages, 1):,}")
     if stubbed:
         print(f"note: drawn by test stand-ins (no renderer yet): {', '.join(stubbed)}")
