@@ -522,6 +522,45 @@ def test_worker_processes_start_with_the_pool_before_any_work(tmp_path):
         assert pool.map(_pid_of, [7], "y", crashed=lambda item, exc: None) == [(7, "y", os.getpid())]
 
 
+def _rehearsal() -> None:
+    from pipeline.pack.workers import STATE
+
+    STATE["rehearsed"] = os.getpid()
+
+
+def _rehearsed(item: int, arg: str) -> bool:
+    from pipeline.pack.workers import STATE
+
+    return STATE.get("rehearsed") == os.getpid()
+
+
+def test_each_worker_rehearses_before_its_first_item():
+    from pipeline.pack.workers import STATE, Pool
+
+    with Pool(records=load([EXAMPLES]), paths=(EXAMPLES,), options=None, jobs=2, most=10,
+              rehearse=_rehearsal) as pool:
+        assert pool.map(_rehearsed, list(range(6)), "x") == [True] * 6
+    assert "rehearsed" not in STATE  # in the workers, not in this process
+
+
+def test_the_rehearsal_pack_writes_nothing_and_takes_no_serial(tmp_path, monkeypatch):
+    """batch.rehearse renders a pack (the one with the most kinds of document) and keeps nothing: no
+    file, no register, no serial."""
+    import pipeline.pack.batch as batch
+    from pipeline.pack.build import PackOptions
+    from pipeline.pack.workers import STATE
+
+    rendered = []
+    render_pack = batch.render_pack
+    monkeypatch.setattr(batch, "render_pack", lambda *a: rendered.append(a) or render_pack(*a))
+    register = tmp_path / "register.sqlite"
+    monkeypatch.setattr(batch, "STATE", {**STATE, "records": load([EXAMPLES]),
+                                         "options": PackOptions(as_of=date(2026, 6, 1), register=str(register))})
+    batch.rehearse()
+    assert len(rendered) == 1 and rendered[0][3].register is None
+    assert list(tmp_path.iterdir()) == []
+
+
 def _touch(item: int, folder: str) -> int:
     (Path(folder) / str(item)).touch()
     return item

@@ -17,12 +17,14 @@ from pipeline.records import Records, load
 STATE: dict[str, Any] = {}  # this process's records and options (set before forking, or by _init)
 
 
-def _init(paths: tuple[str, ...], options: Any) -> None:
+def _init(paths: tuple[str, ...], options: Any, rehearse: Callable[[], Any] | None) -> None:
     if "records" not in STATE:  # spawned, not forked: load what the parent had
         STATE.update(records=load(paths), options=options)
     for style in fonts.STYLES:  # once per worker, not once per pack
         fonts.faces(style)
     renderers.documents()
+    if rehearse is not None:
+        rehearse()
 
 
 def _ready() -> None:
@@ -44,7 +46,9 @@ class Pool:
     copy of the heap)."""
 
     def __init__(self, *, records: Records, paths: tuple[str, ...], options: Any, jobs: int | None,
-                 most: int) -> None:
+                 most: int, rehearse: Callable[[], Any] | None = None) -> None:
+        """rehearse: what each worker process runs once it has its fonts, before its first item (a
+        module-level function: it travels by name where processes are spawned)."""
         self.workers = max(1, min(worker_count(jobs), most))
         STATE.update(records=records, options=options)
         # no gc.collect() first: loading made no cyclic garbage (it found none in 1000 students' records,
@@ -54,7 +58,7 @@ class Pool:
         if self.workers > 1:
             ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init,
-                                                 initargs=(tuple(paths), options))
+                                                 initargs=(tuple(paths), options, rehearse))
             self._executor.submit(_ready)  # forked now (a fork pool starts all its processes at once)
 
     def __enter__(self) -> Pool:
