@@ -3,9 +3,12 @@ both print, declared once here so that a finding and a certificate never disagre
 
 from __future__ import annotations
 
+import gettext
+import os
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 from babel.dates import format_date as babel_date
 from babel.numbers import format_currency, format_decimal
@@ -29,3 +32,43 @@ def date_en(d: date) -> str:
 def date_ja(d: date) -> str:
     """2026年7月1日"""
     return babel_date(d, "y年M月d日", locale="ja")
+
+
+# ---- messages for people (gettext) ------------------------------------------------------------------
+# Every user-facing message is written in English inside _() with str.format placeholders
+# (`_("'{value}' is not a date").format(value=v)`), so that `pybabel extract` finds it; the Japanese
+# catalogue lives in pipeline/locale/ja/LC_MESSAGES/ceri.po. The language is --lang-ui, else the locale.
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+UI_LANGS = ("ja", "en")
+_ui_lang: str | None = None
+
+
+def ui_lang() -> str:
+    """The language of messages: set by --lang-ui, else the first of LANGUAGE/LC_ALL/LC_MESSAGES/LANG."""
+    if _ui_lang:
+        return _ui_lang
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def set_ui_lang(lang: str | None) -> None:
+    global _ui_lang
+    _ui_lang = lang
+
+
+@lru_cache(maxsize=4)
+def _catalog(lang: str) -> gettext.NullTranslations:
+    return gettext.translation("ceri", LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def _(message: str) -> str:
+    """The message in the language of messages (English where no translation exists)."""
+    return _catalog(ui_lang()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(ui_lang()).ngettext(singular, plural, n)

@@ -10,13 +10,17 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import CeriError
+from pipeline.i18n import UI_LANGS, set_ui_lang
 from pipeline.records import Records, load
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ceri")
-def main() -> None:
+@click.option("--lang-ui", type=click.Choice(UI_LANGS), default=None,
+              help="Language of messages, ja or en (default: from the locale, LANG=ja_JP.UTF-8 gives ja).")
+def main(lang_ui: str | None) -> None:
     """ceri: paperwork for SOKENDAI's research internships (ジョブ型研究インターンシップ)."""
+    set_ui_lang(lang_ui)
 
 
 def reports_errors(fn):

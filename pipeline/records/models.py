@@ -59,6 +59,7 @@ class Program(Record):
     year: Whole
     enrolled_on: Day
     expected_completion_on: Day
+    office_email: Email | None = None  # the program office (専攻事務), for reminders
 
 
 class Supervisor(Record):
@@ -191,12 +192,21 @@ class Payment(Record):
 
 
 class Steps(Record):
-    supervisor_approved_on: Day | None = None
+    """Dates each of the guide's 12 steps was done; all optional."""
+
+    consulted_on: Day | None = None  # STEP 1: first contact with the secretariat
+    supervisor_approved_on: Day | None = None  # STEP 2: the supervisor's prior approval
+    registered_on: Day | None = None  # STEP 3: account in the matching system
+    briefing_attended_on: Day | None = None  # STEP 4: monthly online briefing
+    application_approved_on: Day | None = None  # STEP 5: the supervisor approves the application
     applied_on: Day | None = None
     selected_on: Day | None = None
     accepted_on: Day | None = None
     contract_signed_on: Day | None = None
+    contract_checked_on: Day | None = None  # STEP 9: the secretariat checked the employment contract
+    implementation_contract_signed_on: Day | None = None  # STEP 9: university–company contract
     course_registered_on: Day | None = None
+    evaluation_requested_on: Day | None = None
     evaluation_received_on: Day | None = None
     graded_on: Day | None = None
 
@@ -204,6 +214,17 @@ class Steps(Record):
 class WorkPermit(Record):
     applied_on: Day | None = None
     granted_on: Day | None = None
+    kind: Literal["comprehensive", "individual"] | None = None  # 包括許可 (≤ 28 h/week) | 個別許可
+    hours_per_week: Number | None = None  # hours the permission allows, where it states them
+
+
+class Grading(Record):
+    """STEP 12: the grade a faculty member of the Center for Educational Development gives."""
+
+    grade: Text
+    by_ja: Text | None = None
+    by_en: Text | None = None
+    graded_on: Day | None = None
 
 
 class Evaluator(Record):
@@ -261,9 +282,23 @@ class Internship(Record):
     steps: Steps = Steps()
     work_permit: WorkPermit | None = None
     evaluation: Evaluation | None = None
+    grading: Grading | None = None
 
 
 # ---- institution ---------------------------------------------------------------------------------
+
+class Agent(Record):
+    name_ja: Text
+    name_en: Text | None = None
+    organisation_ja: Text
+    organisation_en: Text | None = None
+    address_ja: Text | None = None
+    phone: Phone | None = None
+
+
+class Signing(Record):
+    key: Text
+
 
 class Institution(Record):
     kind: Literal["institution"] = "institution"
@@ -279,6 +314,11 @@ class Institution(Record):
     seal_image: Text | None = None
     date_style: Literal["era", "western"] = "era"
     serial_prefix: Id = "CERI"
+    phone: Phone | None = None
+    agent: Agent | None = None  # 申請取次者: the staff member who files permit applications for students
+    # the certificate register, relative to this record's file (`register` shadows BaseModel.register)
+    register_path: Text | None = Field(None, alias="register")
+    signing: Signing | None = None  # the PAdES signing key, relative to this record's file
 
 
 MODELS: dict[str, type[Record]] = {"student": Student, "internship": Internship, "institution": Institution}
