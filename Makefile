@@ -7,7 +7,11 @@ APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
                 poppler-utils qpdf zbar-tools libreoffice-writer-nogui
 AS_OF ?= 2026-06-01
 
-.PHONY: demo test system venv lint clean
+LOCALES := pipeline/locale
+CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/ceri.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: demo test system venv lint clean messages
 
 # Debian packages the documents and the suite need, installed as root only when missing.
 system:
@@ -27,7 +31,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+venv: $(STAMP) $(COMPILED)
+
+# The messages catalogues: after changing messages in the code, `make messages` extracts every _() into
+# ceri.pot, merges it into each ceri.po (translate the new entries, marked by an empty msgstr or
+# '#, fuzzy') and compiles them. `make venv` and an install (setup.py's build_py) compile ceri.mo.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap --project=ceri \
+	  --copyright-holder="ceri contributors" -o $(LOCALES)/ceri.pot pipeline
+	$(BIN)/pybabel update -i $(LOCALES)/ceri.pot -d $(LOCALES) -D ceri --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d $(LOCALES) -D ceri --statistics
+
+$(LOCALES)/%/LC_MESSAGES/ceri.mo: $(LOCALES)/%/LC_MESSAGES/ceri.po $(STAMP)
+	$(BIN)/pybabel compile -d $(LOCALES) -D ceri -l $*
 
 demo: system venv
 	$(BIN)/ceri validate examples/

@@ -62,7 +62,26 @@ def set_ui_lang(lang: str | None) -> None:
 
 @lru_cache(maxsize=4)
 def _catalog(lang: str) -> gettext.NullTranslations:
-    return gettext.translation("ceri", LOCALE_DIR, languages=[lang], fallback=True)
+    """The compiled catalogue (ceri.mo, made by `make messages` or at install); where it is missing or
+    older than its ceri.po (a fresh clone, a catalogue just edited), the .po compiled in memory by babel."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    po, mo = folder / "ceri.po", folder / "ceri.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    if po.is_file():
+        from io import BytesIO
+
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    return gettext.NullTranslations()
 
 
 def _(message: str) -> str:

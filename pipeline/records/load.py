@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -12,9 +13,10 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import InputError, Problem
+from pipeline.i18n import _
 from pipeline.records.models import MODELS, Institution, Internship, Student
 from pipeline.records.places import suggest
-from pipeline.records.yamlstrict import Document, Source, read_documents
+from pipeline.records.yamlstrict import Document, Source, decode, keyboard_problems, read_documents
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -58,7 +60,7 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
         elif p.is_file():
             files.append(p)
         else:
-            problems.append(Problem(str(p), 1, 1, "no such file or folder"))
+            problems.append(Problem(str(p), 1, 1, _("no such file or folder")))
     return files, problems
 
 
@@ -89,22 +91,28 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, bool]:
     kind, loc, ctx = err["type"], err["loc"], err.get("ctx", {})
     name = str(loc[-1]) if loc else "record"
     if kind == "missing":
-        return f"missing required field '{name}'", False
+        return _("missing required field '{name}'").format(name=name), False
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
-        hint = suggest(name, allowed) or f" (expected one of: {', '.join(allowed)})"
-        return f"unknown key '{name}'{hint}", True
+        hint = suggest(name, allowed) or _(" (expected one of: {keys})").format(keys=", ".join(allowed))
+        return _("unknown key '{name}'").format(name=name) + hint, True
     if kind == "literal_error":
-        return f"'{err['input']}' is not allowed for '{name}': expected {ctx.get('expected')}", False
+        expected = ctx.get("expected", "")
+        hint = suggest(str(err["input"]), re.findall(r"'([^']*)'", expected))
+        return _("'{value}' is not allowed for '{name}': expected {expected}").format(
+            value=err["input"], name=name, expected=expected.replace(" or ", _(" or "))) + hint, False
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{name}' must be a mapping of fields (key: value lines)", False
+        return _("'{name}' must be a mapping of fields (key: value lines)").format(name=name), False
     if kind == "list_type":
-        return f"'{name}' must be a list (lines starting with '- ')", False
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = f"at least {ctx['ge']}" if "ge" in ctx else f"at most {ctx['le']}"
-        return f"'{name}' is {err['input']}, must be {bound}", False
+        return _("'{name}' must be a list (lines starting with '- ')").format(name=name), False
+    if kind == "greater_than_equal":
+        return _("'{name}' is {value}, must be at least {bound}").format(
+            name=name, value=err["input"], bound=ctx["ge"]), False
+    if kind == "less_than_equal":
+        return _("'{name}' is {value}, must be at most {bound}").format(
+            name=name, value=err["input"], bound=ctx["le"]), False
     if kind == "string_too_short":
-        return f"'{name}' must not be empty", False
+        return _("'{name}' must not be empty").format(name=name), False
     return err["msg"].removeprefix("Value error, "), False
 
 
@@ -112,13 +120,13 @@ def convert(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
     """One YAML document to its model, or the located problems that stop it."""
     data = doc.data
     if not isinstance(data, dict):
-        return None, [doc.problem((), "a record must be a mapping with 'kind:' first")]
+        return None, [doc.problem((), _("a record must be a mapping with 'kind:' first"))]
     kind = data.get("kind")
     if kind is None:
-        return None, [doc.problem((), "missing 'kind:' (student, internship or institution)")]
+        return None, [doc.problem((), _("missing 'kind:' (student, internship or institution)"))]
     if kind not in MODELS:
-        hint = suggest(str(kind), list(MODELS)) or " (expected student, internship or institution)"
-        return None, [doc.problem(("kind",), f"unknown kind '{kind}'{hint}")]
+        hint = suggest(str(kind), list(MODELS)) or _(" (expected student, internship or institution)")
+        return None, [doc.problem(("kind",), _("unknown kind '{kind}'").format(kind=kind) + hint)]
     model = MODELS[kind]
     try:
         return model.model_validate(data), []
@@ -134,6 +142,15 @@ def convert(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
             message, at_key = _message(err, model)
             problems.append(doc.problem(tuple(err["loc"]), message, key=at_key))
         return None, problems
+
+
+def _with_keyboard_mistakes(file: str, raw: bytes, found: list[Problem]) -> list[Problem]:
+    """A record that did not convert may hold a keyboard mistake that still parsed (`family:DOE` read as
+    the text of 'name'): name the mistake, in place of what it turned into on the same line."""
+    text, _undecodable = decode(file, raw)
+    typed = keyboard_problems(file, text) if text else []
+    lines = {p.line for p in typed}
+    return typed + [p for p in found if p.line not in lines] if typed else found
 
 
 def load(paths: Iterable[str | Path]) -> Records:
@@ -157,18 +174,19 @@ def _load(paths: Iterable[str | Path]) -> Records:
         try:
             raw = f.read_bytes()
         except OSError as exc:
-            problems.append(Problem(str(f), 1, 1, f"cannot read: {exc.strerror}"))
+            problems.append(Problem(str(f), 1, 1, _("cannot read: {reason}").format(reason=exc.strerror)))
             continue
         docs, found = read_documents(str(f), raw)
         problems.extend(found)
+        unconverted: list[Problem] = []
         for n, doc in enumerate(docs):
             rec, found = convert(doc)
-            problems.extend(found)
+            unconverted.extend(found)
             if rec is None:
                 continue
             if isinstance(rec, Institution):
                 if institution_seen:
-                    problems.append(doc.problem(("kind",), "a second institution record; keep only one"))
+                    problems.append(doc.problem(("kind",), _("a second institution record; keep only one")))
                 institution_seen = True
                 records.institution = rec
                 records.docs[("institution", "")] = Source(str(f), raw, n)
@@ -177,13 +195,15 @@ def _load(paths: Iterable[str | Path]) -> Records:
             key = (rec.kind, rec.id)
             if rec.id in table:
                 first = records.locate(*key)
-                problems.append(doc.problem(("id",), f"duplicate {rec.kind} id '{rec.id}' "
-                                                     f"(first in {first.file}:{first.line})"))
+                problems.append(doc.problem(("id",), _("duplicate {kind} id '{id}' (first in {file}:{line})").format(
+                    kind=rec.kind, id=rec.id, file=first.file, line=first.line)))
                 continue
             table[rec.id] = rec
             records.docs[key] = Source(str(f), raw, n)
+        if unconverted:
+            problems.extend(_with_keyboard_mistakes(str(f), raw, unconverted))
     if not problems and not files:
-        problems.append(Problem(".", 1, 1, "no *.yaml or *.yml files found"))
+        problems.append(Problem(".", 1, 1, _("no *.yaml or *.yml files found")))
     if problems:
         raise InputError(problems)
     for i in records.internships.values():

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from pipeline.i18n import _
 from pipeline.records.types import (
     CardNumber,
     Country,
@@ -132,8 +133,8 @@ class Student(Record):
     @model_validator(mode="after")
     def _residence_for_foreigners(self) -> Student:
         if self.residence is None and self.nationality != "JP":
-            raise PydanticCustomError("residence", "missing required field 'residence' "
-                                                   "(required unless nationality is JP)")
+            raise PydanticCustomError("residence", _("missing required field 'residence' "
+                                                     "(required unless nationality is JP)"))
         return self
 
     @property
@@ -177,7 +178,8 @@ class Period(Record):
     def _end_after_start(cls, end: date, info) -> date:
         start = info.data.get("start")
         if start is not None and end < start:
-            raise PydanticCustomError("period", f"the period ends ({end}) before it starts ({start})")
+            raise PydanticCustomError("period", _("the period ends ({end}) before it starts ({start})").format(
+                end=end, start=start))
         return end
 
 
@@ -236,7 +238,7 @@ class Evaluator(Record):
     @model_validator(mode="after")
     def _named(self) -> Evaluator:
         if not (self.name_ja or self.name_en):
-            raise PydanticCustomError("evaluator", "the evaluator needs name_ja or name_en")
+            raise PydanticCustomError("evaluator", _("the evaluator needs name_ja or name_en"))
         return self
 
 
