@@ -111,6 +111,13 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, bool]:
     if kind == "less_than_equal":
         return _("'{name}' is {value}, must be at most {bound}").format(
             name=name, value=err["input"], bound=ctx["le"]), False
+    if kind == "line_break":
+        return _("'{name}' must be one line, but it holds a line break after '{before}': write it on one line "
+                 "(line breaks are kept only in paragraphs such as duties_ja and comment)").format(
+            name=name, before=ctx.get("before", "")), False
+    if kind == "control_character":
+        return _("'{name}' holds {char} after '{before}', a control character no document can print: "
+                 "remove it").format(name=name, char=ctx.get("char", ""), before=ctx.get("before", "")), False
     if kind == "string_too_short":
         return _("'{name}' must not be empty").format(name=name), False
     return err["msg"].removeprefix("Value error, "), False

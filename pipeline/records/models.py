@@ -18,6 +18,7 @@ from pipeline.records.types import (
     Flag,
     Id,
     Number,
+    Paragraph,
     Phone,
     PostalCode,
     Prefecture,
@@ -260,9 +261,9 @@ class Evaluation(Record):
     ratings: Ratings
     attendance_days: Whole
     hours_total: Number
-    strengths: Text | None = None
-    improvements: Text | None = None
-    comment: Text | None = None
+    strengths: Paragraph | None = None  # the form's multi-line boxes
+    improvements: Paragraph | None = None
+    comment: Paragraph | None = None
 
 
 class Internship(Record):
@@ -273,8 +274,8 @@ class Internship(Record):
     company: Company
     title_ja: Text
     title_en: Text
-    duties_ja: Text
-    duties_en: Text
+    duties_ja: Paragraph  # 職務内容: a paragraph in every document
+    duties_en: Paragraph
     workplace: Workplace
     period: Period
     hours_per_week: Number

@@ -23,8 +23,9 @@ NUMBER_RE = re.compile(r"\d+(\.\d+)?", re.ASCII)
 NAME_PUNCT = set(" -'.")
 
 
-def fail(kind: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError(kind, message)
+def fail(kind: str, message: str, **context: object) -> PydanticCustomError:
+    """A conversion error; context goes to load's messages (which know the field's name)."""
+    return PydanticCustomError(kind, "{message}", {"message": message, **context})
 
 
 def halfwidth_hint(text: str, valid: Callable[[str], object]) -> str:
@@ -39,6 +40,44 @@ def _text(value: object) -> str:
     if not isinstance(value, str):
         raise fail("not_text", _("expected a single value here, not a list or mapping"))
     return value
+
+
+# ---- text: one line, or a paragraph --------------------------------------------------------------
+# Line breaks are content where a document shows a paragraph or a multi-line field (Paragraph); everywhere
+# else a value is one line (Text). docs/records.md lists which fields are which.
+LINE_BREAKS = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")  # \r\n and \r (Windows, old Mac, PDF readers) read as \n
+
+
+def _before(text: str, at: int) -> str:
+    """Up to 15 characters before position at, on their line: where a problem is, for the message."""
+    start = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    return text[max(start, at - 15):at]
+
+
+def _no_controls(text: str, allowed: str = "") -> str:
+    for at, ch in enumerate(text):
+        if ch not in allowed and unicodedata.category(ch) == "Cc":
+            raise fail("control_character", _("{char} is a control character, which no document can print: "
+                                              "remove it").format(char=describe(ch)),
+                       char=describe(ch), before=_before(text, at))
+    return text
+
+
+def one_line(value: object) -> str:
+    """A value that documents show on one line (a name, a title, an address): no line break in it."""
+    text = _text(value)
+    found = LINE_BREAKS.search(text)
+    if found:
+        raise fail("line_break", _("a line break in a one-line value: write it on one line"),
+                   before=_before(text, found.start()))
+    return _no_controls(text)
+
+
+def paragraph(value: object) -> str:
+    """A value that documents show as a paragraph or in a multi-line field: its line breaks are kept as
+    \n (a final one, which YAML's `|` adds, is dropped); other control characters are refused."""
+    text = LINE_BREAKS.sub("\n", _text(value)).rstrip("\n")
+    return _no_controls(text, allowed="\n")
 
 
 def parse_id(value: object) -> str:
@@ -143,11 +182,12 @@ Whole = Annotated[int, BeforeValidator(parse_whole), Field(ge=0)]
 Number = Annotated[Decimal, BeforeValidator(parse_number), Field(ge=0)]
 Country = Annotated[str, BeforeValidator(parse_country), Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
 Prefecture = Annotated[str, BeforeValidator(parse_prefecture), Field(json_schema_extra={"enum": list(prefectures())})]
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
-Roman = Annotated[str, BeforeValidator(_text), AfterValidator(roman_name)]
-Email = Annotated[str, BeforeValidator(_text), pattern(r"[^@\s\u3000]+@[^@\s\u3000]+\.[^@\s\u3000]+", lambda: _("email address"))]
-Phone = Annotated[str, BeforeValidator(_text), pattern(r"\+?[0-9][0-9 ()-]{5,20}", lambda: _("phone number"))]
-PostalCode = Annotated[str, BeforeValidator(_text), pattern(r"\d{3}-\d{4}", lambda: _("postal code (NNN-NNNN)"))]
-CardNumber = Annotated[str, BeforeValidator(_text),
+Text = Annotated[str, BeforeValidator(one_line), Field(min_length=1)]  # one line
+Paragraph = Annotated[str, BeforeValidator(paragraph), Field(min_length=1)]  # may hold line breaks
+Roman = Annotated[str, BeforeValidator(one_line), AfterValidator(roman_name)]
+Email = Annotated[str, BeforeValidator(one_line), pattern(r"[^@\s\u3000]+@[^@\s\u3000]+\.[^@\s\u3000]+", lambda: _("email address"))]
+Phone = Annotated[str, BeforeValidator(one_line), pattern(r"\+?[0-9][0-9 ()-]{5,20}", lambda: _("phone number"))]
+PostalCode = Annotated[str, BeforeValidator(one_line), pattern(r"\d{3}-\d{4}", lambda: _("postal code (NNN-NNNN)"))]
+CardNumber = Annotated[str, BeforeValidator(one_line),
                        pattern(r"[A-Z]{2}\d{8}[A-Z]{2}",
                                lambda: _("residence card number (two letters, eight digits, two letters)"))]
