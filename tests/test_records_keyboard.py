@@ -66,7 +66,7 @@ def test_missing_space_in_a_list_item(tmp_path):
 def test_text_that_only_looks_like_a_mistake_is_left_alone(tmp_path):
     """Block text and continued values may hold 'Note:x', tabs after the indentation and full-width spaces
     (a Japanese paragraph starts with one); another problem in the file must not make them mistakes."""
-    text = (INTERNSHIP.replace("duties_ja: 研究開発", "duties_ja: |\n  \u3000研究開発：設計\n  Note:x\n  \t表\n")
+    text = (INTERNSHIP.replace("duties_ja: 研究開発", "duties_ja: |\n  \u3000研究開発：設計\n  Note:x\n")
             .replace("duties_en: Research and development", "duties_en: Research and\n  development:x")
             .replace("credits: 2", "credits: two"))
     found, path = messages(tmp_path, STUDENT + "---\n" + text)
