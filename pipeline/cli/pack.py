@@ -10,8 +10,10 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.errors import InputError
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
+from pipeline.records.load import orphans
 from pipeline.register import resolve_path
 
 jobs_option = click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -50,7 +52,11 @@ def progress_bar(total: int, quiet: bool, label: str):
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
                  register_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
-    records = load_records(paths)
+    records = load_records(paths, warn=False)
+    # an internship whose student id is mistyped would be left out without a word ("0 built", exit 0)
+    lost = orphans(records, near=students or None)
+    if lost:
+        raise InputError(lost)
     options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, out_dir)))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:

@@ -38,6 +38,8 @@ def char_name(ch: str) -> str:
         return known
     if unicodedata.category(ch) == "Cc":
         return _("control character")
+    if unicodedata.category(ch) == "Co":
+        return _("private use character (a company's or a PC's own character)")
     name = unicodedata.name(ch, "")
     if name.startswith("FULLWIDTH "):
         return _("full-width {name}").format(name=name.removeprefix("FULLWIDTH ").lower())

@@ -213,10 +213,50 @@ def _load(paths: Iterable[str | Path]) -> Records:
         problems.append(Problem(".", 1, 1, _("no *.yaml or *.yml files found")))
     if problems:
         raise InputError(problems)
-    for i in records.internships.values():
-        if i.student not in records.students:
-            at = records.locate("internship", i.id, "student")
-            records.warnings.append(Problem(at.file, at.line, at.column,
-                                            f"internship '{i.id}': student '{i.student}' is not among the "
-                                            "loaded records (give the file that holds it)"))
+    records.warnings.extend(orphans(records))
     return records
+
+
+def orphans(records: Records, near: Iterable[str] | None = None) -> list[Problem]:
+    """Internships whose student is not among the loaded records, at their `student:` value, with the id
+    that was probably meant (25da0005 → 25DA0005, 25DA0050 → 25DA0005). `check` reports them as the
+    finding unknown-student; validate and pack refuse them, since no document can be made for them.
+    With near, only those whose student id is one of near's ids or a near miss of one."""
+    found = []
+    for i in records.internships.values():
+        if i.student in records.students:
+            continue
+        if near is not None and not any(i.student == s or student_hint(i.student, [s]) for s in near):
+            continue
+        at = records.locate("internship", i.id, "student")
+        meant = student_hint(i.student, records.students)
+        message = _("internship '{internship}': no student '{student}' among the loaded records").format(
+            internship=i.id, student=i.student)
+        found.append(Problem(at.file, at.line, at.column, message + (
+            meant or _(" (give the file that holds it)"))))
+    return found
+
+
+def student_hint(wanted: str, ids: Iterable[str]) -> str:
+    """' (did you mean '25DA0005'?)': the id in another case, or one or two characters away."""
+    ids = list(ids)
+    by_fold = {s.casefold(): s for s in ids}
+    meant = by_fold.get(wanted.casefold())
+    if meant is None:
+        close = [s for s in ids if _distance(wanted.casefold(), s.casefold()) <= (1 if len(wanted) < 6 else 2)]
+        meant = min(close, key=lambda s: (_distance(wanted.casefold(), s.casefold()), s)) if close else None
+    return _(" (did you mean '{choice}'?)").format(choice=meant) if meant else ""
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance (insertions, deletions, substitutions, swaps of neighbours) of two short ids."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if before is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]
