@@ -39,7 +39,7 @@ venv: $(STAMP) $(COMPILED)
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap --project=ceri \
 	  --copyright-holder="ceri contributors" -o $(LOCALES)/ceri.pot pipeline
-	$(BIN)/pybabel update -i $(LOCALES)/ceri.pot -d $(LOCALES) -D ceri --ignore-obsolete --no-wrap
+	$(BIN)/pybabel update -i $(LOCALES)/ceri.pot -d $(LOCALES) -D ceri --ignore-obsolete --no-fuzzy-matching --no-wrap
 	$(BIN)/pybabel compile -d $(LOCALES) -D ceri --statistics
 
 $(LOCALES)/%/LC_MESSAGES/ceri.mo: $(LOCALES)/%/LC_MESSAGES/ceri.po $(STAMP)

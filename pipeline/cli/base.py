@@ -10,7 +10,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import CeriError
-from pipeline.i18n import UI_LANGS, set_ui_lang
+from pipeline.i18n import UI_LANGS, _, set_ui_lang
 from pipeline.records import Records, load
 
 
@@ -42,7 +42,7 @@ def load_records(paths: tuple[str, ...], *, warn: bool = True) -> Records:
     records = load(paths)
     if warn:
         for w in records.warnings:
-            click.echo(f"{w} (warning)", err=True)
+            click.echo(_("{problem} (warning)").format(problem=w), err=True)
     return records
 
 
@@ -52,7 +52,7 @@ def parse_day(_ctx, _param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+        raise click.BadParameter(_("'{value}' is not a date YYYY-MM-DD").format(value=value)) from None
 
 
 as_of_option = click.option("--as-of", "as_of", callback=parse_day, metavar="YYYY-MM-DD",

@@ -13,7 +13,9 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.context.formatting import person_name
 from pipeline.errors import CeriError
+from pipeline.i18n import _, ui_lang
 from pipeline.records import Records
+from pipeline.records.load import student_hint
 from pipeline.rules import SEVERITIES, Finding, check
 from pipeline.rules.catalog import term
 
@@ -26,7 +28,8 @@ def findings_for(records: Records, as_of: date, students: Iterable[str] = ()) ->
     known = set(records.students) | {i.student for i in records.internships.values()}
     unknown = sorted(wanted - known)
     if unknown:
-        raise CeriError("\n".join(f"--student {s}: no such student in the records" for s in unknown))
+        raise CeriError("\n".join(_("--student {student}: no such student in the records").format(student=s)
+                                  + student_hint(s, records.students) for s in unknown))
     found = check(records, as_of)
     return [f for f in found if f.student in wanted] if wanted else found
 
@@ -84,8 +87,9 @@ def as_text(findings: list[Finding], records: Records, lang: str, students: Iter
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--student", "students", multiple=True, metavar="ID", help="Only this student (repeatable).")
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
-              help="Language of the text output (JSON always has both).")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None,
+              help="Language of the findings in the text output (default: the language of messages, "
+                   "see --lang-ui; JSON always has both).")
 @reports_errors
 def check_command(paths: tuple[str, ...], as_of: date | None, fmt: str, students: tuple[str, ...],
                   lang: str) -> None:
@@ -96,5 +100,5 @@ def check_command(paths: tuple[str, ...], as_of: date | None, fmt: str, students
     if fmt == "json":
         click.echo(as_json(found))
     else:
-        click.echo(as_text(found, records, lang, students, colour=sys.stdout.isatty()))
+        click.echo(as_text(found, records, lang or ui_lang(), students, colour=sys.stdout.isatty()))
     sys.exit(exit_code(found))

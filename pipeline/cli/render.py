@@ -9,6 +9,7 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.register import Register, inputs_hash_for, issue, resolve_path
 from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, render, renderer
 
@@ -38,7 +39,7 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
         require_internship(context, doc)
     request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
     if also_pdf and fmt != "docx":
-        raise click.UsageError("--pdf goes with --format docx")
+        raise click.UsageError(_("--pdf goes with --format docx"))
     if is_certificate(request):
         data = _issue(request, resolve_path(register_path, output.parent))
     else:
@@ -49,11 +50,11 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
 
         pdf_data = docx_to_pdf(data)
     write_atomic(output, data)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {file}").format(file=output))
     if pdf_data is not None:
         pdf = output.with_suffix(".pdf")
         write_atomic(pdf, pdf_data)
-        click.echo(f"wrote {pdf}")
+        click.echo(_("wrote {file}").format(file=pdf))
 
 
 def _issue(request: RenderRequest, register_path: Path) -> bytes:
@@ -68,8 +69,11 @@ def _issue(request: RenderRequest, register_path: Path) -> bytes:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(f"{register_path}{suffix}").unlink(missing_ok=True)
         raise
-    again = " (already issued for these inputs)" if issued.reused else ""
-    click.echo(f"serial {issued.serial}{again} in {register_path}")
+    if issued.reused:
+        click.echo(_("serial {serial} (already issued for these inputs) in {register}").format(
+            serial=issued.serial, register=register_path))
+    else:
+        click.echo(_("serial {serial} in {register}").format(serial=issued.serial, register=register_path))
     if issued.superseded:
-        click.echo(f"supersedes {issued.superseded}")
+        click.echo(_("supersedes {serial}").format(serial=issued.superseded))
     return issued.data

@@ -7,6 +7,7 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, reports_errors, today
 from pipeline.context import build_context
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.renderers import RenderRequest, documents
 from pipeline.resources import ROOT
 
@@ -33,12 +34,12 @@ def variables_command(doc, paths, student_id, internship_id, lang, as_of):
 
     if not paths:
         if not (ROOT / "examples").is_dir():
-            raise CeriError("no examples/ folder here: give records PATH... and --student ID")
+            raise CeriError(_("no examples/ folder here: give records PATH... and --student ID"))
         paths = (str(ROOT / "examples"),)
         if student_id is None:
             student_id, internship_id = EXAMPLE[0], internship_id or EXAMPLE[1]
     if student_id is None:
-        raise CeriError("give --student ID (and --internship ID) for the example values")
+        raise CeriError(_("give --student ID (and --internship ID) for the example values"))
     records = load_records(paths, warn=False)
     context = build_context(records, student_id, internship_id, as_of=today(as_of))
     ctx = docx_context(RenderRequest(doc=doc, lang=lang, fmt="docx", context=context))

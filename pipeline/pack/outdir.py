@@ -12,6 +12,7 @@ from pathlib import Path
 from pipeline.errors import CeriError
 from pipeline.fileio import TMP_PREFIX as TMP
 from pipeline.fileio import make_private_dir
+from pipeline.i18n import _
 
 WAIT = 5.0  # seconds to wait for the lock of a run that is ending (or was just killed)
 
@@ -30,7 +31,8 @@ def _lock(fd: int, out_dir: Path, wait: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise CeriError(f"{out_dir}: another ceri run is writing there; wait for it to end") from None
+                raise CeriError(_("{folder}: another ceri run is writing there; wait for it to end").format(
+                    folder=out_dir)) from None
             time.sleep(0.05)
 
 
