@@ -29,9 +29,9 @@ def source_messages() -> dict[str, str]:
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             ROOT / "pipeline", method_map, options_map):
-        for msgid in (message if isinstance(message, tuple) else (message,)):
-            if msgid:
-                found.setdefault(msgid, f"pipeline/{filename}:{lineno}")
+        msgid = message[0] if isinstance(message, tuple) else message  # a plural's entry is its singular
+        if msgid:
+            found.setdefault(msgid, f"pipeline/{filename}:{lineno}")
     return found
 
 

@@ -36,8 +36,7 @@ def _values(model: BaseModel, path: Path = ()) -> Iterator[tuple[Path, str, str]
 @cache
 def _drawable() -> frozenset[int]:
     """Code points every document style can draw: a value may go into a mincho or a gothic document."""
-    styles = [frozenset().union(*(face.chars for face in fonts.faces(style))) for style in fonts.STYLES]
-    return frozenset.intersection(*styles) | {ord(" "), ord("\n")}
+    return frozenset.intersection(*map(fonts.coverage, fonts.STYLES)) | {ord(" "), ord("\n")}
 
 
 def undrawable(records: Records) -> list[Problem]:
