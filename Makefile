@@ -41,6 +41,7 @@ demo: system venv
 test: system venv
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	bash .ci/wheel-check
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
