@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import unicodedata
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,41 @@ def test_documents_draw_any_drawable_value(tmp_path, family, duties):
     _qpdf_ok(path)
     text = _squash(_pdftotext(path))
     assert _squash(duties) in text and _squash(family) in text
+
+
+WILD = Path(__file__).resolve().parent.parent.parent / "shared" / "forms-wild"
+WILD_FORMS = sorted(p.name for p in WILD.glob("*.pdf")) if WILD.is_dir() else []
+
+
+def _roomy_text_fields(data: bytes) -> list[str]:
+    """Up to three text fields whose first widget is large enough for a short value."""
+    from pipeline.renderers.form.fields import fields
+
+    names = []
+    for name, f in fields(PdfReader(BytesIO(data))).items():
+        if f.kind == "text" and f.widgets:
+            x0, y0, x1, y1 = f.widgets[0].rect
+            if x1 - x0 >= 120 and y1 - y0 >= 12:
+                names.append(name)
+    return names[:3]
+
+
+@pytest.mark.skipif(not WILD.is_dir() or not shutil.which("qpdf"), reason="../shared/forms-wild/ or qpdf missing")
+@pytest.mark.parametrize("name", WILD_FORMS)
+@settings(max_examples=3, deadline=None, print_blob=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(value=_value(2, "gothic"))
+def test_third_party_forms_fill_and_merge(tmp_path, name, value):
+    data = (WILD / name).read_bytes()
+    targets = _roomy_text_fields(data)
+    values = dict.fromkeys(targets, value)
+    filled = fill_acroform(data, values)
+    flat = fill_acroform(data, values, flatten_out=True)
+    merged = merge([("form", "A-", flat), ("filled", "B-", filled)])
+    for label, pdf in (("filled", filled), ("flat", flat), ("merged", merged)):
+        (tmp_path / f"{label}.pdf").write_bytes(pdf)
+        _qpdf_ok(tmp_path / f"{label}.pdf")
+    got = PdfReader(tmp_path / "filled.pdf").get_fields() or {}
+    for target in targets:
+        assert got[target].get("/V") == value
+    assert fill_acroform(data, values, flatten_out=True) == flat
