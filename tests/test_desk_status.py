@@ -140,3 +140,14 @@ def test_status_is_linear_in_the_number_of_internships(tmp_path, n):
     assert len(board) == len(records.internships) > n
     assert findings.read == len(findings.findings)
     assert index.lookups == 2 * len(board)
+
+
+def test_case_summary_for_a_pack_and_its_cover_sheet():
+    from pipeline.desk.status import case_summary
+    records = load(["examples"])
+    summary = case_summary(records, "23DB0012", "CERI-2026-001", date(2026, 6, 1))
+    assert summary == {
+        "step": 11, "complete": False, "step_en": "Internship and the company's evaluation",
+        "step_ja": "インターンシップの実施・評価書", "next_action_en": "Start the internship on 2026-07-01.",
+        "next_action_ja": "2026年7月1日にインターンシップを開始する。", "owner": "student", "owner_en": "student",
+        "owner_ja": "学生", "due": "2026-07-01", "overdue": False}

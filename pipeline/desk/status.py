@@ -6,6 +6,7 @@ Plain-data API (no click, no files):
         -> list[CaseRow]
     counts(rows) -> dict[int, int]          # step number (1–12, COMPLETE = 13) → cases, every step listed
     FindingIndex(findings)                  # findings by (student, internship), built in one pass
+    case_summary(records, student_id, internship_id, as_of) -> dict   # one case, for a pack
 
 `findings` defaults to `pipeline.rules.check(records, as_of)`; pass them when you have them already.
 Each CaseRow holds the student and internship ids, the student's name and the company (ja/en), the
@@ -144,4 +145,20 @@ def counts(board: Iterable[CaseRow]) -> dict[int, int]:
     return out
 
 
-__all__ = ["COMPLETE", "OPEN", "CaseRow", "FindingIndex", "counts", "rows"]
+
+
+def case_summary(records: Records, student_id: str, internship_id: str, as_of: date) -> dict:
+    """Where one case stands, for a pack's findings.json and its cover sheet: the step (1–12, its name in
+    ja/en), whether it is complete, the next action (ja/en), its owner (key and ja/en label), due date
+    (ISO or None) and whether it is overdue. Plain JSON-ready data."""
+    i = records.internships[internship_id]
+    case = case_of(i, records.students.get(student_id), as_of)
+    a = case.next
+    return {"step": 12 if case.complete else case.step, "complete": case.complete,
+            "step_en": step_name(case.step, "en"), "step_ja": step_name(case.step, "ja"),
+            "next_action_en": a.en, "next_action_ja": a.ja, "owner": a.owner,
+            "owner_en": owner_label(a.owner, "en"), "owner_ja": owner_label(a.owner, "ja"),
+            "due": a.due.isoformat() if a.due else None, "overdue": case.overdue}
+
+
+__all__ = ["COMPLETE", "OPEN", "CaseRow", "FindingIndex", "case_summary", "counts", "rows"]
