@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.records import Records
+from pipeline.rules import steps as _steps  # noqa: F401  (registers the step rules)
 from pipeline.rules.catalog import SEVERITIES, Finding, declarations, make_finding
 from pipeline.rules.checks import RULES, Subject
 
