@@ -33,6 +33,7 @@ class Entry:
     first: Loc | None = None  # the cell of its id
     present: dict[Path, Column] = field(default_factory=dict)  # the roster's columns for this record
     model: BaseModel | None = None
+    quiet: set[Loc] = field(default_factory=set)  # cells already reported: not 'missing' a second time
 
     # what pipeline.records.load.convert asks of a document: its data, and a problem at a path
     @property
@@ -47,12 +48,14 @@ class Entry:
             node[path[-1]] = text
         return data
 
-    def problem(self, path: tuple, message: str, *, key: bool = False) -> CellProblem:
+    def problem(self, path: tuple, message: str, *, key: bool = False) -> CellProblem | None:
         at = tuple(path)
         while at and at not in self.where:
             at = at[:-1]
         loc = self.where.get(at) or self.first
         assert loc is not None
+        if loc in self.quiet and message.startswith("missing required field"):
+            return None  # the cell's own problem (a formula, a merge, a value Excel mangled) says it
         if tuple(path) == ("address", "prefecture") and "(did you mean" not in message:
             english = _prefecture_by_kanji().get(self.flat.get(tuple(path), ""))
             if english:
@@ -97,6 +100,11 @@ class Roster:
     internships: dict[str, Entry] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
     rows: int = 0
+    quiet: set[Loc] = field(default_factory=set)  # cells reported for themselves (see Entry.quiet)
+
+    def report(self, loc: Loc, message: str) -> None:
+        self.problems.append(loc.problem(message))
+        self.quiet.add(loc)
 
 
 def _headers(sheet: Sheet, roster: Roster) -> dict[int, Column] | None:
@@ -149,21 +157,27 @@ def read_sheet(sheet: Sheet, roster: Roster) -> bool:
             try:
                 text = text_of(value, col, sheet.epoch)
             except CellError as exc:
-                roster.problems.append(loc.problem(str(exc)))
+                roster.report(loc, str(exc))
                 continue
             if text is not None:
                 if col.type == "payments" and (bad := check_payments(text)):
-                    roster.problems.append(loc.problem(bad))
+                    roster.report(loc, bad)
                     continue
                 texts[n] = text
         _add_row(sheet, number, texts, by_record, roster)
     for ref in sheet.merged:
-        letters, row = coordinate_from_string(ref.split(":")[0])
-        loc = sheet.loc(row, column_index_from_string(letters))
-        roster.problems.append(loc.problem(_("merged cells ({range}): unmerge them and type the value in "
-                                             "each cell").format(range=ref)))
+        (c1, r1), (c2, r2) = (_cell(end) for end in (ref.split(":") * 2)[:2])
+        roster.report(sheet.loc(r1, c1), _("merged cells ({range}): unmerge them and type the value in each cell")
+                      .format(range=ref))
+        roster.quiet.update(sheet.loc(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
     roster.problems.extend(sheet.problems)
+    roster.quiet.update(Loc(p.file, p.sheet, p.line, p.column) for p in sheet.problems)
     return True
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    letters, row = coordinate_from_string(ref)
+    return column_index_from_string(letters), row
 
 
 def _fill(entry: Entry, texts: dict[int, str], cols: dict[int, Column], sheet: Sheet, number: int,
@@ -197,7 +211,7 @@ def _add_row(sheet: Sheet, number: int, texts: dict[int, str], by_record: dict[s
         return
     student = roster.students.get(sid)
     if student is None:
-        student = roster.students[sid] = Entry("student", sid, first=id_loc)
+        student = roster.students[sid] = Entry("student", sid, first=id_loc, quiet=roster.quiet)
     _fill(student, texts, student_cols, sheet, number, roster)
     if not any(n in texts for n in internship_cols):
         return
@@ -209,7 +223,7 @@ def _add_row(sheet: Sheet, number: int, texts: dict[int, str], by_record: dict[s
                                              .format(id=iid, where=roster.internships[iid].first)))
         return
     key = iid if iid is not None else f"\0{sheet.file}:{sheet.name}:{number}"
-    internship = roster.internships[key] = Entry("internship", iid or "", first=first)
+    internship = roster.internships[key] = Entry("internship", iid or "", first=first, quiet=roster.quiet)
     internship.flat[("student",)] = sid
     internship.where[("student",)] = id_loc
     _fill(internship, texts, internship_cols, sheet, number, roster)
@@ -222,7 +236,7 @@ def validate(roster: Roster) -> None:
     for entry in (*roster.students.values(), *roster.internships.values()):
         model, found = convert(entry)  # type: ignore[arg-type]  # an Entry answers as a Document does
         entry.model = model
-        roster.problems.extend(found)  # type: ignore[arg-type]
+        roster.problems.extend(p for p in found if p is not None)  # type: ignore[misc]
 
 
 def read_roster(sheets_by_file: Iterable[tuple[str, list[Sheet]]], roster: Roster) -> None:
