@@ -134,6 +134,7 @@ def test_untidy_values_come_through_exactly(tmp_path):
     records = load([tmp_path / "records"])
     s, i = records.students["S001"], records.internships["I001"]
     assert s.name.family_ja == "𠮷田"
+    assert "family_ja: 𠮷田\n" in (tmp_path / "records" / "S001.yaml").read_text("utf-8")  # as typed, not escaped
     assert i.duties_ja == f"{duties}\n二行目：詳細"  # free text is kept as typed, full-width colon too
     assert len(duties) == 600
     assert s.phone == "080-1234-5678" and s.email == "jane@example.ac.jp"
