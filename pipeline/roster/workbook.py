@@ -27,7 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from pipeline.fileio import FILE_MODE, write_atomic, zip_bytes
 from pipeline.records import Records
 from pipeline.roster.columns import Column, columns
-from pipeline.roster.yamlout import value_at
+from pipeline.roster.yamlout import value_set_at
 
 SHEET = "名簿"
 LISTS = "lists"
@@ -108,7 +108,7 @@ def _row(ws, cols: tuple[Column, ...], student, internship) -> list[Any]:
     out: list[Any] = []
     for col in cols:
         model = student if col.record == "student" else internship
-        value = _cell_value(col, value_at(model, col.path)) if model is not None else None
+        value = _cell_value(col, value_set_at(model, col.path))
         if isinstance(value, date):
             cell = WriteOnlyCell(ws, value)
             cell.number_format = DATE_FORMAT

@@ -51,6 +51,16 @@ def value_at(model: BaseModel | None, path: Path) -> Any:
     return node
 
 
+def value_set_at(model: BaseModel | None, path: Path) -> Any:
+    """As value_at, but None for a default the record never stated (an export leaves such cells empty)."""
+    node: Any = model
+    for step in path:
+        if node is None or step not in node.model_fields_set:
+            return None
+        node = getattr(node, step)
+    return node
+
+
 def plain(value: Any) -> Any:
     """A model's value as YAML should show it: dates, true/false, numbers; text with line breaks as a block."""
     if isinstance(value, str):
