@@ -215,3 +215,19 @@ def test_full_width_headers_and_japanese_only_headers_are_understood(tmp_path):
     path = plain_workbook(tmp_path / "roster.xlsx", headers, [[row()[k] for k in keys]])
     assert ceri("import", path, "-o", tmp_path / "records").returncode == 0
     assert INTERNSHIP["internship.id"] in load([tmp_path / "records"]).internships
+
+
+def test_a_roster_of_a_few_columns_updates_only_those(tmp_path):
+    """The office's progress sheet: ids and the step dates, nothing else; the records keep the rest."""
+    records_dir = tmp_path / "records"
+    shutil.copytree(EXAMPLES, records_dir)
+    path = plain_workbook(tmp_path / "steps.xlsx", ["学籍番号", "インターンシップID", "応募日", "Phone"],
+                          [["23DB0012", "CERI-2026-001", "45047", None]])  # a serial date typed as text
+    result = ceri("import", path, "-o", records_dir)
+    assert result.returncode == 0, result.stderr
+    before, after = load([EXAMPLES]), load([records_dir])
+    assert after.internships["CERI-2026-001"].steps.applied_on == date(2023, 5, 1)
+    assert after.students["23DB0012"].phone is None  # the column is there, its cell empty
+    assert after.students["23DB0012"].address == before.students["23DB0012"].address
+    changed = {k for k, v in after.internships.items() if v != before.internships[k]}
+    assert changed == {"CERI-2026-001"}

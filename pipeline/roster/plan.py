@@ -101,16 +101,16 @@ def _existing(out_dir: Path) -> tuple[Records | None, list[CellProblem]]:
 def preview(sources: Iterable[str | Path], out_dir: str | Path) -> Plan:
     """Read the rosters and the records already in out_dir; say what an import would write, or why not."""
     plan = Plan([Path(s) for s in sources], Path(out_dir))
+    existing, problems = _existing(plan.out_dir)
+    if problems:
+        plan.problems = sorted(problems)
+        return plan
     roster = Roster()
-    read_roster(((str(p), _read(p, roster)) for p in plan.sources), roster)
+    read_roster(((str(p), _read(p, roster)) for p in plan.sources), roster, existing)
     plan.rows = roster.rows
     plan.students, plan.internships = len(roster.students), len(roster.internships)
     plan.problems = sorted(roster.problems)
     if plan.problems:
-        return plan
-    existing, problems = _existing(plan.out_dir)
-    if problems:
-        plan.problems = sorted(problems)
         return plan
     plan.files, problems = _changes(roster, existing, plan)
     plan.problems = sorted(problems)

@@ -7,6 +7,7 @@ pipeline.records.load.convert, so a roster and a YAML file get the same message 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from pydantic import BaseModel
 
 from pipeline.i18n import _
+from pipeline.records import Records
 from pipeline.records.load import convert
 from pipeline.records.places import prefectures
 from pipeline.roster.cells import CellError, CellProblem, Loc, text_of
@@ -34,11 +36,16 @@ class Entry:
     present: dict[Path, Column] = field(default_factory=dict)  # the roster's columns for this record
     model: BaseModel | None = None
     quiet: set[Loc] = field(default_factory=set)  # cells already reported: not 'missing' a second time
+    base: dict[str, Any] = field(default_factory=dict)  # the record as the records folder holds it
 
     # what pipeline.records.load.convert asks of a document: its data, and a problem at a path
     @property
     def data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"kind": self.kind}
+        """The record to validate: what the folder already holds (a roster may have only some columns),
+        with the roster's columns laid over it, an empty cell taking the value away."""
+        data: dict[str, Any] = {**copy.deepcopy(self.base), "kind": self.kind}
+        for path in self.present:
+            _remove(data, path)
         for path, text in self.flat.items():
             if path == ("payments",):
                 text = _payments(text)  # type: ignore[assignment]
@@ -61,6 +68,20 @@ class Entry:
             if english:
                 message += _(" (did you mean '{name}'?)").format(name=english)
         return loc.problem(message)
+
+
+def _remove(data: dict[str, Any], path: Path) -> None:
+    chain = [data]
+    for step in path[:-1]:
+        child = chain[-1].get(step)
+        if not isinstance(child, dict):
+            return
+        chain.append(child)
+    chain[-1].pop(path[-1], None)
+    for n in range(len(chain) - 1, 0, -1):
+        if chain[n]:
+            break
+        del chain[n - 1][path[n - 1]]
 
 
 def _payments(text: str) -> list[dict[str, str]] | str:
@@ -231,15 +252,21 @@ def _add_row(sheet: Sheet, number: int, texts: dict[int, str], by_record: dict[s
         internship.where.setdefault(("id",), first)
 
 
-def validate(roster: Roster) -> None:
-    """Each record through the records' models; problems at the cells of the offending values."""
+def validate(roster: Roster, existing: Records | None = None) -> None:
+    """Each record through the records' models, over what the records folder holds of it; problems at the
+    cells of the offending values."""
     for entry in (*roster.students.values(), *roster.internships.values()):
+        if existing is not None:
+            table = existing.students if entry.kind == "student" else existing.internships
+            if entry.id in table:
+                entry.base = table[entry.id].model_dump(exclude_unset=True, by_alias=True)
         model, found = convert(entry)  # type: ignore[arg-type]  # an Entry answers as a Document does
         entry.model = model
         roster.problems.extend(p for p in found if p is not None)  # type: ignore[misc]
 
 
-def read_roster(sheets_by_file: Iterable[tuple[str, list[Sheet]]], roster: Roster) -> None:
+def read_roster(sheets_by_file: Iterable[tuple[str, list[Sheet]]], roster: Roster,
+                existing: Records | None = None) -> None:
     for file, sheets in sheets_by_file:
         found = False
         try:
@@ -252,4 +279,4 @@ def read_roster(sheets_by_file: Iterable[tuple[str, list[Sheet]]], roster: Roste
             roster.problems.append(CellProblem(file, 1, 1, _(
                 "no roster found: the first row of a sheet must hold the column headers "
                 "(ceri import --template makes an empty roster)")))
-    validate(roster)
+    validate(roster, existing)
