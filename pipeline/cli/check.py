@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import unicodedata
@@ -108,6 +109,18 @@ def text_blocks(findings: Iterable[Finding], records: Records, lang: str, studen
     yield term("summary", None, lang).format(students=len(ids), **index.counts)
 
 
+_NO_DATA: dict = {}
+
+
+def _shown(f: Finding, lang: str) -> Finding:
+    """What the table shows of a finding: the message in its language, without the other one and the
+    data (the table holds every finding of the batch until it knows its columns' widths: this is a
+    quarter of their memory)."""
+    if lang == "ja":
+        return dataclasses.replace(f, message_en="", clause="", data=_NO_DATA)
+    return dataclasses.replace(f, message_ja="", clause="", data=_NO_DATA)
+
+
 def _tally(findings: Iterable[Finding], counts: dict[str, int]) -> Iterator[Finding]:
     """The findings as they go by, counted by severity (the exit code is known once all are written)."""
     for f in findings:
@@ -146,7 +159,8 @@ def check_command(paths: tuple[str, ...], as_of: date | None, fmt: str, students
     if fmt == "json":  # a student's findings at a time: the batch's are never all held
         each = check_each(records, today(as_of), wanted or None)
         _echo_all(json_chunks(_tally((f for _, mine in each for f in mine), counts)))
-    else:  # the table's columns are as wide as its widest finding: all are made first
-        found = list(_tally(check(records, today(as_of), wanted or None), counts))
+    else:  # the table's columns are as wide as its widest finding: all are made first, and kept slim
+        each = check_each(records, today(as_of), wanted or None)
+        found = [_shown(f, lang) for f in _tally((f for _, mine in each for f in mine), counts)]
         _echo_all(text_blocks(found, records, lang, wanted, colour=sys.stdout.isatty()), "\n")
     sys.exit(1 if counts.get("error") else 0)
