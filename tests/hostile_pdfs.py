@@ -25,14 +25,14 @@ def pdf(objects: dict[int, bytes], *, root: int = 1, size: int | None = None, ta
 
 
 def form(extra: dict[int, bytes] | None = None, *, catalog_extra: bytes = b"", field_extra: bytes = b"",
-         size: int | None = None, tail: bytes = b"") -> bytes:
+         size: int | None = None, tail: bytes = b"", name: bytes = b"name") -> bytes:
     """A one-page AcroForm with one text field `name` (object 4), plus extra objects."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R] /DA (/Helv 10 Tf 0 g) >> "
            + catalog_extra + b" >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots [4 0 R] >>",
-        4: b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (name) /Rect [100 700 400 720] "
+        4: b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (" + name + b") /Rect [100 700 400 720] "
            b"/DA (/Helv 10 Tf 0 g) /P 3 0 R " + field_extra + b" >>",
     }
     objects.update(extra or {})
@@ -65,7 +65,7 @@ def zip_bomb(decoded: int = 64 * 1024 * 1024) -> bytes:
     packed = zlib.compress(b"6 0 " + inner, 9)
     stream = (b"<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length %d >>\nstream\n" % len(packed)
               + packed + b"\nendstream")
-    body = form({5: stream}, field_extra=b"/V 6 0 R")
+    body = form({5: stream}, field_extra=b"/V 6 0 R", name=b"ceri_form")  # the field read-back reads first
     # object 6 lives in the object stream: only an xref stream can say so, so append an update
     xref_at = len(body)
     rows = b"\x01" + (body.index(b"5 0 obj")).to_bytes(4, "big") + b"\x00" + b"\x02" + (5).to_bytes(4, "big") + b"\x00"
@@ -89,8 +89,8 @@ def dangling_field() -> bytes:
     })
 
 
-def many_fields(count: int = 20_000) -> bytes:
-    """Twenty thousand widgets on one page."""
+def many_fields(count: int = 5_000) -> bytes:
+    """Five thousand widgets on one page."""
     objects = {1: b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] >> >>",
                2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"}
     annots = []
@@ -101,6 +101,11 @@ def many_fields(count: int = 20_000) -> bytes:
     return pdf(objects)
 
 
+def many_objects(count: int = 60_000) -> bytes:
+    """Sixty thousand tiny objects (each costs the parser a header check on opening)."""
+    return form({10 + i: b"%d" % i for i in range(count)})
+
+
 def not_a_pdf() -> bytes:
     return b"PK\x03\x04 this is a zip, not a PDF" + b"\x00" * 100
 
@@ -109,5 +114,6 @@ CASES = {
     "huge-object-number": huge_object_number, "huge-xref-size": huge_xref_size,
     "long-stream-length": long_stream_length, "deep-nesting": deep_nesting, "zip-bomb": zip_bomb,
     "broken-objects": broken_objects, "dangling-field": dangling_field, "many-fields": many_fields,
+    "many-objects": many_objects,
     "not-a-pdf": not_a_pdf,
 }

@@ -57,6 +57,7 @@ def test_the_limits_say_what_they_refused(tmp_path):
     expect = {"huge-object-number": "numbers objects up to", "huge-xref-size": "numbers objects up to 999999999",
               "long-stream-length": "claims 2000000000 bytes", "deep-nesting": "nested more than 64 deep",
               "zip-bomb": "Limit reached while decompressing", "many-fields": "more than 3000 annotations",
+              "many-objects": "60004 objects, more than the limit of 20000",
               "not-a-pdf": "not a PDF"}
     for case, words in expect.items():
         form = tmp_path / f"{case}.pdf"
@@ -119,6 +120,7 @@ def test_a_fill_of_a_form_protected_by_an_owner_password_only(tmp_path):
     assert result.returncode == 0, result.stderr
     filled = PdfReader(tmp_path / "out.pdf")
     assert filled.get_fields()["name"]["/V"] == "23DB0012"
+    assert not filled.is_encrypted
 
 
 def test_a_form_that_needs_a_password_to_open(tmp_path):

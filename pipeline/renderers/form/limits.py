@@ -25,6 +25,7 @@ from pipeline.i18n import _
 
 MAX_SIZE = 20 * 1024 * 1024  # bytes of a PDF read from outside (--max-size changes it)
 MAX_OBJECT = 1_000_000  # highest object number and xref size (a 20 MB file cannot hold more objects)
+MAX_OBJECTS = 20_000  # objects in the file (pypdf checks each one's header on opening: about 0.1 ms each)
 MAX_NESTING = 64  # arrays and dictionaries opened one inside the other
 MAX_DECODED = 16 * 1024 * 1024  # bytes one stream may decompress to (fonts and forms need far less)
 MAX_WIDGETS = 3_000  # annotations walked looking for form fields (a long official form has a few hundred)
@@ -84,7 +85,11 @@ def prescan(data: bytes, source: str) -> None:
     """Refuse what would make a parser allocate far more than the file holds, before parsing."""
     if b"%PDF-" not in data[:1024]:
         raise CeriError(_("{file}: not a PDF (it does not start with %PDF-)").format(file=source))
-    biggest = max((int(m.group(1)) for m in _OBJ.finditer(data)), default=0)
+    numbers = [int(m.group(1)) for m in _OBJ.finditer(data)]
+    if len(numbers) > MAX_OBJECTS:
+        raise CeriError(_("{file}: refused: {count} objects, more than the limit of {limit} for a form "
+                          "(a damaged or hostile PDF)").format(file=source, count=len(numbers), limit=MAX_OBJECTS))
+    biggest = max(numbers, default=0)
     sizes = [int(m.group(1)) for m in _XREF_SUB.finditer(data)] + [int(m.group(1)) for m in _SIZE.finditer(data)]
     for m in _INDEX.finditer(data):
         nums = [int(n) for n in m.group(1).split()]
@@ -139,6 +144,10 @@ def open_reader(data: bytes, source: str) -> PdfReader:
         len(reader.pages)
         biggest = max((n for table in reader.xref.values() for n in table), default=0)
         biggest = max(biggest, max(reader.xref_objStm, default=0))
+        count = sum(len(table) for table in reader.xref.values()) + len(reader.xref_objStm)
+        if count > MAX_OBJECTS:
+            raise CeriError(_("{file}: refused: {count} objects, more than the limit of {limit} for a form "
+                              "(a damaged or hostile PDF)").format(file=source, count=count, limit=MAX_OBJECTS))
         if biggest > MAX_OBJECT:
             raise CeriError(_("{file}: refused: it numbers objects up to {number}, beyond the limit of {limit} "
                               "(a damaged or hostile PDF)").format(file=source, number=biggest, limit=MAX_OBJECT))
