@@ -114,8 +114,10 @@ class Page:
 
     def one_line(self, paras: Paras, width: float, size: float) -> Paras:
         """'氏名 / Name' on one line where it fits, else Japanese above English."""
+        if len(paras) < 2 or any("\n" in p or "\r" in p for p in paras):  # a value's own lines stay lines
+            return paras
         joined = " / ".join(paras)
-        return (joined,) if len(paras) > 1 and text_width(joined, size) <= width else paras
+        return (joined,) if text_width(joined, size) <= width else paras
 
     def space(self, h: float) -> None:
         self.y -= h

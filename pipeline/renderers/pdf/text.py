@@ -6,6 +6,7 @@ RenderError names the record and field so the secretariat knows what to shorten.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +38,7 @@ class Fitted:
 
 
 text_width = fonts.width
+BREAK = re.compile(r"\r\n|\r|\n")
 
 
 Color = tuple[float, float, float]
@@ -155,8 +157,8 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
     First each paragraph on one line, shrinking a little (to 85 %); then wrapped, from size down to
     min_size (which includes one small line). If even that overflows, RenderError names the field: a value is never clipped.
     """
-    for p in paragraphs:  # a character no font has is reported before any layout work
-        fonts.check(p, style, record=record, field=field)
+    for line in hard_lines(paragraphs):  # a character no font has is reported before any layout work
+        fonts.check(line, style, record=record, field=field)
     fitted = _fit(tuple(paragraphs), width, height, size, min_size, style)
     if fitted is not None:
         return fitted
@@ -168,18 +170,25 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
                       "shorten it", record=record, field=field)
 
 
+def hard_lines(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines the text itself breaks into: a line break in a value is content (a job description
+    typed as a YAML block, a comment typed in a form) and always starts a new line."""
+    return tuple(line for p in paragraphs for line in BREAK.split(p))
+
+
 @lru_cache(maxsize=4096)  # labels and sentences are laid out alike in every document of a batch
 def _fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
          style: str) -> Fitted | None:
+    lines = hard_lines(paragraphs)
     sizes = []
     s = size
     while s >= min_size - 1e-6:
         sizes.append(round(s, 2))
         s -= STEP
     for s in [s for s in sizes if s >= size * SHRINK_FIRST]:
-        if (len(paragraphs) * s * LEADING <= height + 1e-6
-                and all(text_width(p, s, style) <= width for p in paragraphs)):
-            return Fitted(paragraphs, s, style)
+        if (len(lines) * s * LEADING <= height + 1e-6
+                and all(text_width(p, s, style) <= width for p in lines)):
+            return Fitted(lines, s, style)
     for s in sizes:
         lines = [ln for p in paragraphs for ln in wrap(p, width, s, style)]
         if len(lines) * s * LEADING <= height + 1e-6:
