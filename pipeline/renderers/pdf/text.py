@@ -78,18 +78,26 @@ class Pen:
             x += pdfmetrics.stringWidth(piece, name, size)
         return x - start
 
-    def write(self) -> None:
-        """Write the page's text (once, before the page is shown)."""
-        c, doc = self.c, self.c._doc
+    def presets(self, runs: list[_Run]) -> dict[str, tuple[str, str]]:
+        """Give the fixed wording of runs (every page of the document) the fonts' first subsets; once
+        per document, before any text is written."""
         fixed: dict[str, set[str]] = {}
-        for run in self.runs:
+        for run in runs:
             if run.fixed:
                 fixed.setdefault(run.font, set()).update(run.text)
         presets = {}
         for name, chars in sorted(fixed.items()):
             font = pdfmetrics.getFont(name)
             if font._dynamicFont:
-                presets[name] = lean.preset(font, doc, chars)
+                presets[name] = lean.preset(font, self.c._doc, chars)
+        return presets
+
+    def write(self, presets: dict[str, tuple[str, str]] | None = None) -> None:
+        """Write the page's text (once, before the page is shown); presets: from presets() when the
+        document has several pages, else this page's own."""
+        c, doc = self.c, self.c._doc
+        if presets is None:
+            presets = self.presets(self.runs)
         ops = ["q BT"]
         names: dict[tuple[str, int], str] = {}  # (font, subset) → its resource name in this document
         current: tuple[str, float] | None = None
@@ -151,17 +159,22 @@ def draw_line(pen: Pen, x: float, y: float, width: float, text: str, size: float
 
 
 def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
-        style: str = "mincho", *, record: str | None = None, field: str | None = None) -> Fitted:
+        style: str = "mincho", *, record: str | None = None, field: str | None = None,
+        grow: bool = False) -> Fitted:
     """Lay out paragraphs (one or more lines each) in a width × height box.
 
     First each paragraph on one line, shrinking a little (to 85 %); then wrapped, from size down to
-    min_size (which includes one small line). If even that overflows, RenderError names the field: a value is never clipped.
+    min_size (which includes one small line). If even that overflows: with grow, the text is wrapped at
+    min_size on as many lines as it takes (the box grows: a table row, a document flowing onto the next
+    page); else RenderError names the field. A value is never clipped.
     """
     for line in hard_lines(paragraphs):  # a character no font has is reported before any layout work
         fonts.check(line, style, record=record, field=field)
     fitted = _fit(tuple(paragraphs), width, height, size, min_size, style)
     if fitted is not None:
         return fitted
+    if grow:
+        return Fitted(tuple(ln for p in paragraphs for ln in wrap(p, width, min_size, style)), min_size, style)
     shown = " / ".join(paragraphs)
     if len(shown) > 60:
         shown = shown[:57] + "..."
@@ -193,6 +206,17 @@ def _fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, 
         lines = [ln for p in paragraphs for ln in wrap(p, width, s, style)]
         if len(lines) * s * LEADING <= height + 1e-6:
             return Fitted(tuple(lines), s, style)
+    return None
+
+
+def tighter(text: str, width: float, size: float, floor: float = 9.0) -> Fitted | None:
+    """text on one line (each of its own lines), shrunk by at most 15 % and never below floor, or None."""
+    lines = hard_lines((text,))
+    s = size
+    while s >= max(size * SHRINK_FIRST, floor) - 1e-6:
+        if all(text_width(line, round(s, 2)) <= width for line in lines):
+            return Fitted(lines, round(s, 2), "mincho")
+        s -= STEP
     return None
 
 
