@@ -118,6 +118,8 @@ def test_building_the_package_compiles_the_catalogue(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     shutil.copytree(ROOT / "pipeline", tmp_path / "pipeline",
                     ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    for name in ("templates", "forms"):  # setup.py ships them in the package too
+        shutil.copytree(ROOT / name, tmp_path / name)
     out = tmp_path / "built"
     result = subprocess.run([sys.executable, "setup.py", "-q", "build_py", "--build-lib", str(out)],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
