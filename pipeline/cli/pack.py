@@ -12,6 +12,7 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.cli.outputs import check_output
 from pipeline.errors import InputError
+from pipeline.i18n import _, ui_lang
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
 from pipeline.records.load import orphans
@@ -66,14 +67,19 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
                       force=force, strict=strict, make_zip=make_zip, progress=progress)
     for job in summary.jobs:
         for f in job.errors:
-            click.echo(f"{job.student}/{job.internship}: error {f['code']}: {f['message_en']}", err=True)
+            click.echo(_("{student}/{internship}: error {code}: {message}").format(
+                student=job.student, internship=job.internship, code=f["code"],
+                message=f["message_ja"] if ui_lang() == "ja" else f["message_en"]), err=True)
     for r in summary.results:
         if r.status == "failed":
-            click.echo(f"{r.student}/{r.internship}: FAILED: {r.message}", err=True)
+            click.echo(_("{student}/{internship}: FAILED: {message}").format(
+                student=r.student, internship=r.internship, message=r.message), err=True)
         elif r.status == "refused":
-            click.echo(f"{r.student}/{r.internship}: refused: {r.message}", err=True)
+            click.echo(_("{student}/{internship}: refused: {message}").format(
+                student=r.student, internship=r.internship, message=r.message), err=True)
     missing = sorted({d for r in summary.results for d in r.missing})
     if missing and not quiet:
-        click.echo(f"not available yet (listed as missing in the manifests): {', '.join(missing)}", err=True)
+        click.echo(_("not available yet (listed as missing in the manifests): {documents}").format(
+            documents=", ".join(missing)), err=True)
     click.echo(f"{summary.line()} → {out_dir}")
     sys.exit(summary.exit_code)

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import renderers, rules
-from pipeline.errors import CeriError, InputError
+from pipeline.errors import CeriError
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.pack import manifest
 from pipeline.pack.build import (
     PackOptions,
@@ -30,6 +31,7 @@ from pipeline.pack.select import select
 from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
+from pipeline.records.load import InputError, student_hint
 from pipeline.register import Register, reserve_serial
 from pipeline.renderers import RenderRequest
 
@@ -64,11 +66,11 @@ class Summary:
         return 1 if bad else 0
 
     def line(self) -> str:
-        parts = [f"{self.count('built')} built", f"{self.count('skipped')} skipped",
-                 f"{self.count('failed')} failed"]
+        line = _("packs: {built} built, {skipped} skipped, {failed} failed").format(
+            built=self.count("built"), skipped=self.count("skipped"), failed=self.count("failed"))
         if self.count("refused"):
-            parts.append(f"{self.count('refused')} refused (--strict)")
-        return "packs: " + ", ".join(parts)
+            line += _(", {refused} refused (--strict)").format(refused=self.count("refused"))
+        return line
 
 
 def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterable[str] | None = None
@@ -79,7 +81,8 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     if unknown:
         ids = sorted(records.students)
         known = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "") if ids else "none"
-        raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
+        raise CeriError(_("no student {ids} in the records (students: {known})").format(
+            ids=", ".join(map(repr, unknown)), known=known) + student_hint(unknown[0], records.students))
     _institution_has_what_documents_need(records, chosen)
     env = manifest.environment_digest()
     jobs = []

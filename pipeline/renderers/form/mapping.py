@@ -26,7 +26,7 @@ from pipeline.errors import CeriError, InputError, Problem
 from pipeline.i18n import _
 from pipeline.records.yamlstrict import Document, read_documents
 from pipeline.renderers.form.attach import captions
-from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay, open_pdf
+from pipeline.renderers.form.fill import Box, NoSuchField, fill_acroform, fill_overlay, open_pdf
 
 BOX_KEYS = {"page", "x", "y", "width", "height", "value", "size", "align", "multiline", "name"}
 ALIGN = {"left": 0, "center": 1, "centre": 1, "right": 2}
@@ -190,13 +190,10 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
         spec = fmap.form.with_name(fmap.form.stem + ".spec.yaml")  # ceri's own forms: items named as printed
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
                              source=source, captions=captions(spec) if spec.is_file() else None)
-    except CeriError as exc:
-        if "has no field" in str(exc):  # point at the map line naming the missing field
-            from pipeline.renderers.form.fields import fields as list_fields
+    except NoSuchField:  # point at the map line naming the missing field
+        from pipeline.renderers.form.fields import fields as list_fields
 
-            have = list_fields(open_pdf(form_pdf))
-            raise InputError([fmap.doc.problem(("fields", n), _("the form {form} has no field '{field}' "
-                                                                "(see `ceri fill --list-fields`)").format(
-                form=source, field=n), key=True)
-                              for n in values if n not in have]) from None
-        raise
+        have = list_fields(open_pdf(form_pdf))
+        raise InputError([fmap.doc.problem(("fields", n), _("the form {form} has no field '{field}' "
+                                                            "(see `ceri fill --list-fields`)").format(
+            form=source, field=n), key=True) for n in values if n not in have]) from None
