@@ -182,8 +182,9 @@ Whole = Annotated[int, BeforeValidator(parse_whole), Field(ge=0)]
 Number = Annotated[Decimal, BeforeValidator(parse_number), Field(ge=0)]
 Country = Annotated[str, BeforeValidator(parse_country), Field(json_schema_extra={"pattern": "^[A-Z]{2}$"})]
 Prefecture = Annotated[str, BeforeValidator(parse_prefecture), Field(json_schema_extra={"enum": list(prefectures())})]
-Text = Annotated[str, BeforeValidator(one_line), Field(min_length=1)]  # one line
-Paragraph = Annotated[str, BeforeValidator(paragraph), Field(min_length=1)]  # may hold line breaks
+# the schema tells editors too: a one-line value holds no line break; a paragraph is marked for the reference
+Text = Annotated[str, BeforeValidator(one_line), Field(min_length=1, json_schema_extra={"pattern": "^[^\r\n]*$"})]
+Paragraph = Annotated[str, BeforeValidator(paragraph), Field(min_length=1, json_schema_extra={"x-paragraph": True})]
 Roman = Annotated[str, BeforeValidator(one_line), AfterValidator(roman_name)]
 Email = Annotated[str, BeforeValidator(one_line), pattern(r"[^@\s\u3000]+@[^@\s\u3000]+\.[^@\s\u3000]+", lambda: _("email address"))]
 Phone = Annotated[str, BeforeValidator(one_line), pattern(r"\+?[0-9][0-9 ()-]{5,20}", lambda: _("phone number"))]
