@@ -8,7 +8,7 @@ APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
 AS_OF ?= 2026-06-01
 
 LOCALES := pipeline/locale
-CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/ceri.po)
+CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
 .PHONY: demo test system venv lint clean messages
@@ -34,16 +34,21 @@ $(STAMP): pyproject.toml
 venv: $(STAMP) $(COMPILED)
 
 # The messages catalogues: after changing messages in the code, `make messages` extracts every _() into
-# ceri.pot, merges it into each ceri.po (translate the new entries, marked by an empty msgstr or
-# '#, fuzzy') and compiles them. `make venv` and an install (setup.py's build_py) compile ceri.mo.
+# ceri.pot, merges it into each ceri.po (translate the new entries: their msgstr is empty) and compiles
+# them; it does the same for click's own messages (usage errors, help headings) into click.po. `make venv`
+# and an install (setup.py's build_py) compile the .mo files.
 messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap --project=ceri \
 	  --copyright-holder="ceri contributors" -o $(LOCALES)/ceri.pot pipeline
 	$(BIN)/pybabel update -i $(LOCALES)/ceri.pot -d $(LOCALES) -D ceri --ignore-obsolete --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel extract --no-location --sort-output --no-wrap --project=click -o $(LOCALES)/click.pot \
+	  $$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')
+	$(BIN)/pybabel update -i $(LOCALES)/click.pot -d $(LOCALES) -D click --ignore-obsolete --no-fuzzy-matching --no-wrap
 	$(BIN)/pybabel compile -d $(LOCALES) -D ceri --statistics
+	$(BIN)/pybabel compile -d $(LOCALES) -D click --statistics
 
-$(LOCALES)/%/LC_MESSAGES/ceri.mo: $(LOCALES)/%/LC_MESSAGES/ceri.po $(STAMP)
-	$(BIN)/pybabel compile -d $(LOCALES) -D ceri -l $*
+$(LOCALES)/%.mo: $(LOCALES)/%.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
 
 demo: system venv
 	$(BIN)/ceri validate examples/

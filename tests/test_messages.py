@@ -135,3 +135,28 @@ def test_make_messages_is_the_one_command_that_updates_the_catalogue():
     target = makefile.split("\nmessages:", 1)[1].split("\n\n", 1)[0]
     assert all(step in target for step in ("pybabel extract", "pybabel update", "pybabel compile"))
     assert Path(ROOT / "pipeline" / "locale" / "ceri.pot").is_file()
+
+
+CLICK_PO = ROOT / "pipeline" / "locale" / "ja" / "LC_MESSAGES" / "click.po"
+
+
+def test_click_usage_errors_in_japanese(tmp_path):
+    """click's own messages (usage, a missing option, a wrong choice) follow --lang-ui too."""
+    missing = ceri("--lang-ui", "ja", "render", "internship-certificate", tmp_path, "-o", tmp_path / "x.pdf")
+    assert missing.returncode == 2
+    assert "使い方: " in missing.stderr and "ヘルプは " in missing.stderr
+    assert "エラー: 次のオプションがありません: '--student'." in missing.stderr
+    wrong = ceri("--lang-ui", "ja", "check", tmp_path, "--format", "xml")
+    assert "'xml' は 'text', 'json' のいずれでもありません。" in wrong.stderr
+    english = ceri("--lang-ui", "en", "render", "internship-certificate", tmp_path, "-o", tmp_path / "x.pdf")
+    assert "Error: Missing option '--student'." in english.stderr
+
+
+def test_click_catalogue_is_translated():
+    with CLICK_PO.open("rb") as f:
+        po = read_po(f, locale="ja")
+    empty = [m.id for m in po if m.id and not (m.string[0] if isinstance(m.string, tuple) else m.string)]
+    assert not empty, f"translate click.po (make messages updates it): {empty}"
+    for msgid in ("Usage:", "Error: {message}", "Missing option", "Try '{command} {option}' for help.",
+                  "Invalid value for {param_hint}: {message}", "No such option {name!r}.", "Options"):
+        assert po.get(msgid) is not None and po.get(msgid).string, msgid

@@ -10,8 +10,32 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import CeriError
-from pipeline.i18n import UI_LANGS, _, set_ui_lang
+from pipeline.i18n import UI_LANGS, _, click_gettext, click_ngettext, set_ui_lang
 from pipeline.records import Records, load
+
+
+def _click_speaks_our_language() -> None:
+    """click's own messages (`Usage:`, `Error: Missing option '--student'.`, `Options`) come from the
+    catalogue pipeline/locale/*/LC_MESSAGES/click.po in the language of messages: each click module took
+    gettext's functions by name at import, so they are replaced there."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+    import click.utils
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                   click.types, click.utils):
+        if hasattr(module, "_"):
+            module._ = click_gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_ngettext
+
+
+_click_speaks_our_language()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
