@@ -1,6 +1,6 @@
 """What building the package does beyond pyproject.toml: ships the top-level templates/ and forms/ folders
 inside the wheel as pipeline/templates and pipeline/forms (pipeline.resources finds them there), and
-compiles the messages catalogues (pipeline/locale/*/LC_MESSAGES/ceri.po → ceri.mo), so that an installed
+compiles the messages catalogues (pipeline/locale/*/LC_MESSAGES/*.po → *.mo: ceri and click), so that an installed
 ceri needs no checkout and speaks Japanese without a compiled file in the repository."""
 
 import shutil
@@ -30,7 +30,7 @@ class BuildWithData(build_py):
 
         # an editable install reads the package from the source tree: compile beside the .po there
         root = HERE if self.editable_mode else Path(self.build_lib)
-        for po in sorted((HERE / "pipeline" / "locale").glob("*/LC_MESSAGES/ceri.po")):
+        for po in sorted((HERE / "pipeline" / "locale").glob("*/LC_MESSAGES/*.po")):
             with po.open("rb") as f:
                 catalog = read_po(f, locale=po.parts[-3])
             mo = root / po.relative_to(HERE).with_suffix(".mo")

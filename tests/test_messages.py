@@ -128,6 +128,8 @@ def test_building_the_package_compiles_the_catalogue(tmp_path):
 
     with (out / "pipeline" / "locale" / "ja" / "LC_MESSAGES" / "ceri.mo").open("rb") as f:
         assert gettext.GNUTranslations(f).gettext("no such file or folder") == "ファイルまたはフォルダがありません"
+    with (out / "pipeline" / "locale" / "ja" / "LC_MESSAGES" / "click.mo").open("rb") as f:
+        assert gettext.GNUTranslations(f).gettext("Usage:") == "使い方:"
 
 
 def test_make_messages_is_the_one_command_that_updates_the_catalogue():
