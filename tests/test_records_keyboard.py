@@ -37,7 +37,7 @@ def messages(tmp_path, text: str, *options: str) -> tuple[list[str], str]:
          "'\u3000' (U+3000, full-width space) in the indentation: indent with half-width spaces only"),
         ("  name_en: Informatics Program", " \u3000name_en: Informatics Program", 11, 2, "(U+3000, full-width space)"),
         ("sex: female", "ｓｅｘ: female", 4, 1,
-         "'ｓ' (U+FF53, full-width latin small letter s) in the key 'ｓｅｘ': type keys in half-width letters, "
+         "'ｓ' (U+FF53, full-width letter s) in the key 'ｓｅｘ': type keys in half-width letters, "
          "'sex: female'"),
     ],
 )

@@ -42,6 +42,11 @@ def char_name(ch: str) -> str:
         return _("private use character (a company's or a PC's own character)")
     name = unicodedata.name(ch, "")
     if name.startswith("FULLWIDTH "):
+        plain = unicodedata.normalize("NFKC", ch)
+        if plain.isascii() and plain.isalpha():
+            return _("full-width letter {letter}").format(letter=plain)
+        if plain.isascii() and plain.isdigit():
+            return _("full-width digit {digit}").format(digit=plain)
         return _("full-width {name}").format(name=name.removeprefix("FULLWIDTH ").lower())
     return name.lower() or _("unnamed character")
 
