@@ -126,3 +126,20 @@ def test_no_nonsense_suggestion_for_a_three_letter_code(tmp_path):
     assert "'PN'" not in found[0]
     found, _path = messages(tmp_path, STUDENT.replace("nationality: VN", "nationality: XYZ"))
     assert "did you mean" not in found[0] and "(e.g. VN, JP, NO)" in found[0]
+
+
+@pytest.mark.parametrize("written, column, words", [
+    ("name: {family： DOE, given: Jane}", 14, "'：' (U+FF1A, full-width colon) after 'family': write a half-width "
+                                             "colon and a space, 'family: DOE'"),
+    ("name: {family: DOE, given:Jane}", 26, "no space after the colon of 'given:': write 'given: Jane'"),
+])
+def test_keyboard_mistakes_inside_a_flow_mapping(tmp_path, written, column, words):
+    """`{family： DOE}` parses as a key 'family： DOE' without a value: the message is the colon."""
+    found, path = messages(tmp_path, STUDENT.replace("name: {family: DOE, given: Jane}", written))
+    assert found == [f"{path}:3:{column}: {words}"]
+
+
+def test_a_time_or_an_address_in_a_flow_mapping_is_no_mistake(tmp_path):
+    text = STUDENT.replace("address: {postal_code: 240-0193,", "address: {postal_code: 240-0193, note: 10:30,")
+    found, _path = messages(tmp_path, text)
+    assert len(found) == 1 and "unknown key 'note'" in found[0], found

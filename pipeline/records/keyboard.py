@@ -24,6 +24,9 @@ _KEY = re.compile(r"([A-Za-z_\uff21-\uff3a\uff41-\uff5a\uff3f][A-Za-z0-9_\uff21-
                   r"([ \t\u3000]*)([:\uff1a])(.*)")
 
 
+_FLOW_KEY = re.compile(r"[{,][ \t]*([A-Za-z_][A-Za-z0-9_]*)([ \t\u3000]*)([:\uff1a])(.?)")
+
+
 @dataclass(frozen=True)
 class Mistake:
     line: int
@@ -67,7 +70,7 @@ def mistakes(text: str) -> list[Mistake]:
             continue
         key, gap, colon, rest = m.groups()
         if odd is None:
-            mistake = _key_mistake(n, key_at, key, gap, colon, rest)
+            mistake = _key_mistake(n, key_at, key, gap, colon, rest) or _flow_mistake(n, line, key_at)
             if mistake:
                 found.append(mistake)
         value = rest.strip(" \t\u3000")
@@ -76,6 +79,19 @@ def mistakes(text: str) -> list[Mistake]:
             # lines: the lines below it, indented deeper than its key, are text, whatever they look like
             skip_deeper_than = key_at
     return found
+
+
+def _flow_mistake(n: int, line: str, start: int) -> Mistake | None:
+    """The same mistakes inside a flow mapping on the line (`name: {family： DOE, given:Jane}`), where
+    YAML takes `family： DOE` for a key without a value."""
+    if "{" not in line:
+        return None
+    for m in _FLOW_KEY.finditer(line, start):
+        key, gap, colon, after = m.group(1), m.group(2), m.group(3), m.group(4)
+        if colon != ":" or (after and after not in " \t,}]"):
+            rest = line[m.end(3):].split(",")[0].split("}")[0]
+            return _key_mistake(n, m.start(1), key, gap, colon, rest)
+    return None
 
 
 def _key_mistake(n: int, key_at: int, key: str, gap: str, colon: str, rest: str) -> Mistake | None:
