@@ -147,7 +147,8 @@ def _crashed(out_dir: Path, chunk: list[Job], exc: BaseException) -> list[PackRe
                        if d.get("status") == "missing"]
             results.append(PackResult(job.student, job.internship, "built", missing=missing))
         else:
-            results.append(PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}"))
+            results.append(PackResult(job.student, job.internship, "failed",
+                                      _("worker process failed: {error}").format(error=repr(exc))))
     return results
 
 
@@ -165,7 +166,7 @@ def _failed(job: Job, exc: Exception) -> PackResult:
     if isinstance(exc, OSError):  # the disk is full, the folder read-only …: not a bug of ceri's
         return PackResult(job.student, job.internship, "failed", f"cannot write the pack: {exc}")
     # a bug in one document must not lose the others' packs
-    return PackResult(job.student, job.internship, "failed", f"internal error: {exc!r}")
+    return PackResult(job.student, job.internship, "failed", _("internal error: {error}").format(error=repr(exc)))
 
 
 def _run(chunk: list[Job], out_dir: str) -> list[PackResult]:
