@@ -95,8 +95,10 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def click_gettext(message: str) -> str:
-    """click's own message in the language of messages (see cli/base.py, which hands it to click)."""
-    return _catalog(ui_lang(), "click").gettext(message)
+    """click's own message in the language of messages (see cli/base.py, which hands it to click); a
+    message click computes (its 'required') is in ceri's catalogue."""
+    text = _catalog(ui_lang(), "click").gettext(message)
+    return text if text != message else _catalog(ui_lang()).gettext(message)
 
 
 def click_ngettext(singular: str, plural: str, n: int) -> str:

@@ -162,3 +162,28 @@ def test_click_catalogue_is_translated():
     for msgid in ("Usage:", "Error: {message}", "Missing option", "Try '{command} {option}' for help.",
                   "Invalid value for {param_hint}: {message}", "No such option {name!r}.", "Options"):
         assert po.get(msgid) is not None and po.get(msgid).string, msgid
+
+
+def test_help_pages_in_japanese():
+    """The descriptions of commands and options are in the catalogue (pybabel extracts them through
+    pipeline/cli/helptexts.py) and shown in the language of messages."""
+    page = ceri("--lang-ui", "ja", "pack", "--help")
+    assert page.returncode == 0
+    assert "すべてのインターンシップ（または --student で指定した学生のもの）の書類一式" in page.stdout
+    assert "--student ID              この学生だけ（複数指定できます）。" in page.stdout
+    assert "[必須]" in page.stdout and "オプション:" in page.stdout
+    english = ceri("--lang-ui", "en", "pack", "--help")
+    assert "Only this student (repeatable)." in english.stdout and "[required]" in english.stdout
+
+
+def test_the_command_list_in_japanese_is_cut_at_its_first_sentence():
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
+    result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True,
+                            cwd=ROOT, env={**env, "LANG": "ja_JP.UTF-8", "COLUMNS": "100"}, timeout=120)
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()
+             if line.startswith("  ") and not line.lstrip().startswith("-")}
+    assert lines["validate"].endswith("レコードのファイルやフォルダを確認し、概要を表示します")
+    assert lines["pack"].endswith("...")
+    from pipeline.cli.helptexts import _width
+
+    assert all(_width(line) <= 100 for line in lines.values())

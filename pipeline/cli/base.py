@@ -9,6 +9,7 @@ from datetime import date
 import click
 
 from pipeline import __version__
+from pipeline.cli import helptexts
 from pipeline.errors import CeriError
 from pipeline.i18n import UI_LANGS, _, click_gettext, click_ngettext, set_ui_lang
 from pipeline.records import Records, load
@@ -36,6 +37,7 @@ def _click_speaks_our_language() -> None:
 
 
 _click_speaks_our_language()
+helptexts.install()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
