@@ -1,5 +1,5 @@
 """Benchmark: each hostile PDF of tests/hostile_pdfs.py through `ceri evaluation read` and
-`ceri fill --list-fields`, each in its own process: wall time, peak RSS, exit code, and the message.
+`ceri fill --list-fields` and `ceri fill`, each in its own process: wall time, peak RSS, exit code, and the message.
 
     python benchmarks/bench_hostile.py
 
@@ -52,10 +52,14 @@ def main() -> int:
         files["oversized-21MB"].write_bytes(hostile_pdfs.form(tail=b"%" + b"x" * (21 * 1024 * 1024) + b"\n"))
         files["symlink-to-dev-zero"] = d / "zero.pdf"
         files["symlink-to-dev-zero"].symlink_to("/dev/zero")
+        fmap = d / "map.yaml"
+        fmap.write_text('form: form.pdf\nmode: acroform\nfields:\n  name: "{{ student.id }}"\n', "utf-8")
         print(f"{'case':24} {'command':14} {'s':>6} {'MiB':>6} exit  message")
         for name, path in files.items():
             for label, args in (("evaluation", ["evaluation", "read", str(path)]),
-                                ("list-fields", ["fill", "--list-fields", str(path)])):
+                                ("list-fields", ["fill", "--list-fields", str(path)]),
+                                ("fill", ["fill", str(path), str(ROOT / "examples"), "--map", str(fmap),
+                                          "--student", "23DB0012", "-o", str(d / "out.pdf")])):
                 took, mib, code, message = run_wait4(args, env)
                 bad = took >= SECONDS or mib >= MIB or code not in (0, 2) or "Traceback" in message
                 failed |= bad

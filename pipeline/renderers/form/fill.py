@@ -131,7 +131,8 @@ class _InWriter:
 @lru_cache(maxsize=8)
 def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
     """The serialised objects and the fields of a parsed form, once per process (never modified)."""
-    return template(reader), fields(reader)
+    form = fields(reader)  # first: it refuses a hostile widget count before every object is serialised
+    return template(reader), form
 
 
 # The last few fills, before flattening: a pack renders each form twice (the fillable file, and the
