@@ -200,6 +200,7 @@ def fields(pdf: PdfReader | PdfWriter) -> dict[str, Field]:
     seen = 0
     for index, page in enumerate(pdf.pages):
         annots = page.get("/Annots") or []
+        annots = annots.get_object() if hasattr(annots, "get_object") else annots  # often an indirect array
         seen += len(annots)
         if seen > MAX_WIDGETS:  # before resolving them: each costs a parse
             raise LimitError(_("refused: more than {limit} annotations (a damaged or hostile PDF)")
