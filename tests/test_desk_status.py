@@ -166,3 +166,19 @@ def test_the_workbook_never_walks_the_sheet_per_row(monkeypatch):
     few = len(asked)
     as_xlsx(board * 20, "en")
     assert len(asked) == few  # the same number of walks for 20 times the rows
+
+
+def test_steps_yaml_is_consistent():
+    """Every action names a known owner and deadline; every step's dates are dates the flow knows."""
+    from pipeline.desk.cases import _data, owners
+    from pipeline.rules.flow import STEP_DATES
+    data = _data()
+    assert [s.number for s in steps()] == list(range(1, 13))
+    assert all(d in STEP_DATES for s in steps() for d in s.done)
+    known_due = {None, "start", "end", "next_briefing", "contract_due", "permit_apply_by", "return_by", "grade_due"}
+    for key, action in data["actions"].items():
+        assert action["owner"] in (*owners(), None), key
+        assert action["due"] in known_due, key
+        assert action["en"] and action["ja"], key
+        assert ("{due}" in action["en"]) == ("{due}" in action["ja"]) == (action["due"] is not None), key
+    assert all(set(label) == {"en", "ja"} for label in data["columns"].values())
