@@ -137,3 +137,17 @@ def test_json_for_a_case_at_every_step(tmp_path):
     assert res.exit_code == 0, res.output
     got = {c["internship"]: (c["step"], c["complete"]) for c in json.loads(res.stdout)}
     assert [got[f"I{n + 1}"] for n in range(13)] == [(s, False) for s in range(1, 13)] + [(12, True)]
+
+
+def test_colour_marks_overdue_rows_only():
+    from datetime import date
+
+    from pipeline.cli.status import as_text
+    from pipeline.desk.status import rows
+    from pipeline.records import load
+    board = rows(load([EXAMPLES]), date(2026, 6, 1))
+    lines = as_text(board, "en", colour=True).splitlines()
+    red = [line for line in lines if line.startswith("\x1b[")]
+    assert "CERI-2025-011" in red[0] and not any("CERI-" in line for line in red[1:])  # its wrapped lines
+    assert not any(" overdue " in line for line in lines if not line.startswith("\x1b["))
+    assert "\x1b[" not in as_text(board, "en", colour=False)
