@@ -197,13 +197,16 @@ def test_one_bad_internship_does_not_stop_the_batch(tmp_path):
     assert not list((tmp_path / "out").rglob(".tmp-*"))
 
 
-def _error_finding(records, as_of):
-    return [rules.Finding("too-short", "error", "23DB0012", "CERI-2026-001", "The internship is too short.",
-                          "期間が短すぎます。", "2 months at least", {})]
+def _error_finding(records, as_of, students=None):
+    """rules.check_each as if the only finding were an error about 23DB0012's first internship."""
+    found = rules.Finding("too-short", "error", "23DB0012", "CERI-2026-001", "The internship is too short.",
+                          "期間が短すぎます。", "2 months at least", {})
+    for sid in sorted(students if students is not None else records.students):
+        yield sid, [found] if sid == found.student else []
 
 
 def test_error_findings_build_the_pack_and_exit_1(tmp_path, monkeypatch):
-    monkeypatch.setattr(rules, "check", _error_finding)
+    monkeypatch.setattr(rules, "check_each", _error_finding)
     some = ("--student", "23DB0012", "--student", "22DA0101")
     code, out, err = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", *some)
     assert code == 1
