@@ -32,6 +32,7 @@ venv: $(STAMP)
 demo: system venv
 	$(BIN)/ceri validate examples/
 	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
+	$(BIN)/ceri status examples/ --as-of $(AS_OF)
 	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip || true
 	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
