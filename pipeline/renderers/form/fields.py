@@ -200,7 +200,7 @@ def fields(pdf: PdfReader | PdfWriter) -> dict[str, Field]:
     seen = 0
     for index, page in enumerate(pdf.pages):
         annots = page.get("/Annots")
-        annots = annots.get_object() if annots is not None else []  # a writer keeps it indirect
+        annots = annots.get_object() if annots is not None else []  # often an indirect array
         if not isinstance(annots, list):
             raise LimitError(_("a page's /Annots is not an array (a damaged PDF)"))
         seen += len(annots)
