@@ -53,6 +53,7 @@ FILL = Color(0.94, 0.94, 0.94)
 SEAL_RED = Color(0.75, 0.15, 0.15)
 QR_SIZE = 42.0  # in the footer, below the bottom margin: content never reaches it
 FRAME = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # the height a page holds
+NARROWEST = 120.0  # the narrowest cell a long record value is drawn in (a column of the JSPS report), for checks
 MAX_PAGES = 20  # a document longer than this is refused: no record value needs that much paper
 SENTENCE = 10.0  # running text this size or larger may be set a little tighter to stay on one line
 KEEP = 2  # lines of a split row or paragraph that stay together at the end and start of a page
