@@ -36,7 +36,7 @@ from pipeline.renderers.pdf.text import (
     hard_lines,
     text_width,
     tighter,
-    wrap,
+    wrapped,
 )
 from pipeline.renderers.pdf.words import Paras, Values, Words, langs
 
@@ -55,6 +55,7 @@ QR_SIZE = 42.0  # in the footer, below the bottom margin: content never reaches 
 FRAME = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # the height a page holds
 NARROWEST = 120.0  # the narrowest cell a long record value is drawn in (a column of the JSPS report), for checks
 MAX_PAGES = 20  # a document longer than this is refused: no record value needs that much paper
+BULLETS = ("・", "•", "※", "＊")  # a paragraph starting with one of these is a bullet: its lines hang
 SENTENCE = 10.0  # running text this size or larger may be set a little tighter to stay on one line
 KEEP = 2  # lines of a split row or paragraph that stay together at the end and start of a page
 _DARK = re.compile(b"\x00+")  # a run of dark modules in a row of the symbol's image (dark = 0)
@@ -226,16 +227,27 @@ class Page:
             for line in hard_lines((p,)):
                 fonts.check(line, record=record or self.record_id, field=field)
             f = tighter(p, width, size) if size >= SENTENCE else None
-            f = f or Fitted(tuple(wrap(p, width, size)), size, "mincho")
+            hang = 0.0
+            if f is None and p[:1] in BULLETS and p[1:].strip():  # a wrapped bullet hangs: its lines under its text
+                hang = text_width(p[0], size)
+                body = wrapped(p[1:], width - hang, size)
+                f = Fitted((p[0] + body[0], *body[1:]), size, "mincho")
+            f = f or Fitted(wrapped(p, width, size), size, "mincho")
+            first = True
             while f.lines:
                 n = len(f.lines) if self.fits(f.height) else lines_within(f, self.room)
                 if n < len(f.lines) and (n < KEEP or len(f.lines) - n < KEEP) and self.y < self.fresh:
                     n = 0  # too few lines on one side of the break: the paragraph starts on the next page
                 if n:
                     part, f = split(f, n)
-                    draw_fitted(self.pen, part, self.left + indent, self.y, width, align=align, fixed=True,
-                                record=record, field=field)
+                    y = self.y - part.size
+                    for i, line in enumerate(part.lines):
+                        off = 0.0 if first and i == 0 else hang
+                        draw_line(self.pen, self.left + indent + off, y, width - off, line, part.size, "mincho",
+                                  align, fixed=True, record=record, field=field)
+                        y -= part.size * LEADING
                     self.y -= part.height
+                    first = False
                 if f.lines:
                     self.new_page()
                     start = (len(self.sheets), len(self.pen.runs), self.y)
