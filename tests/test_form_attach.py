@@ -113,3 +113,34 @@ def test_layout_problems_name_the_value_no_document_can_hold(tmp_path):
     assert duties.file.endswith("lan.yaml") and duties.line == src[:src.index("duties_en")].count("\n") + 1
     assert "internship CERI-2026-001" in duties.message and "35999 characters" in duties.message  # YAML drops the last space
     assert "U+1F600" in by_field[False].message and "name.given_ja" in by_field[False].message
+
+
+def _scan() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = BytesIO()
+    c = Canvas(buf, pagesize=(595, 842), invariant=1)
+    c.drawString(72, 800, "Official form (scan)")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_an_overlay_box_too_small_sends_its_value_to_the_sheet(tmp_path):
+    from pipeline.renderers.form.fill import Box, fill_overlay
+
+    ja, _en = duties(300, 0)
+    pdf = fill_overlay(_scan(), [Box(1, 100, 600, 300, 30, ja, multiline=True, name="12 duties")])
+    assert len(reader(pdf).pages) == 2
+    first, sheet = pdftotext(pdf, tmp_path, "-f", "1", "-l", "1"), pdftotext(pdf, tmp_path, "-f", "2")
+    assert "別紙のとおり" in first and "■ 12 duties" in sheet and squeeze(ja) in squeeze(sheet)
+
+
+def test_a_field_too_small_even_for_the_note_is_refused_naming_it():
+    from pipeline.errors import RenderError
+    from pipeline.renderers.form.fill import Box, fill_overlay
+
+    with pytest.raises(RenderError, match="tiny.*too small even to say '別紙'"):
+        fill_overlay(_scan(), [Box(1, 100, 600, 6, 6, "研究開発" * 10, name="tiny")])
