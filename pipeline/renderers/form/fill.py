@@ -32,6 +32,7 @@ from pipeline.renderers.form.appearance import (
 )
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten, flatten_edit
+from pipeline.renderers.form.limits import open_reader
 from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
@@ -55,14 +56,8 @@ class Box:
 
 
 def open_pdf(data: bytes, source: str = "form") -> PdfReader:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        _ = len(reader.pages)
-    except Exception as exc:  # pypdf raises many types for broken files
-        raise CeriError(f"{source}: not a readable PDF ({exc})") from None
-    return reader
+    """A parsed PDF, checked against the limits on files from outside first (limits.py)."""
+    return open_reader(data, source)
 
 
 @lru_cache(maxsize=8)
