@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from pipeline import fonts
 
@@ -106,7 +107,8 @@ def _split_long(token: str, width: float, size: float, style: str) -> list[str]:
     return pieces + ([cur] if cur else [])
 
 
-def _wrap_paragraph(text: str, width: float, size: float, style: str) -> list[str]:
+@lru_cache(maxsize=4096)  # a batch wraps the same sentences, notes and form values over and over
+def _wrap_paragraph(text: str, width: float, size: float, style: str) -> tuple[str, ...]:
     """Greedy line breaking at the break opportunities of _tokens(), then the last line given a companion
     if it holds one character alone."""
     lines: list[list[str]] = []
@@ -140,7 +142,7 @@ def _wrap_paragraph(text: str, width: float, size: float, style: str) -> list[st
     if cur_text.strip() or not lines:
         lines.append(cur)
     _no_widow(lines, width, size, style)
-    return ["".join(line).rstrip() for line in lines]
+    return tuple("".join(line).rstrip() for line in lines)
 
 
 def _alone(line: list[str]) -> bool:

@@ -311,43 +311,41 @@ class Page:
         """Label | value rows with rules: labels shaded on the left, values fitted into their cells; the
         table continues on the next page where it must."""
         value_w = self.width - label_width
-        laid = []
-        for row in rows:
-            lf = self.fit_label(row.label, label_width)
-            vf = self.fit_cell(row.value, value_w)
-            laid.append((row, lf, vf, min_row))
+        def measured(row: Row, lf: Fitted, vf: Fitted, least: float) -> tuple:
+            h = max(max(lf.height, vf.height, self.value_size * LEADING) + 2 * self.pad, least)
+            return row, lf, vf, h
+
+        laid = [measured(row, self.fit_label(row.label, label_width), self.fit_cell(row.value, value_w), min_row)
+                for row in rows]
 
         def height(r) -> float:
-            _, lf, vf, least = r
-            return max(max(lf.height, vf.height, self.value_size * LEADING) + 2 * self.pad, least)
+            return r[3]
 
         def split_row(r, room: float, keep: int = KEEP):
-            row, lf, vf, least = r
+            row, lf, vf, _ = r
             n = lines_within(vf, room - 2 * self.pad)
             if n < keep or len(vf.lines) - n < keep or lf.height > room - 2 * self.pad:
                 return None, None
             a, b = split(vf, n)
-            return (row, lf, a, 0.0), (row, lf, b, 0.0)
+            return measured(row, lf, a, 0.0), measured(row, lf, b, 0.0)
 
         for i, part in enumerate(self._rows_on_pages(laid, height, split_row)):
             if i:
                 self._field = part[0][0].value.field if part else None
                 self.new_page()
             if part:
-                self._table_part(part, label_width, value_w, height)
+                self._table_part(part, label_width, value_w)
         self.space(10)
         self._text = None
 
-    def _table_part(self, laid: list, label_width: float, value_w: float, height) -> None:
+    def _table_part(self, laid: list, label_width: float, value_w: float) -> None:
         c = self.c
         top = self.y
         c.setFillColor(FILL)  # shading first, so no later fill covers a rule
-        total = sum(height(r) for r in laid)
+        total = sum(h for *_, h in laid)
         c.rect(self.left, top - total, label_width, total, stroke=0, fill=1)
         c.setFillColor(black)
-        for r in laid:
-            row, lf, vf, _ = r
-            h = height(r)
+        for row, lf, vf, h in laid:
             draw_fitted(self.pen, lf, self.left + self.pad, self.y - (h - lf.height) / 2,
                         label_width - 2 * self.pad, fixed=True, field="label")
             draw_fitted(self.pen, vf, self.left + label_width + self.pad, self.y - (h - vf.height) / 2,
