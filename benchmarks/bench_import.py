@@ -26,17 +26,19 @@ from benchmarks.synth import generate  # noqa: E402
 
 def run(*args: str) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MiB, and the last line of output of `ceri ARGS` in a new process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0,):
-        raise SystemExit(f"ceri {' '.join(args)} failed ({proc.returncode}):\n{err[-2000:]}")
-    last = (out.strip().splitlines() or [""])[-1]
-    return wall, usage.ru_maxrss / 1024, last
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, stdout=out, stderr=err,
+                                text=True)  # files, not pipes: a full pipe would stop the child
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        lines, errors = out.read().strip().splitlines(), err.read()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"ceri {' '.join(args)} failed ({code}):\n{errors[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, (lines or [""])[-1]
 
 
 def main() -> None:
