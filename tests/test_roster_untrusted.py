@@ -90,3 +90,10 @@ def test_the_import_never_writes_over_its_input(tmp_path):
     result = ceri("import", path, "-o", tmp_path)
     assert result.returncode == 2  # the folder's records must load first: this one is a CSV
     assert path.read_bytes() == before and (tmp_path / "S001.yaml").is_symlink()
+
+
+def test_workbook_xml_is_parsed_through_defusedxml():
+    """openpyxl guards its XML parsing (entity expansion, external entities) only when defusedxml is there."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
