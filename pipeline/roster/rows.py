@@ -188,7 +188,8 @@ def read_sheet(sheet: Sheet, roster: Roster) -> bool:
     """Add a sheet's rows to the roster; False when the sheet holds no roster."""
     mapping = _headers(sheet, roster)
     if mapping is None:
-        return False
+        roster.problems.extend(sheet.problems)  # a sheet too damaged to show its headers says so
+        return bool(sheet.problems)
     by_record = {kind: {n: c for n, c in mapping.items() if c.record == kind} for kind in ("student", "internship")}
     colmaps = {kind: {c.path: n for n, c in sorted(cols.items(), key=lambda nc: _order()[(kind, nc[1].path)])}
                for kind, cols in by_record.items()}  # shared by the sheet's records
