@@ -11,7 +11,7 @@ LOCALES := pipeline/locale
 CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/*.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: demo test system venv lint clean messages
+.PHONY: demo test system venv lint clean lock messages
 
 # Debian packages the documents and the suite need, installed as root only when missing.
 system:
@@ -25,9 +25,11 @@ system:
 	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# The venv is installed from the lock file (exact versions, tested together), then ceri itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
@@ -50,9 +52,15 @@ messages: $(STAMP)
 $(LOCALES)/%.mo: $(LOCALES)/%.po $(STAMP)
 	$(BIN)/pybabel compile -i $< -o $@
 
+# Refresh requirements.lock after changing the dependencies in pyproject.toml (then run make test).
+lock: venv
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
 demo: system venv
 	$(BIN)/ceri validate examples/
 	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
+	$(BIN)/ceri status examples/ --as-of $(AS_OF)
 	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip || true
 	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"

@@ -108,3 +108,25 @@ def test_the_layout_hook_adds_its_problems(tmp_path, monkeypatch):
     result = ceri("validate", path)
     assert result.returncode == 2 and result.stderr.strip().endswith("duties_ja: too long")
     assert len(preflight.problems(load([path]))) == 1
+
+
+def test_a_value_too_long_for_any_document_is_refused_by_validate(tmp_path):
+    """The layout's check (renderers.layout_problems, through preflight.LAYOUT_CHECKS): 36,000 characters
+    of duties fill more pages than a document may have, even flowing and on continuation sheets."""
+    text = STUDENT + "---\n" + INTERNSHIP.replace("duties_en: Research and development",
+                                                  "duties_en: " + "research " * 4000)
+    path = write(tmp_path, text)
+    result = ceri("validate", path)
+    assert result.returncode == 2
+    line = STUDENT.count("\n") + 1 + 15
+    assert result.stderr.startswith(f"{path}:{line}:"), result.stderr
+    assert "duties_en" in result.stderr and "35999 characters" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_one_message_for_an_undrawable_character(tmp_path):
+    """Both checks find a character no font has: validate says it once."""
+    text = STUDENT.replace("name: {family: DOE, given: Jane}", "name: {family: DOE, given: Jane, given_ja: ジ\U0001F600ン}")
+    result = ceri("validate", write(tmp_path, text))
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert "'given_ja' holds '\U0001F600' (U+1F600, grinning face)" in result.stderr

@@ -77,6 +77,8 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
         elif r.status == "refused":
             click.echo(_("{student}/{internship}: refused: {message}").format(
                 student=r.student, internship=r.internship, message=r.message), err=True)
+    for message in summary.failures:
+        click.echo(message, err=True)
     missing = sorted({d for r in summary.results for d in r.missing})
     if missing and not quiet:
         click.echo(_("not available yet (listed as missing in the manifests): {documents}").format(

@@ -88,6 +88,9 @@ def parse_id(value: object) -> str:
     return text
 
 
+DATE_YEARS = (1900, 2200)
+
+
 def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
@@ -96,10 +99,14 @@ def parse_date(value: object) -> date:
         raise fail("date_format", _("'{value}' is not a date: write dates as YYYY-MM-DD, e.g. 2026-07-01").format(
             value=text) + halfwidth_hint(text, DATE_RE.fullmatch))
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise fail("date_impossible", _("'{value}' is not a real date (no such day in that month)").format(
             value=text)) from None
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:  # 9999-12-31 + a day, or 0001 in the era calendar, fail later
+        raise fail("date_range", _("'{value}' is outside the years {first}–{last} that records can hold; check the "
+                                   "year").format(value=text, first=DATE_YEARS[0], last=DATE_YEARS[1]))
+    return day
 
 
 def parse_bool(value: object) -> bool:

@@ -57,12 +57,19 @@ def undrawable(records: Records) -> list[Problem]:
     return found
 
 
-# ---- hook for the layout: values too long even for a continuation sheet (別紙) ------------------------
-# The layout (renderers/pdf/layout.py, renderers/form/fill.py) registers here a check that returns, for the
-# loaded records, a Problem for each value that cannot be laid out even on a continuation sheet, located
-# with records.locate(kind, id, *path) and naming the internship and the field (`duties_ja`).
+# ---- the layout's check: values too long even for a continuation sheet (別紙) -------------------------
+# Each check returns, for the loaded records, a Problem for each value that cannot be laid out even on a
+# continuation sheet, located with records.locate(kind, id, *path) and naming the record and the field.
 LayoutCheck = Callable[[Records], list[Problem]]
-LAYOUT_CHECKS: list[LayoutCheck] = []
+
+
+def _layout(records: Records) -> list[Problem]:
+    from pipeline.renderers import layout_problems  # renderers/problems.py, by the layout
+
+    return layout_problems(records)
+
+
+LAYOUT_CHECKS: list[LayoutCheck] = [_layout]
 
 
 def unlayoutable(records: Records) -> list[Problem]:
@@ -71,5 +78,8 @@ def unlayoutable(records: Records) -> list[Problem]:
 
 def problems(records: Records) -> list[Problem]:
     """Everything validate adds to the loader's checks: unknown students, undrawable characters, values
-    that cannot be laid out."""
-    return sorted(set(records.warnings) | set(undrawable(records)) | set(unlayoutable(records)))
+    that cannot be laid out. The layout's check finds undrawable characters too: at a value already
+    reported, its message would say the same again."""
+    found = set(records.warnings) | set(undrawable(records))
+    places = {(p.file, p.line, p.column) for p in found}
+    return sorted(found | {p for p in unlayoutable(records) if (p.file, p.line, p.column) not in places})
