@@ -45,10 +45,16 @@ def variables_command(doc, paths, student_id, internship_id, lang, as_of):
     ctx = docx_context(RenderRequest(doc=doc, lang=lang, fmt="docx", context=context))
     rows, filters = variables(ctx), filter_examples(ctx)
     width = max(len(r[0]) for r in rows + filters) + 2
-    click.echo(f"# Variables for {doc} templates (write {{{{ name }}}}), example: student {student_id}"
-               + (f", internship {context['internship'].id}" if context["internship"] else ""))
+    if context["internship"]:
+        heading = _("# Variables for {doc} templates (write {{{{ name }}}}), example: student {student}, "
+                    "internship {internship}").format(doc=doc, student=student_id,
+                                                      internship=context["internship"].id)
+    else:
+        heading = _("# Variables for {doc} templates (write {{{{ name }}}}), example: student {student}").format(
+            doc=doc, student=student_id)
+    click.echo(heading)
     for expr, value in rows:
         click.echo(f"{expr:<{width}}{value}")
-    click.echo("\n# Filters (write {{ value | filter }})")
+    click.echo("\n" + _("# Filters (write {{ value | filter }})"))
     for expr, value in filters:
         click.echo(f"{expr:<{width}}{value}")
