@@ -466,9 +466,10 @@ def test_a_batch_folds_the_registers_wal_back(tmp_path):
                                                          "register.sqlite-wal"]
     close_registers(tidy=str(db))
     assert [p.name for p in tmp_path.iterdir()] == ["register.sqlite"]
-    pack(EXAMPLES, "-o", str(tmp_path / "out"), "--jobs", "2", "--as-of", "2026-06-01", "--student", "23DB0012")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("register")) == [
-        "register.sqlite"]
+    pack(EXAMPLES, "-o", str(tmp_path / "out"), "--jobs", "2", "--as-of", "2026-06-01", "--student", "23DB0012",
+         "--register", str(tmp_path / "ledger" / "register.sqlite"))
+    assert sorted(p.name for p in (tmp_path / "ledger").iterdir()) == ["register.sqlite"]
+    assert not any(p.name.startswith("register") for p in (tmp_path / "out").iterdir())
 
 
 def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):

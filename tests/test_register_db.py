@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from pipeline.errors import CeriError
-from pipeline.register import ENV_VAR, SCHEMA_VERSION, Register, resolve_path
+from pipeline.register import SCHEMA_VERSION, Register
 from pipeline.register.db import MIGRATIONS, _statements
 
 TABLES = {"certificates", "sequences", "events"}
@@ -74,11 +74,3 @@ def test_refuses_newer_schema_and_non_registers(tmp_path):
     with pytest.raises(CeriError, match="no register at"):
         Register(tmp_path / "missing.sqlite", create=False)
     assert not (tmp_path / "missing.sqlite").exists()
-
-
-def test_resolve_path_order(tmp_path, monkeypatch):
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    assert resolve_path(None, tmp_path / "out") == tmp_path / "out" / "register.sqlite"
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "env.sqlite"))
-    assert resolve_path(None, tmp_path / "out") == tmp_path / "env.sqlite"
-    assert resolve_path(tmp_path / "flag.sqlite", tmp_path / "out") == tmp_path / "flag.sqlite"

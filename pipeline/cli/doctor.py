@@ -9,7 +9,9 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from pipeline import __version__, fonts
-from pipeline.cli.base import main
+from pipeline.cli.base import main, reports_errors
+from pipeline.cli.verify import records_option, register_option, register_place
+from pipeline.i18n import _
 
 LIBRARIES = ("pypdf", "reportlab", "rl-accel", "docxtpl", "python-docx", "pydantic", "babel", "click", "PyYAML", "Jinja2",
              "zxing-cpp", "openpyxl")
@@ -17,8 +19,11 @@ TOOLS = ("pdftotext", "pdffonts", "qpdf", "soffice")
 
 
 @main.command()
-def doctor() -> None:
-    """Show versions, the fonts found (and whether they are embedded), and external tools."""
+@register_option
+@records_option
+@reports_errors
+def doctor(register_path, records_paths) -> None:
+    """Show versions, fonts, external tools, and the certificate register in use."""
     click.echo(f"ceri {__version__} on Python {platform.python_version()} ({platform.system()})")
     click.echo("libraries:")
     for lib in LIBRARIES:
@@ -39,3 +44,7 @@ def doctor() -> None:
     click.echo("tools:")
     for tool in TOOLS:
         click.echo(f"  {tool:12} {shutil.which(tool) or 'not found'}")
+    place = register_place(register_path, records_paths)
+    click.echo(_("register:"))
+    state = _("exists") if place.path.exists() else _("not created yet (the first certificate creates it)")
+    click.echo(_("  {path} (from {source}; {state})").format(path=place.path, source=place.source, state=state))

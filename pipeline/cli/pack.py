@@ -18,8 +18,8 @@ jobs_option = click.option("--jobs", type=click.IntRange(min=1), default=None,
                            help="Worker processes (default: the number of CPUs); 1 runs in this process.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 register_option = click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
-                               metavar="DB", help="Certificate register (default: $CERI_REGISTER, else "
-                               "register.sqlite in the output folder).")
+                               metavar="DB", help="Certificate register (default: $CERI_REGISTER, else the institution "
+                               "record's register:, else the user's data folder; `ceri doctor` shows which).")
 
 
 @contextlib.contextmanager
@@ -51,7 +51,7 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
                  register_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     records = load_records(paths)
-    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, out_dir)))
+    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:
         summary = run(records, paths, out_dir, options, students=students, jobs=jobs or os.cpu_count(),

@@ -27,7 +27,8 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
 @click.option("--pdf", "also_pdf", is_flag=True, help="With --format docx: also convert to PDF with LibreOffice.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), metavar="DB",
-              help="Certificate register (default: $CERI_REGISTER, else register.sqlite beside FILE).")
+              help="Certificate register (default: $CERI_REGISTER, else the institution record's register:, "
+              "else the user's data folder; `ceri doctor` shows which).")
 @reports_errors
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
                    register_path):
@@ -40,7 +41,7 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
     if also_pdf and fmt != "docx":
         raise click.UsageError("--pdf goes with --format docx")
     if is_certificate(request):
-        data = _issue(request, resolve_path(register_path, output.parent))
+        data = _issue(request, resolve_path(register_path, records))
     else:
         data = render(request)
     pdf_data = None

@@ -1,4 +1,4 @@
-"""`ceri verify FILE.pdf [--register DB]`: is this certificate one we issued, unaltered?"""
+"""`ceri verify FILE [--register DB]`: is this certificate one we issued, unaltered?"""
 
 from __future__ import annotations
 
@@ -6,22 +6,33 @@ import sys
 
 import click
 
-from pipeline.cli.base import main, reports_errors
-from pipeline.register import Register, read_pdf, resolve_path, verify
+from pipeline.cli.base import load_records, main, reports_errors
+from pipeline.i18n import _
+from pipeline.register import Place, Register, find, read_pdf, verify
 
 register_option = click.option(
     "--register", "register_path", type=click.Path(dir_okay=False), metavar="DB",
-    help="The register (default: $CERI_REGISTER, else register.sqlite here).")
+    help=_("The register (default: $CERI_REGISTER, else the user's data folder; `ceri doctor` shows which)."))
+records_option = click.option(
+    "--records", "records_paths", multiple=True, type=click.Path(exists=True), metavar="PATH",
+    help=_("Records whose institution record names the register (register: PATH), when it is kept there."))
+
+
+def register_place(register_path: str | None, records_paths: tuple[str, ...] = ()) -> Place:
+    """The same register render, pack and jsps-report use, found without any flag."""
+    records = load_records(records_paths, warn=False) if records_paths and not register_path else None
+    return find(register_path, records)
 
 
 @main.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False))
 @register_option
+@records_option
 @reports_errors
-def verify_command(file, register_path):
+def verify_command(file, register_path, records_paths):
     """Check FILE against the register: genuine (exit 0), or revoked, altered, unknown (exit 1)."""
     data = read_pdf(file)
-    with Register(resolve_path(register_path, None), create=False) as register:
+    with Register(register_place(register_path, records_paths).path, create=False) as register:
         verdict = verify(register, data)
     click.echo(verdict.message)
     sys.exit(0 if verdict.genuine else 1)

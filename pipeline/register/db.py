@@ -18,9 +18,9 @@ from pathlib import Path
 
 from pipeline.errors import CeriError
 from pipeline.fileio import fsync_path, make_private_dir
+from pipeline.i18n import _
+from pipeline.register.place import ENV_VAR
 
-DEFAULT_NAME = "register.sqlite"
-ENV_VAR = "CERI_REGISTER"
 BUSY_TIMEOUT_S = 60.0
 
 # The migration list: MIGRATIONS[i] takes a register from user_version i to i + 1. Append, never edit.
@@ -79,15 +79,6 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def resolve_path(explicit: str | os.PathLike[str] | None, directory: str | os.PathLike[str] | None) -> Path:
-    """--register PATH, else $CERI_REGISTER, else register.sqlite in `directory` (the output directory)."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    return Path(directory or ".") / DEFAULT_NAME
-
-
 class Register:
     """One connection to a register file. Use as a context manager, one per process or thread."""
 
@@ -96,7 +87,8 @@ class Register:
         self._depth = 0  # nesting of write() (inner writes join the outer transaction)
         if not self.path.exists():
             if not create:
-                raise CeriError(f"no register at {self.path} (give --register PATH or set {ENV_VAR})")
+                raise CeriError(_("no register at {path} (give --register PATH or set {var})").format(
+                    path=self.path, var=ENV_VAR))
             try:
                 make_private_dir(self.path.parent)
                 # Create it 0600 ourselves: it holds students' names. SQLite gives -wal/-shm the same mode.
