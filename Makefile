@@ -34,6 +34,8 @@ demo: system venv
 	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
 	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip || true
 	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
+	$(BIN)/ceri register check
+	$(BIN)/ceri register backup out/register-backup-$$(date +%Y%m%d-%H%M%S).sqlite
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
 	@echo
 	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"

@@ -26,7 +26,7 @@ def demo_commands() -> list[str]:
     makefile = (ROOT / "Makefile").read_text("utf-8")
     as_of = re.search(r"^AS_OF \?= (\S+)", makefile, re.M).group(1)
     recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
-    return [line.strip().replace("$(BIN)/ceri", "ceri").replace("$(AS_OF)", as_of)
+    return [line.strip().replace("$(BIN)/ceri", "ceri").replace("$(AS_OF)", as_of).replace("$$", "$")
             for line in recipe.splitlines() if line.strip().startswith("$(BIN)/ceri")]
 
 

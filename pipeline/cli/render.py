@@ -9,7 +9,9 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
-from pipeline.register import Register, inputs_hash_for, issue, resolve_path
+from pipeline.i18n import _
+from pipeline.register import Issued, Register, inputs_hash_for, issue, resolve_path
+from pipeline.register.serials import expect, landed, void
 from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, render, renderer
 
 
@@ -39,38 +41,53 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
         require_internship(context, doc)
     request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
     if also_pdf and fmt != "docx":
-        raise click.UsageError("--pdf goes with --format docx")
-    if is_certificate(request):
-        data = _issue(request, resolve_path(register_path, records))
-    else:
+        raise click.UsageError(_("--pdf goes with --format docx"))
+    if not is_certificate(request):
         data = render(request)
+        _write(output, data, also_pdf)
+        return
+    place = resolve_path(register_path, records)
+    existed = place.exists()
+    try:
+        with Register(place) as register:
+            issued = _issue(register, request, place)
+            try:
+                expect(register, [(issued.serial, output)])
+                _write(output, issued.data, also_pdf)
+            except BaseException as exc:
+                void(register, issued.serial, f"the file was not written: {type(exc).__name__}: {exc}")
+                raise
+            older = landed(register, [(issued.serial, output)])[issued.serial]
+    except BaseException:
+        if not existed:  # a first certificate that fails leaves no register behind (nothing written)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{place}{suffix}").unlink(missing_ok=True)
+        raise
+    if older:
+        click.echo(_("supersedes {serial}").format(serial=older[-1]))
+
+
+def _write(output: Path, data: bytes, also_pdf: bool) -> None:
     pdf_data = None
     if also_pdf:  # converted before anything is written: a failure leaves no half result
         from pipeline.renderers.office import docx_to_pdf
 
         pdf_data = docx_to_pdf(data)
     write_atomic(output, data)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
     if pdf_data is not None:
         pdf = output.with_suffix(".pdf")
         write_atomic(pdf, pdf_data)
-        click.echo(f"wrote {pdf}")
+        click.echo(_("wrote {path}").format(path=pdf))
 
 
-def _issue(request: RenderRequest, register_path: Path) -> bytes:
+def _issue(register: Register, request: RenderRequest, place: Path) -> Issued:
     """A certificate gets its serial from the register (the same one again for the same inputs)."""
-    renderer(request.doc, request.fmt)  # cannot be rendered: say so before creating a register
-    existed = register_path.exists()
-    try:
-        with Register(register_path) as register:
-            issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang))
-    except BaseException:
-        if not existed:  # a first certificate that fails leaves no register behind (nothing written)
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{register_path}{suffix}").unlink(missing_ok=True)
-        raise
-    again = " (already issued for these inputs)" if issued.reused else ""
-    click.echo(f"serial {issued.serial}{again} in {register_path}")
-    if issued.superseded:
-        click.echo(f"supersedes {issued.superseded}")
-    return issued.data
+    renderer(request.doc, request.fmt)  # cannot be rendered: say so before taking a number
+    issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang), land=False)
+    if issued.reused:
+        click.echo(_("serial {serial} (already issued for these inputs) in {register}").format(
+            serial=issued.serial, register=place))
+    else:
+        click.echo(_("serial {serial} in {register}").format(serial=issued.serial, register=place))
+    return issued

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -9,6 +10,7 @@ import click
 from pipeline.cli.base import load_records, main, reports_errors
 from pipeline.i18n import _
 from pipeline.register import Place, Register, find, read_pdf, verify
+from pipeline.register.serials import sweep
 
 register_option = click.option(
     "--register", "register_path", type=click.Path(dir_okay=False), metavar="DB",
@@ -28,11 +30,19 @@ def register_place(register_path: str | None, records_paths: tuple[str, ...] = (
 @click.argument("file", type=click.Path(dir_okay=False))
 @register_option
 @records_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
-def verify_command(file, register_path, records_paths):
-    """Check FILE against the register: genuine (exit 0), or revoked, altered, unknown (exit 1)."""
+def verify_command(file, register_path, records_paths, fmt):
+    """Check FILE against the register: genuine (exit 0); revoked, altered, void, unknown (exit 1);
+    unreadable file or damaged register (exit 2)."""
     data = read_pdf(file)
     with Register(register_place(register_path, records_paths).path, create=False) as register:
+        sweep(register)
         verdict = verify(register, data)
-    click.echo(verdict.message)
-    sys.exit(0 if verdict.genuine else 1)
+    if fmt == "json":
+        click.echo(json.dumps({"file": str(file), "status": verdict.status, "genuine": verdict.genuine,
+                               "serial": verdict.serial, "message": verdict.message, **verdict.details},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo(verdict.message)
+    sys.exit(verdict.exit_code)

@@ -19,6 +19,7 @@ from pipeline.pack.build import (
     PackResult,
     Staged,
     close_registers,
+    register_for,
     render_pack,
     requests,
     stage_pack,
@@ -30,6 +31,7 @@ from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
+from pipeline.register.serials import end_run, sweep, void_pack
 from pipeline.renderers import RenderRequest
 
 
@@ -188,6 +190,10 @@ def _run(chunk: list[Job], out_dir: str) -> list[PackResult]:
             placed = [exc] * len(staged)
         for n, outcome in zip(staged, placed, strict=True):
             results[n] = outcome if isinstance(outcome, PackResult) else _failed(chunk[n], outcome)
+    if options.register:  # a failed pack's certificates never landed: their numbers end void, with why
+        for r in results.values():
+            if r.status == "failed":
+                void_pack(register_for(options.register), r.student, r.internship, f"pack failed: {r.message}")
     return [results[n] for n in range(len(chunk))]
 
 
@@ -247,6 +253,8 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
     finally:
         pool.close()  # the workers' register connections close with them, before the register is tidied
         close_registers(tidy=options.register)
+        if options.register:
+            settle(options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
         write_zips(out_dir, sorted({j.student for j in summary.jobs}))
@@ -283,6 +291,16 @@ def _reserve(reg: Register, wanted: list[RenderRequest | None]) -> None:
         for request in wanted:
             if renderers.is_certificate(request):
                 reserve_serial(reg, request)
+
+
+def settle(register: str) -> None:
+    """The run is over: numbers it reserved whose files never landed end void (a worker that died, packs
+    never reached), and so do those of earlier runs that were killed. Reruns of a killed run have already
+    taken over its reservations for the same documents (serials.reserve)."""
+    if Path(register).is_file():
+        with Register(register) as reg:
+            end_run(reg, "the run ended before this certificate's file was written")
+            sweep(reg)
 
 
 def write_zips(out_dir: Path, students: list[str]) -> None:

@@ -18,6 +18,7 @@ from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select
 from pipeline.register import Register, inputs_hash_for, issue
+from pipeline.register.serials import expect, landed
 from pipeline.renderers import RenderRequest
 
 
@@ -68,7 +69,7 @@ def certify(request: RenderRequest, register: str | None, *, durable: bool = Tru
     if register is None or not renderers.is_certificate(request):
         return renderers.render(request), None
     issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang),
-                   durable=durable)
+                   durable=durable, land=False)  # issued once its pack is in place (sync_and_place)
     return issued.data, issued.serial
 
 
@@ -135,6 +136,7 @@ class Rendered:
     internship: str
     files: dict[str, bytes]  # file name → bytes, the manifest included
     missing: list[str]  # document kinds that apply but cannot be made yet
+    serials: dict[str, str] = field(default_factory=dict)  # file name → serial of the certificates in it
 
 
 def render_pack(records, student_id: str, internship_id: str, options: PackOptions,
@@ -144,7 +146,8 @@ def render_pack(records, student_id: str, internship_id: str, options: PackOptio
     files[manifest.MANIFEST] = manifest.make(student=student_id, internship=internship_id,
                                              as_of=options.as_of, langs=options.langs, inputs=inputs,
                                              documents=entries, files=files)
-    return Rendered(student_id, internship_id, files, [e["doc"] for e in entries if e["status"] == "missing"])
+    return Rendered(student_id, internship_id, files, [e["doc"] for e in entries if e["status"] == "missing"],
+                    {e["file"]: e["serial"] for e in entries if "serial" in e})
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,8 @@ def sync_and_place(out_dir: Path, staged: list[Staged], register: str | None) ->
     wait for the disk serves every pack given. A pack that cannot be placed gives its exception."""
     try:
         if register is not None:
+            expect(register_for(register), [(serial, out_dir / s.pack.student / s.pack.internship / name)
+                                            for s in staged for name, serial in s.pack.serials.items()])
             register_for(register).sync()
         sync_files([s.tmp / name for s in staged for name in s.pack.files])
     except BaseException:
@@ -188,6 +193,10 @@ def sync_and_place(out_dir: Path, staged: list[Staged], register: str | None) ->
         except Exception as exc:
             shutil.rmtree(s.tmp, ignore_errors=True)
             results.append(exc)
+    if register is not None:  # the certificates of the packs now in place are issued
+        landed(register_for(register), [(serial, out_dir / s.pack.student / s.pack.internship / name)
+                                        for s, r in zip(staged, results, strict=True) if isinstance(r, PackResult)
+                                        for name, serial in s.pack.serials.items()])
     return results
 
 

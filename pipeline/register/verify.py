@@ -1,57 +1,114 @@
-"""Is this PDF a certificate we issued, unaltered? Its sha256 decides; the serial printed on it explains."""
+"""Is this file a certificate we issued, unaltered? Its sha256 decides for a sealed PDF; the serial printed
+on it explains. Every value quoted from the register is escaped (ledger.safe)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.register.db import Register
-from pipeline.register.ledger import describe, get
-from pipeline.register.serials import serial_pattern
+from pipeline.register.ledger import describe, get, safe, status_of
+from pipeline.register.serials import row_check, serial_pattern
+
+MAX_FILE = 50 * 1024 * 1024  # a certificate is a few hundred KB; a larger file is not one of ours
 
 
 @dataclass(frozen=True)
 class Verdict:
-    status: str  # genuine | revoked | altered | unknown
+    # genuine | superseded (genuine, replaced since) | revoked | altered | unknown | void | pending | damaged
+    status: str
     serial: str | None
     message: str
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def genuine(self) -> bool:
-        return self.status == "genuine"
+        return self.status in ("genuine", "superseded")
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.genuine else 2 if self.status == "damaged" else 1
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """The file's bytes, bounded; CeriError (exit 2) if it cannot be read."""
+    p = Path(path)
+    try:
+        if p.is_file() and p.stat().st_size > MAX_FILE:
+            raise CeriError(_("{path}: {size} bytes is too large for a certificate").format(
+                path=path, size=p.stat().st_size))
+        if not p.is_file():
+            raise CeriError(_("{path}: cannot read (not a regular file)").format(path=path))
+        with open(p, "rb") as f:
+            return f.read(MAX_FILE + 1)
+    except OSError as exc:
+        raise CeriError(_("{path}: cannot read ({error})").format(path=path, error=exc.strerror or exc)) from None
 
 
 def read_pdf(path: str | os.PathLike[str]) -> bytes:
     """The file's bytes; CeriError (exit 2) if it cannot be read or is no PDF at all."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CeriError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    data = read_file(path)
     if b"%PDF-" not in data[:1024]:
-        raise CeriError(f"{path}: not a PDF file")
+        raise CeriError(_("{path}: not a PDF file").format(path=path))
     return data
 
 
 def verify(register: Register, data: bytes) -> Verdict:
+    """The register's answer for a file whose bytes were sealed at issue (a PDF certificate)."""
     sha = hashlib.sha256(data).hexdigest()
-    row = register.conn.execute("SELECT * FROM certificates WHERE sha256 = ? AND status = 'issued' "
-                                "ORDER BY year, number LIMIT 1", (sha,)).fetchone()
+    # NOT INDEXED: a damaged index must not make a genuine certificate look altered
+    row = register.conn.execute("SELECT * FROM certificates NOT INDEXED WHERE sha256 = ? "
+                                "ORDER BY status = 'issued' DESC, year, number LIMIT 1", (sha,)).fetchone()
     if row is not None:
-        if row["revoked_on"]:
-            return Verdict("revoked", row["serial"], f"revoked: {describe(row)}; revoked on "
-                           f"{row['revoked_on']}: {row['revoked_reason']}")
-        note = f"; superseded by {row['superseded_by']}" if row["superseded_by"] else ""
-        return Verdict("genuine", row["serial"], f"genuine: {describe(row)}{note}")
+        return by_row(row)
     for serial in printed_serials(register, data):
         row = get(register, serial)
-        if row is not None:
-            return Verdict("altered", serial, f"altered: does not match serial {serial} "
-                           f"(the file differs from the one {describe(row)})")
-    return Verdict("unknown", None, "unknown: not issued by this register")
+        if row is None:
+            continue
+        if row["row_check"] and row_check(row) != row["row_check"]:
+            return Verdict("damaged", serial, _("damaged register: the row of serial {serial} does not match its "
+                                                "checksum, so this file cannot be checked against it; restore the "
+                                                "register from a backup (ceri register check)").format(
+                                                    serial=safe(serial)))
+        if row["kind"] == "editable":
+            return Verdict("altered", serial, _("not sealed: serial {serial} is an editable Word certificate; "
+                                                "check it with ceri verify on the .docx or by its text").format(
+                                                    serial=safe(serial)))
+        return Verdict("altered", serial, _("altered: does not match serial {serial} (the file differs from the one "
+                                            "{what})").format(serial=safe(serial), what=describe(row)))
+    return Verdict("unknown", None, _("unknown: not issued by this register"))
+
+
+def by_row(row) -> Verdict:
+    """The answer for a file that is exactly the one this row recorded."""
+    serial = row["serial"]
+    details = {"register": status_of(row), "issued_on": row["issued_on"], "student": row["student"],
+               "doc": row["doc"], "lang": row["lang"], "internship": row["internship"] or None}
+    if row["row_check"] and row_check(row) != row["row_check"]:
+        return Verdict("damaged", serial, _("damaged register: the row of serial {serial} does not match its "
+                                            "checksum; restore the register from a backup").format(serial=safe(serial)),
+                       details)
+    if row["status"] == "void":
+        return Verdict("void", serial, _("void: serial {serial} was never issued ({reason})").format(
+            serial=safe(serial), reason=safe(row["void_reason"] or "-")), details)
+    if row["status"] == "pending":
+        return Verdict("pending", serial, _("not issued yet: serial {serial} is being issued right now").format(
+            serial=safe(serial)), details)
+    if row["revoked_on"]:
+        details |= {"revoked_on": row["revoked_on"], "revoked_reason": row["revoked_reason"]}
+        return Verdict("revoked", serial, _("revoked: {what}; revoked on {date}: {reason}").format(
+            what=describe(row), date=safe(row["revoked_on"]), reason=safe(row["revoked_reason"])), details)
+    if row["superseded_by"]:
+        details["superseded_by"] = row["superseded_by"]
+        return Verdict("superseded", serial, _("genuine: {what}; superseded by {newer}").format(
+            what=describe(row), newer=safe(row["superseded_by"])), details)
+    return Verdict("genuine", serial, _("genuine: {what}").format(what=describe(row)), details)
 
 
 def printed_serials(register: Register, data: bytes) -> list[str]:
@@ -74,7 +131,7 @@ def _texts(data: bytes):
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(data))
-        for page in reader.pages:
+        for page in reader.pages[:20]:
             try:
                 yield page.extract_text() or ""
             except Exception:  # noqa: BLE001 - a damaged page must not stop the others

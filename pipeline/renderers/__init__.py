@@ -28,6 +28,7 @@ class DocumentKind:
     renderers: dict[str, str]
     fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
     requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
+    prints: tuple[str, ...] | None = None  # the context's records it shows (None: see documents.yaml)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class RenderRequest:
 def documents() -> dict[str, DocumentKind]:
     raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
     return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
-                               bool(d.get("fillable", False)), d.get("requires") or {})
+                               bool(d.get("fillable", False)), d.get("requires") or {},
+                               tuple(d["prints"]) if d.get("prints") else None)
             for name, d in raw.items()}
 
 
