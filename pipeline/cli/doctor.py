@@ -48,3 +48,22 @@ def doctor(register_path, records_paths) -> None:
     click.echo(_("register:"))
     state = _("exists") if place.path.exists() else _("not created yet (the first certificate creates it)")
     click.echo(_("  {path} (from {source}; {state})").format(path=place.path, source=place.source, state=state))
+    if place.path.exists():
+        click.echo("  " + _register_health(place.path))
+
+
+def _register_health(path) -> str:
+    """The full check's verdict in one line (doctor never stops on a bad register: it reports it)."""
+    from pipeline.errors import CeriError
+    from pipeline.register import Register
+    from pipeline.register.integrity import full_check
+
+    try:
+        with Register(path, create=False) as register:
+            problems = full_check(register)
+            count = register.conn.execute("SELECT count(*) FROM certificates").fetchone()[0]
+    except CeriError as exc:
+        return _("DAMAGED: {error}").format(error=exc)
+    if problems:
+        return _("DAMAGED: {problems}").format(problems="; ".join(problems))
+    return _("sound: full integrity check passed ({n} serials)").format(n=count)
