@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.keys import ready_to_sign, sign_option
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
 from pipeline.register import resolve_path
@@ -46,12 +47,14 @@ def progress_bar(total: int, quiet: bool, label: str):
 @click.option("--strict", is_flag=True, help="Refuse to build packs whose records have error findings.")
 @quiet_option
 @register_option
+@sign_option
 @reports_errors
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
-                 register_path):
+                 register_path, sign_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     records = load_records(paths)
-    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)))
+    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)),
+                          signing=ready_to_sign(sign_path, records))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:
         summary = run(records, paths, out_dir, options, students=students, jobs=jobs or os.cpu_count(),

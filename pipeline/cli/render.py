@@ -7,10 +7,12 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.keys import ready_to_sign, sign_option
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
 from pipeline.i18n import _
 from pipeline.register import Issued, Register, inputs_hash_for, issue, resolve_path
+from pipeline.register.seal import sealer_for
 from pipeline.register.serials import expect, landed, void
 from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, render, renderer
 
@@ -31,9 +33,10 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), metavar="DB",
               help="Certificate register (default: $CERI_REGISTER, else the institution record's register:, "
               "else the user's data folder; `ceri doctor` shows which).")
+@sign_option
 @reports_errors
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
-                   register_path):
+                   register_path, sign_path):
     """Render one document (DOC) for one student to FILE."""
     records = load_records(paths)
     context = build_context(records, student_id, internship_id, as_of=today(as_of), year=year)
@@ -47,10 +50,11 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
         _write(output, data, also_pdf)
         return
     place = resolve_path(register_path, records)
+    signing = ready_to_sign(sign_path, records)
     existed = place.exists()
     try:
         with Register(place) as register:
-            issued = _issue(register, request, place)
+            issued = _issue(register, request, place, signing)
             try:
                 expect(register, [(issued.serial, output)])
                 _write(output, issued.data, also_pdf)
@@ -81,10 +85,12 @@ def _write(output: Path, data: bytes, also_pdf: bool) -> None:
         click.echo(_("wrote {path}").format(path=pdf))
 
 
-def _issue(register: Register, request: RenderRequest, place: Path) -> Issued:
-    """A certificate gets its serial from the register (the same one again for the same inputs)."""
+def _issue(register: Register, request: RenderRequest, place: Path, signing: str | None) -> Issued:
+    """A certificate gets its serial from the register (the same one again for the same inputs), and is
+    signed when a key is configured."""
     renderer(request.doc, request.fmt)  # cannot be rendered: say so before taking a number
-    issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang), land=False)
+    issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang), land=False,
+                   sealer=sealer_for(signing) if signing else None)
     if issued.reused:
         click.echo(_("serial {serial} (already issued for these inputs) in {register}").format(
             serial=issued.serial, register=place))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from pipeline.cli.base import load_records, main, reports_errors
 from pipeline.i18n import _
 from pipeline.register import Place, Register, find, read_pdf, verify
+from pipeline.register.keys import trust_dir
 from pipeline.register.serials import sweep
 
 register_option = click.option(
@@ -26,19 +28,29 @@ def register_place(register_path: str | None, records_paths: tuple[str, ...] = (
     return find(register_path, records)
 
 
+def trust_roots(extra: tuple[Path, ...] = ()) -> list[bytes]:
+    """The certificates whose signatures verify trusts: ceri's trust folder (the institution's own keys, put
+    there by `ceri keys init|import`) and --trust."""
+    folder = trust_dir()
+    found = sorted(folder.glob("*.pem")) if folder.is_dir() else []
+    return [p.read_bytes() for p in [*found, *extra]]
+
+
 @main.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False))
 @register_option
 @records_option
+@click.option("--trust", "trusted", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="CERT.pem", help=_("Also trust signatures by this certificate (besides ceri's trust folder)."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
-def verify_command(file, register_path, records_paths, fmt):
+def verify_command(file, register_path, records_paths, trusted, fmt):
     """Check FILE against the register: genuine (exit 0); revoked, altered, void, unknown (exit 1);
     unreadable file or damaged register (exit 2)."""
     data = read_pdf(file)
     with Register(register_place(register_path, records_paths).path, create=False) as register:
         sweep(register)
-        verdict = verify(register, data)
+        verdict = verify(register, data, trust_roots(trusted))
     if fmt == "json":
         click.echo(json.dumps({"file": str(file), "status": verdict.status, "genuine": verdict.genuine,
                                "serial": verdict.serial, "message": verdict.message, **verdict.details},

@@ -18,6 +18,7 @@ from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select
 from pipeline.register import Register, inputs_hash_for, issue
+from pipeline.register.seal import sealer_for
 from pipeline.register.serials import expect, landed
 from pipeline.renderers import RenderRequest
 
@@ -29,6 +30,7 @@ class PackOptions:
     # the certificate register (a path, so worker processes open their own connection); None renders
     # certificates plainly, without serials
     register: str | None = None
+    signing: str | None = None  # the PAdES key certificates are signed with (a path: workers load it)
 
 
 @dataclass
@@ -63,13 +65,15 @@ def close_registers(tidy: str | None = None) -> None:
         Register(tidy).close()
 
 
-def certify(request: RenderRequest, register: str | None, *, durable: bool = True) -> tuple[bytes, str | None]:
+def certify(request: RenderRequest, register: str | None, *, durable: bool = True,
+            signing: str | None = None) -> tuple[bytes, str | None]:
     """Render a document; a PDF certificate is issued through the register and gets its serial.
     durable=False leaves syncing the register to disk to the next durable commit."""
     if register is None or not renderers.is_certificate(request):
         return renderers.render(request), None
     issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang),
-                   durable=durable, land=False)  # issued once its pack is in place (sync_and_place)
+                   durable=durable, land=False,  # issued once its pack is in place (sync_and_place)
+                   sealer=sealer_for(signing) if signing else None)
     return issued.data, issued.serial
 
 
@@ -110,7 +114,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
             continue
         lang = request.lang
-        data, serial = certify(request, options.register, durable=False)
+        data, serial = certify(request, options.register, durable=False, signing=options.signing)
         name = w.file(lang)
         files[name] = data
         entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}

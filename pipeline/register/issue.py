@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from pipeline.context.formatting import name_western
 from pipeline.register.db import Register
+from pipeline.register.seal import Sealer, seal_pdf, signature_box
 from pipeline.register.serials import KINDS, Key, complete, landed, reserve, void
 from pipeline.renderers import RenderRequest
 from pipeline.resources import TEMPLATES
@@ -108,6 +109,12 @@ def _key(request: RenderRequest) -> Key:
                internship.id if internship is not None else "", issue_kind(request))
 
 
+def signatory(institution: Any) -> str:
+    """Who signs, as the visible signature names them: 'Taro SOKEN, President'."""
+    name = institution.signatory_name_en or ""
+    return f"{name}, {institution.signatory_title_en}".strip(", ") if name else institution.name_en
+
+
 def issue_kind(request: RenderRequest) -> str:
     """certificate (a PDF whose bytes are sealed), editable (a Word file: its serial and text count, its
     bytes cannot), or report: a document logged in the register that certifies nothing (the renderer asks
@@ -137,12 +144,14 @@ def reserve_serial(register: Register, request: RenderRequest) -> str:
 
 
 def issue(register: Register, request: RenderRequest, inputs_hash: str,
-          render: Render | None = None, *, durable: bool = True, land: bool = True) -> Issued:
+          render: Render | None = None, *, durable: bool = True, land: bool = True,
+          sealer: Sealer | None = None) -> Issued:
     """Issue one certificate: reuse the serial of identical inputs, else take the next number.
 
     `render` defaults to pipeline.renderers.render (looked up at call time, so tests can swap the
     registry). Returns the bytes; the caller writes them (atomically). land=False leaves the row pending:
-    the caller calls landed() once the file is in place, or void() if it never gets there.
+    the caller calls landed() once the file is in place, or void() if it never gets there. With a sealer,
+    a PDF certificate is signed (PAdES) after all other content, and its signed bytes are what is recorded.
     """
     if render is None:
         from pipeline import renderers
@@ -156,12 +165,17 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
         options = {**request.options, "serial": serial, "verification_text": verification_text(serial)}
         try:
             data = render(dataclasses.replace(request, options=options))
+            sealed = sealer is not None and request.fmt == "pdf" and key.kind == "certificate"
+            if sealed:
+                data = seal_pdf(data, sealer, serial=serial, signatory=signatory(request.context["institution"]),
+                                issued_on=request.context["today"], box=signature_box(options.get("signature_box")))
         except BaseException as exc:
             if created:
                 void(register, serial, f"rendering failed: {type(exc).__name__}: {exc}")
             raise
         sha = hashlib.sha256(data).hexdigest()
-        if complete(register, serial, sha, len(data), durable=durable):
+        if complete(register, serial, sha, len(data), durable=durable,
+                    signer=sealer.fingerprint if sealed and sealer else None):
             older = landed(register, [(serial, None)], durable=durable)[serial] if land else []
             return Issued(serial, data, sha, older[-1] if older else None, reused=not created)
         new = True  # same inputs, other bytes (the renderer changed), or a voided number: a serial of its own

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from pipeline.errors import CeriError
 from pipeline.i18n import _
 from pipeline.register.db import Register
 from pipeline.register.ledger import describe, get, safe, status_of
+from pipeline.register.seal import Signature, inspect
 from pipeline.register.serials import row_check, serial_pattern
 
 MAX_FILE = 50 * 1024 * 1024  # a certificate is a few hundred KB; a larger file is not one of ours
@@ -59,18 +60,41 @@ def read_pdf(path: str | os.PathLike[str]) -> bytes:
     return data
 
 
-def verify(register: Register, data: bytes) -> Verdict:
-    """The register's answer for a file whose bytes were sealed at issue (a PDF certificate)."""
+def verify(register: Register, data: bytes, trust_roots: list[bytes] | None = None) -> Verdict:
+    """The register's answer, and the signature's, for a file whose bytes were sealed at issue (a PDF
+    certificate). A signed file is checked whole: its signature must be intact, cover every byte of the
+    file, and be made by the key the register recorded (or one the trust roots vouch for)."""
+    sig = inspect(data, trust_roots or []) if b"/ByteRange" in data else Signature(False)
+    verdict = _verify(register, data, sig)
+    return replace(verdict, details={**verdict.details, "signature": _signature_details(sig)})
+
+
+def _signature_details(sig: Signature) -> dict[str, Any]:
+    if not sig.present:
+        return {"present": False}
+    return {"present": True, "intact": sig.intact and sig.valid, "whole_file": sig.whole_file,
+            "signer": sig.signer, "signer_sha256": sig.fingerprint, "trusted_root": sig.trusted}
+
+
+def _verify(register: Register, data: bytes, sig: Signature) -> Verdict:
     sha = hashlib.sha256(data).hexdigest()
     # NOT INDEXED: a damaged index must not make a genuine certificate look altered
     row = register.conn.execute("SELECT * FROM certificates NOT INDEXED WHERE sha256 = ? "
                                 "ORDER BY status = 'issued' DESC, year, number LIMIT 1", (sha,)).fetchone()
     if row is not None:
-        return by_row(row)
+        verdict = by_row(row)
+        if row["signer"] and sig.present and verdict.genuine:
+            return replace(verdict, message=verdict.message + _("; signed by {signer}").format(
+                signer=safe(sig.signer or "?")))
+        return verdict
     for serial in printed_serials(register, data):
         row = get(register, serial)
         if row is None:
             continue
+        tampered = _tampering(row, sig)
+        if tampered is not None:
+            return Verdict("altered", serial, _("altered: {how} (serial {serial})").format(
+                how=tampered, serial=safe(serial)))
         if row["row_check"] and row_check(row) != row["row_check"]:
             return Verdict("damaged", serial, _("damaged register: the row of serial {serial} does not match its "
                                                 "checksum, so this file cannot be checked against it; restore the "
@@ -83,6 +107,19 @@ def verify(register: Register, data: bytes) -> Verdict:
         return Verdict("altered", serial, _("altered: does not match serial {serial} (the file differs from the one "
                                             "{what})").format(serial=safe(serial), what=describe(row)))
     return Verdict("unknown", None, _("unknown: not issued by this register"))
+
+
+def _tampering(row, sig: Signature) -> str | None:
+    """How a signed certificate was tampered with, as its signature shows (None: nothing to say)."""
+    if sig.present and not (sig.intact and sig.valid):
+        return _("the signature does not match the content: the file was changed after it was signed")
+    if sig.present and not sig.whole_file:
+        return _("the file was modified after it was signed (an update was appended to the signed file)")
+    if sig.present and row["signer"] and sig.fingerprint != row["signer"] and not sig.trusted:
+        return _("signed by another key ({signer}), not the one that issued it").format(signer=safe(sig.signer))
+    if not sig.present and row["signer"]:
+        return _("its signature was removed: the certificate was issued signed")
+    return None
 
 
 def by_row(row) -> Verdict:
