@@ -107,6 +107,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
     parts: list[tuple[str, str, bytes]] = []
+    signed: list[tuple[str, bytes]] = []  # pack.pdf carries the signed certificates as attachments
     # the certificates' register commits wait for no disk: the batch syncs the register before it puts
     # their packs in place (sync_and_place)
     for w, request in requests(records, student_id, internship_id, options, findings):
@@ -120,6 +121,8 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
         entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}
         if serial is not None:
             entry["serial"] = serial
+            if options.signing and w.fmt == "pdf":
+                signed.append((name, data))
         entries.append(entry)
         if w.fmt == "pdf":
             part = data
@@ -127,7 +130,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
                 part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
     if parts:
-        files["pack.pdf"] = merge(parts)
+        files["pack.pdf"] = merge(parts, signed)
     files["findings.json"] = manifest.dumps(findings)
     return files, entries
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,15 @@ def printed_serials(register: Register, data: bytes) -> list[str]:
 
 
 def _texts(data: bytes):
+    """The text of the file, then of each earlier revision (an update appended after signing may draw over
+    the page), then its raw bytes with PDF string escapes undone."""
+    ends = [m.end() for m in re.finditer(rb"%%EOF", data)][:8]
+    for end in [len(data), *reversed(ends[:-1])]:
+        yield from _pdf_text(data[:end])
+    yield re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), data.decode("latin-1"))
+
+
+def _pdf_text(data: bytes):
     try:
         from pypdf import PdfReader
 
@@ -175,5 +185,4 @@ def _texts(data: bytes):
                 continue
         yield " ".join(str(v) for v in (reader.metadata or {}).values())
     except Exception:  # noqa: BLE001 - an unparseable file may still carry the serial in plain bytes
-        pass
-    yield data.decode("latin-1")
+        return
