@@ -9,10 +9,13 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import load_records, main, reports_errors
+from pipeline.errors import CeriError
 from pipeline.i18n import _
 from pipeline.register import Place, Register, find, read_pdf, verify
+from pipeline.register.editable import is_docx
 from pipeline.register.keys import trust_dir
 from pipeline.register.serials import sweep
+from pipeline.register.verify import verify_docx
 
 register_option = click.option(
     "--register", "register_path", type=click.Path(dir_okay=False), metavar="DB",
@@ -50,7 +53,13 @@ def verify_command(file, register_path, records_paths, trusted, fmt):
     data = read_pdf(file)
     with Register(register_place(register_path, records_paths).path, create=False) as register:
         sweep(register)
-        verdict = verify(register, data, trust_roots(trusted))
+        if is_docx(data):
+            try:
+                verdict = verify_docx(register, data)
+            except CeriError as exc:
+                raise CeriError(f"{file}: {exc}") from None
+        else:
+            verdict = verify(register, data, trust_roots(trusted))
     if fmt == "json":
         click.echo(json.dumps({"file": str(file), "status": verdict.status, "genuine": verdict.genuine,
                                "serial": verdict.serial, "message": verdict.message, **verdict.details},

@@ -81,6 +81,7 @@ MIGRATIONS: list[str] = [
     ALTER TABLE certificates ADD COLUMN path TEXT;           -- where its file was put
     ALTER TABLE certificates ADD COLUMN void_reason TEXT;
     ALTER TABLE certificates ADD COLUMN signer TEXT;         -- sha256 of the certificate that signed it (PAdES)
+    ALTER TABLE certificates ADD COLUMN stated TEXT;         -- an editable certificate's text (JSON list)
     ALTER TABLE certificates ADD COLUMN row_check TEXT;      -- serials.row_check() of the row
     """,
 ]

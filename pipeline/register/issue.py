@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from pipeline.context.formatting import name_western
 from pipeline.register.db import Register
+from pipeline.register.editable import stated
 from pipeline.register.seal import Sealer, seal_pdf, signature_box
 from pipeline.register.serials import KINDS, Key, complete, landed, reserve, void
 from pipeline.renderers import RenderRequest
@@ -175,7 +176,8 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
             raise
         sha = hashlib.sha256(data).hexdigest()
         if complete(register, serial, sha, len(data), durable=durable,
-                    signer=sealer.fingerprint if sealed and sealer else None):
+                    signer=sealer.fingerprint if sealed and sealer else None,
+                    stated=stated(data) if key.kind == "editable" else None):
             older = landed(register, [(serial, None)], durable=durable)[serial] if land else []
             return Issued(serial, data, sha, older[-1] if older else None, reused=not created)
         new = True  # same inputs, other bytes (the renderer changed), or a voided number: a serial of its own

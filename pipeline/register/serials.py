@@ -50,7 +50,7 @@ def serial_pattern(prefixes: list[str]) -> re.Pattern[str]:
 
 
 ROW_FIELDS = ("serial", "kind", "doc", "lang", "student", "student_name", "internship", "issued_on",
-              "inputs_hash", "sha256", "bytes", "signer")
+              "inputs_hash", "sha256", "bytes", "signer", "stated")
 
 
 def row_check(row: sqlite3.Row | dict) -> str:
@@ -104,7 +104,7 @@ def reserve(register: Register, key: Key, inputs_hash: str, *, prefix: str, issu
 
 
 def complete(register: Register, serial: str, sha256: str, size: int, *, durable: bool = True,
-             signer: str | None = None) -> bool:
+             signer: str | None = None, stated: str | None = None) -> bool:
     """Record the rendered file's hash; the row stays pending until its file lands (landed()).
 
     False when the serial cannot carry this file: it already holds a different one (the renderer's
@@ -116,9 +116,9 @@ def complete(register: Register, serial: str, sha256: str, size: int, *, durable
         if row["status"] == "void" or row["sha256"] is not None and row["sha256"] != sha256:
             return False
         if row["sha256"] is None:
-            data = {**dict(row), "sha256": sha256, "bytes": size, "signer": signer}
-            conn.execute("UPDATE certificates SET sha256 = ?, bytes = ?, signer = ?, row_check = ? WHERE serial = ?",
-                         (sha256, size, signer, row_check(data), serial))
+            data = {**dict(row), "sha256": sha256, "bytes": size, "signer": signer, "stated": stated}
+            conn.execute("UPDATE certificates SET sha256 = ?, bytes = ?, signer = ?, stated = ?, row_check = ? "
+                         "WHERE serial = ?", (sha256, size, signer, stated, row_check(data), serial))
         return True
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from pipeline.errors import CeriError
 from pipeline.i18n import _
 from pipeline.register.db import Register
+from pipeline.register.editable import differences, docx_paragraphs
 from pipeline.register.ledger import describe, get, safe, status_of
 from pipeline.register.seal import Signature, inspect
 from pipeline.register.serials import row_check, serial_pattern
@@ -23,7 +24,8 @@ MAX_FILE = 50 * 1024 * 1024  # a certificate is a few hundred KB; a larger file 
 
 @dataclass(frozen=True)
 class Verdict:
-    # genuine | superseded (genuine, replaced since) | revoked | altered | unknown | void | pending | damaged
+    # genuine | superseded (genuine, replaced since) | matches (a Word certificate's text is as issued) |
+    # revoked | altered | unknown | void | pending | damaged
     status: str
     serial: str | None
     message: str
@@ -31,7 +33,7 @@ class Verdict:
 
     @property
     def genuine(self) -> bool:
-        return self.status in ("genuine", "superseded")
+        return self.status in ("genuine", "superseded", "matches")
 
     @property
     def exit_code(self) -> int:
@@ -54,9 +56,9 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
 
 
 def read_pdf(path: str | os.PathLike[str]) -> bytes:
-    """The file's bytes; CeriError (exit 2) if it cannot be read or is no PDF at all."""
+    """The file's bytes; CeriError (exit 2) if it cannot be read or is neither a PDF nor a Word file."""
     data = read_file(path)
-    if b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in data[:1024] and data[:4] != b"PK\x03\x04":
         raise CeriError(_("{path}: not a PDF file").format(path=path))
     return data
 
@@ -101,10 +103,8 @@ def _verify(register: Register, data: bytes, sig: Signature) -> Verdict:
                                                 "checksum, so this file cannot be checked against it; restore the "
                                                 "register from a backup (ceri register check)").format(
                                                     serial=safe(serial)))
-        if row["kind"] == "editable":
-            return Verdict("altered", serial, _("not sealed: serial {serial} is an editable Word certificate; "
-                                                "check it with ceri verify on the .docx or by its text").format(
-                                                    serial=safe(serial)))
+        if row["kind"] == "editable":  # a PDF made from a Word certificate: its text decides
+            return by_text(row, "\n".join(_pdf_text(data)))
         return Verdict("altered", serial, _("altered: does not match serial {serial} (the file differs from the one "
                                             "{what})").format(serial=safe(serial), what=describe(row)))
     return Verdict("unknown", None, _("unknown: not issued by this register"))
@@ -121,6 +121,40 @@ def _tampering(row, sig: Signature) -> str | None:
     if not sig.present and row["signer"]:
         return _("its signature was removed: the certificate was issued signed")
     return None
+
+
+def verify_docx(register: Register, data: bytes) -> Verdict:
+    """A Word certificate: found by the serial it prints, compared by the values it states."""
+    text = "\n".join(docx_paragraphs(data))
+    prefixes = [r[0] for r in register.conn.execute("SELECT DISTINCT prefix FROM certificates")]
+    for serial in dict.fromkeys(serial_pattern(prefixes).findall(text)):
+        row = get(register, serial)
+        if row is not None:
+            if row["kind"] != "editable":
+                return Verdict("altered", serial, _("altered: serial {serial} was issued as a PDF, not as this Word "
+                                                    "file").format(serial=safe(serial)))
+            return by_text(row, text)
+    return Verdict("unknown", None, _("unknown: not issued by this register"))
+
+
+def by_text(row, text: str) -> Verdict:
+    """An editable certificate's answer: its state in the register, and whether the text shown still states
+    every value it was issued with. Its bytes prove nothing: anyone can edit a Word file."""
+    serial = row["serial"]
+    if row["row_check"] and row_check(row) != row["row_check"]:
+        return by_row(row)
+    if row["status"] != "issued" or row["revoked_on"]:
+        return by_row(row)
+    missing = differences(row["stated"] or "[]", text)
+    note = _("a Word file's bytes are not sealed: anyone can edit one; ask for the signed PDF when it matters")
+    if missing:
+        shown = "; ".join(safe(m[:60]) for m in missing[:3])
+        return Verdict("altered", serial, _("altered: the text differs from what serial {serial} stated ({values}); "
+                                            "{note}").format(serial=safe(serial), values=shown, note=note),
+                       {"differs": missing})
+    verdict = by_row(row)
+    return Verdict("matches", serial, _("matches: {what} — its text states what was issued; {note}").format(
+        what=verdict.message.split(": ", 1)[1], note=note), {**verdict.details, "sealed": False})
 
 
 def by_row(row) -> Verdict:

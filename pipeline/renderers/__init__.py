@@ -75,8 +75,9 @@ def renderer(doc: str, fmt: str):
 
 
 def is_certificate(request: RenderRequest | None) -> bool:
-    """Whether the request is a certificate as issued: in PDF, with a serial from the register."""
-    return request is not None and request.fmt == "pdf" and documents()[request.doc].certificate
+    """Whether the request is a certificate issued through the register, with its serial: a PDF (its bytes
+    sealed) or a Word file (registered as editable: its serial and text count, not its bytes)."""
+    return request is not None and request.fmt in ("pdf", "docx") and documents()[request.doc].certificate
 
 
 def render(request: RenderRequest) -> bytes:
