@@ -31,6 +31,7 @@ from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
+from pipeline.register.issue import is_registered
 from pipeline.register.serials import end_run, sweep, void_pack
 from pipeline.renderers import RenderRequest
 
@@ -270,7 +271,7 @@ def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, opti
         for chunk in chunks:
             wanted = [r for job in chunk for _, r in requests(records, job.student, job.internship, options,
                                                                job.findings)]
-            if any(renderers.is_certificate(r) for r in wanted):
+            if any(is_registered(r) for r in wanted):
                 reg = reg or Register(register)  # nothing to number: no register is created for it
                 _reserve(reg, wanted)
             yield chunk
@@ -281,7 +282,7 @@ def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, opti
 
 def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
     """Take the serials of every certificate among wanted, in order, before any worker starts."""
-    if any(renderers.is_certificate(r) for r in wanted):  # nothing to number: no register is created
+    if any(is_registered(r) for r in wanted):  # nothing to number: no register is created
         with Register(register) as reg:
             _reserve(reg, wanted)
 
@@ -289,7 +290,7 @@ def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
 def _reserve(reg: Register, wanted: list[RenderRequest | None]) -> None:
     with reg.write(durable=False):  # one transaction for them all
         for request in wanted:
-            if renderers.is_certificate(request):
+            if is_registered(request):
                 reserve_serial(reg, request)
 
 

@@ -18,6 +18,7 @@ from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select
 from pipeline.register import Register, inputs_hash_for, issue
+from pipeline.register.issue import is_registered
 from pipeline.register.seal import sealer_for
 from pipeline.register.serials import expect, landed
 from pipeline.renderers import RenderRequest
@@ -69,7 +70,7 @@ def certify(request: RenderRequest, register: str | None, *, durable: bool = Tru
             signing: str | None = None) -> tuple[bytes, str | None]:
     """Render a document; a PDF certificate is issued through the register and gets its serial.
     durable=False leaves syncing the register to disk to the next durable commit."""
-    if register is None or not renderers.is_certificate(request):
+    if register is None or not is_registered(request):
         return renderers.render(request), None
     issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang),
                    durable=durable, land=False,  # issued once its pack is in place (sync_and_place)

@@ -116,6 +116,14 @@ def signatory(institution: Any) -> str:
     return f"{name}, {institution.signatory_title_en}".strip(", ") if name else institution.name_en
 
 
+def is_registered(request: RenderRequest | None) -> bool:
+    """Whether issuing this request goes through the register: a certificate (PDF or Word), or a document
+    its caller asks to log as a report (options["issue_kind"] = "report")."""
+    from pipeline import renderers
+
+    return request is not None and (renderers.is_certificate(request) or request.options.get("issue_kind") == "report")
+
+
 def issue_kind(request: RenderRequest) -> str:
     """certificate (a PDF whose bytes are sealed), editable (a Word file: its serial and text count, its
     bytes cannot), or report: a document logged in the register that certifies nothing (the renderer asks
@@ -164,6 +172,8 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
     for _attempt in range(3):
         serial, created = _reserve(register, request, key, inputs_hash, new=new)
         options = {**request.options, "serial": serial, "verification_text": verification_text(serial)}
+        if key.kind == "report":  # logged, not certified: nothing of the register is printed on it
+            options = {k: v for k, v in options.items() if k not in ("serial", "verification_text")}
         try:
             data = render(dataclasses.replace(request, options=options))
             sealed = sealer is not None and request.fmt == "pdf" and key.kind == "certificate"

@@ -176,6 +176,9 @@ def by_row(row) -> Verdict:
         details |= {"revoked_on": row["revoked_on"], "revoked_reason": row["revoked_reason"]}
         return Verdict("revoked", serial, _("revoked: {what}; revoked on {date}: {reason}").format(
             what=describe(row), date=safe(row["revoked_on"]), reason=safe(row["revoked_reason"])), details)
+    if row["kind"] == "report":
+        return Verdict("matches", serial, _("recorded: {what}; a report logged in the register, it certifies "
+                                            "nothing").format(what=describe(row)), details)
     if row["superseded_by"]:
         details["superseded_by"] = row["superseded_by"]
         return Verdict("superseded", serial, _("genuine: {what}; superseded by {newer}").format(
