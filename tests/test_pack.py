@@ -347,11 +347,11 @@ def test_the_register_then_the_files_reach_the_disk_before_a_pack_is_in_place(tm
     events: list[tuple] = []
     complete, sync, sync_files, place_pack = issuing.complete, Register.sync, build.sync_files, build.place_pack
 
-    def completed(register, serial, *args, durable=True):
+    def completed(register, serial, *args, durable=True, **kwargs):
         internship = register.conn.execute("SELECT internship FROM certificates WHERE serial = ?",
                                            (serial,)).fetchone()[0]
         events.append(("complete", internship, durable))
-        return complete(register, serial, *args, durable=durable)
+        return complete(register, serial, *args, durable=durable, **kwargs)
 
     def synced(register):
         events.append(("register synced", Path(register.path).name))

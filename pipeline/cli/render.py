@@ -49,6 +49,10 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
         data = render(request)
         _write(output, data, also_pdf)
         return
+    if also_pdf:  # no LibreOffice: say so before a number is taken or a register created
+        from pipeline.renderers.office import soffice
+
+        soffice()
     place = resolve_path(register_path, records)
     signing = ready_to_sign(sign_path, records)
     existed = place.exists()
