@@ -47,6 +47,10 @@ demo: system venv
 test: system venv
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	@echo "form tests again, through pypdf's fill path (the one taken when the fast path cannot be):"
+	CERI_FILL_PATH=pypdf $(BIN)/python -m pytest tests/test_form_fill.py tests/test_form_evaluation.py tests/test_form_wild.py \
+	  tests/test_form_attach.py
+	bash .ci/wheel-check
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -11,6 +11,9 @@ import zlib
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
+from pipeline.errors import CeriError
+from pipeline.i18n import _
+
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 # every temporary entry ceri makes in an output folder starts so (.tmp-<pid>-<what>): a later run that
@@ -26,8 +29,16 @@ def make_private_dir(path: Path) -> None:
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MODE) -> Path:
-    """Write data to a temporary file beside path, fsync it, then rename it into place."""
+    """Write data to a temporary file beside path, fsync it, then rename it into place.
+
+    Through a symlink, the file it points to is replaced (beside it), never the link itself."""
     target = Path(path)
+    if target.is_symlink():
+        real = Path(os.path.realpath(target))
+        if not real.exists():
+            raise CeriError(_("{file}: a symlink pointing nowhere ({target}); remove it or give another path")
+                            .format(file=target, target=os.readlink(target)))
+        target = real
     if not target.parent.exists():
         make_private_dir(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-{target.name}.", dir=target.parent)

@@ -1,8 +1,16 @@
-"""Every test runs with its own certificate register and data folder: none ever writes to the user's."""
+"""Settings for the whole test run: no test ever writes to the user's own register, keys or data folder."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
+
+# the key that checks returned evaluation forms (formkey.py): one per test run, never the user's own
+# (subprocesses started by tests inherit it)
+os.environ["CERI_FORM_KEY"] = str(Path(tempfile.mkdtemp(prefix="ceri-test-key-")) / "form.key")
 
 
 @pytest.fixture(autouse=True)

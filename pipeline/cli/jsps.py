@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.outputs import check_output
 from pipeline.cli.pack import jobs_option, progress_bar, quiet_option, register_option
 from pipeline.pack.jsps import JspsOptions, months, run
 from pipeline.register import resolve_path
@@ -27,6 +28,7 @@ from pipeline.renderers import LANGS
 @reports_errors
 def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register_path):
     """Reports on remuneration received (報酬受給報告書〈様式5-3〉) of JSPS fellows paid in YEAR."""
+    check_output(out_dir, paths)
     records = load_records(paths)
     options = JspsOptions(as_of=today(as_of), year=year, langs=(lang,), register=str(resolve_path(register_path, records)))
     with progress_bar(len(records.students), quiet, "reports") as progress:

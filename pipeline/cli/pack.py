@@ -11,6 +11,7 @@ import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.cli.keys import ready_to_sign, sign_option
+from pipeline.cli.outputs import check_output
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
 from pipeline.register import resolve_path
@@ -52,6 +53,7 @@ def progress_bar(total: int, quiet: bool, label: str):
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
                  register_path, sign_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
+    check_output(out_dir, paths)
     records = load_records(paths)
     options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)),
                           signing=ready_to_sign(sign_path, records))

@@ -4,6 +4,7 @@ Every pack is independent of the others, so the output does not depend on --jobs
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -79,17 +80,18 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     chosen = sorted(records.students) if not students else sorted(set(students))
     unknown = [s for s in chosen if s not in records.students]
     if unknown:
-        known = ", ".join(sorted(records.students)) or "none"
+        ids = sorted(records.students)
+        known = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "") if ids else "none"
         raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
     _institution_has_what_documents_need(records, chosen)
-    by_student: dict[str, list[dict]] = {}
-    for f in (f.to_json() for f in rules.check(records, options.as_of)):
-        by_student.setdefault(f["student"], []).append(f)
     env = manifest.environment_digest()
     jobs = []
-    for sid in chosen:
+    # a student's findings are made, hashed into their packs' inputs and kept as JSON with the jobs: the
+    # Finding objects of the batch are never all held (and only the chosen students are checked)
+    for sid, found in rules.check_each(records, options.as_of, chosen):
+        mine_all = [f.to_json() for f in found]
         for internship in sorted(records.internships_of(sid), key=lambda i: i.id):
-            mine = sorted((f for f in by_student.get(sid, ()) if f.get("internship") in (None, internship.id)),
+            mine = sorted((f for f in mine_all if f.get("internship") in (None, internship.id)),
                           key=manifest.canonical)
             inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
                                             langs=options.langs, findings=mine,
@@ -280,14 +282,17 @@ def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, opti
             reg.close()
 
 
-def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
-    """Take the serials of every certificate among wanted, in order, before any worker starts."""
-    if any(is_registered(r) for r in wanted):  # nothing to number: no register is created
+def reserve_serials(register: str, wanted: Iterable[RenderRequest | None]) -> None:
+    """Take the serials of every certificate among wanted, in order, before any worker starts. wanted
+    may be a generator: each request (and its context) is let go once its serial is taken."""
+    rest = iter(wanted)
+    first = next((r for r in rest if is_registered(r)), None)
+    if first is not None:  # nothing to number: no register is created
         with Register(register) as reg:
-            _reserve(reg, wanted)
+            _reserve(reg, itertools.chain([first], rest))
 
 
-def _reserve(reg: Register, wanted: list[RenderRequest | None]) -> None:
+def _reserve(reg: Register, wanted: Iterable[RenderRequest | None]) -> None:
     with reg.write(durable=False):  # one transaction for them all
         for request in wanted:
             if is_registered(request):

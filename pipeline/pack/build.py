@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline import renderers
 from pipeline.context import build_context
+from pipeline.desk.status import case_summary
 from pipeline.fileio import DIR_MODE, make_private_dir, sync_files, write_new_private
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
@@ -132,7 +133,9 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
     if parts:
         files["pack.pdf"] = merge(parts, signed)
-    files["findings.json"] = manifest.dumps(findings)
+    # where the case stands (step, next action) beside the findings: the office reads one file
+    files["findings.json"] = manifest.dumps(
+        {"case": case_summary(records, student_id, internship_id, options.as_of), "findings": findings})
     return files, entries
 
 
