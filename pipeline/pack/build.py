@@ -52,7 +52,8 @@ def register_for(path: str) -> Register:
     if path not in _registers:
         if not _registers:  # worker processes end without atexit: close (and checkpoint) the WAL then
             multiprocessing.util.Finalize(None, close_registers, exitpriority=10)
-        _registers[path] = Register(path)
+        # the batch's parent checked the whole file when it numbered the certificates: not again per worker
+        _registers[path] = Register(path, check=False)
     return _registers[path]
 
 
@@ -64,7 +65,7 @@ def close_registers(tidy: str | None = None) -> None:
     while _registers:
         _registers.popitem()[1].close()
     if tidy is not None and Path(tidy).is_file():
-        Register(tidy).close()
+        Register(tidy, check=False).close()
 
 
 def certify(request: RenderRequest, register: str | None, *, durable: bool = True,

@@ -46,7 +46,7 @@ def refuse_unusable_file(path: Path) -> None:
         raise _refuse(path, _("not a register (not an SQLite file)"))
 
 
-def recognise(register: Register) -> None:
+def recognise(register: Register, *, quick_check: bool = True) -> None:
     """Is this SQLite file ceri's? Decided before anything is written to it."""
     conn, path = register.conn, register.path
     app = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -57,6 +57,8 @@ def recognise(register: Register) -> None:
     elif app != 0 or not tables <= OURS or (tables and "certificates" not in tables) or (version == 0 and tables):
         raise CeriError(_("{path}: this SQLite file is not a ceri register (it belongs to another program); "
                           "give the register's own path").format(path=path))
+    if not quick_check:
+        return
     found = conn.execute("PRAGMA quick_check").fetchall()
     if [tuple(r) for r in found] != [("ok",)]:
         raise _refuse(path, _("the register is damaged ({problem})").format(problem=found[0][0]))
