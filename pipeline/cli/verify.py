@@ -48,8 +48,9 @@ def trust_roots(extra: tuple[Path, ...] = ()) -> list[bytes]:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @reports_errors
 def verify_command(file, register_path, records_paths, trusted, fmt):
-    """Check FILE against the register: genuine (exit 0); revoked, altered, void, unknown (exit 1);
-    unreadable file or damaged register (exit 2)."""
+    """Check FILE (a PDF certificate, a Word certificate, or a PDF made from one) against the register and
+    its signature: genuine (exit 0); revoked, altered, void, unknown (exit 1); unreadable file or damaged
+    register (exit 2)."""
     data = read_pdf(file)
     with Register(register_place(register_path, records_paths).path, create=False) as register:
         sweep(register)
