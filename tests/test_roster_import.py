@@ -273,3 +273,14 @@ def test_japanese_words_for_choices_are_reported_with_the_records_word(tmp_path)
         f"{at('internship.pay.per')}: '月額' is not allowed for 'per': expected 'month', 'week', 'day' or 'hour' "
         "(did you mean 'month'?)",
     ])
+
+
+def test_dry_run_says_what_would_change_and_writes_nothing(tmp_path):
+    roster = fill_template(tmp_path / "roster.xlsx", [row()])
+    result = ceri("import", roster, "-o", tmp_path / "records", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"create: {tmp_path / 'records' / 'S001.yaml'} (" in result.stdout
+    assert result.stdout.rstrip().endswith("(dry run: nothing written)")
+    assert not (tmp_path / "records").exists()
+    result = ceri("import", roster, "--template", tmp_path / "t.xlsx")
+    assert result.returncode == 2 and not (tmp_path / "t.xlsx").exists()
