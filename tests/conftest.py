@@ -1,4 +1,4 @@
-"""Settings for the whole test run."""
+"""Settings for the whole test run: no test ever writes to the user's own register, keys or data folder."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+
+import pytest
 
 # the key that checks returned evaluation forms (formkey.py): one per test run, never the user's own
 # (subprocesses started by tests inherit it)
@@ -18,3 +20,14 @@ atexit.register(lambda: os.getpid() == _PARENT and shutil.rmtree(_KEY_DIR, ignor
 # messages in English unless a test asks for Japanese (--lang-ui ja, or its own LANG in a subprocess):
 # a developer's or CI's Japanese locale must not change what the tests see
 os.environ["LANGUAGE"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def private_register(tmp_path_factory, monkeypatch):
+    """$CERI_REGISTER and the user's data folder (XDG_DATA_HOME, read by platformdirs) point into a fresh
+    temporary folder; tests of how the register is found unset CERI_REGISTER themselves. Subprocesses
+    inherit both."""
+    home = tmp_path_factory.mktemp("ceri-home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("CERI_REGISTER", str(home / "register.sqlite"))
+    return home / "register.sqlite"
