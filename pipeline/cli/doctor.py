@@ -24,26 +24,27 @@ TOOLS = ("pdftotext", "pdffonts", "qpdf", "soffice")
 @reports_errors
 def doctor(register_path, records_paths) -> None:
     """Show versions, fonts, external tools, and the certificate register in use."""
-    click.echo(f"ceri {__version__} on Python {platform.python_version()} ({platform.system()})")
-    click.echo("libraries:")
+    click.echo(_("ceri {version} on Python {python} ({system})").format(
+        version=__version__, python=platform.python_version(), system=platform.system()))
+    click.echo(_("libraries:"))
     for lib in LIBRARIES:
         try:
             v = version(lib)
         except PackageNotFoundError:
-            v = "MISSING"
+            v = _("MISSING")
         click.echo(f"  {lib:12} {v}")
-    click.echo("fonts:")
+    click.echo(_("fonts:"))
     for role, path in fonts.report():
         click.echo(f"  {role:12} {path}")
     if fonts.find("mincho") is None or fonts.find("gothic") is None:
-        click.echo("  Japanese TTF missing: documents use HeiseiMin-W3 / HeiseiKakuGo-W5, NOT embedded;\n"
-                   "  install IPAex fonts (apt-get install fonts-ipaexfont-mincho fonts-ipaexfont-gothic)\n"
-                   "  or point $CERI_FONTS at a folder holding ipaexm.ttf and ipaexg.ttf.")
+        click.echo(_("  Japanese TTF missing: documents use HeiseiMin-W3 / HeiseiKakuGo-W5, NOT embedded;\n"
+                     "  install IPAex fonts (apt-get install fonts-ipaexfont-mincho fonts-ipaexfont-gothic)\n"
+                     "  or point $CERI_FONTS at a folder holding ipaexm.ttf and ipaexg.ttf."))
     else:
-        click.echo("  Japanese fonts are embedded as subsets.")
-    click.echo("tools:")
+        click.echo(_("  Japanese fonts are embedded as subsets."))
+    click.echo(_("tools:"))
     for tool in TOOLS:
-        click.echo(f"  {tool:12} {shutil.which(tool) or 'not found'}")
+        click.echo(f"  {tool:12} {shutil.which(tool) or _('not found')}")
     _signing(records_paths)
     place = register_place(register_path, records_paths)
     click.echo(_("register:"))

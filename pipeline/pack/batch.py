@@ -116,13 +116,14 @@ def _institution_has_what_documents_need(records: Records, students: list[str]) 
                 lacking.setdefault(name, (why, []))[1].append(doc)
     if not lacking:
         return
-    texts = {name: f"institution.{name} is not set: {', '.join(needing)} needs it ({why})"
-             for name, (why, needing) in sorted(lacking.items())}
+    texts = {name: _("institution.{name} is not set: {documents} needs it ({why})").format(
+        name=name, documents=", ".join(needing), why=why) for name, (why, needing) in sorted(lacking.items())}
     where = records.docs.get(("institution", ""))
     if where is None:  # the built-in institution: no file to point at
-        raise CeriError("\n".join(f"{text}; add an institution record (kind: institution) with {name}, as in "
-                                   "examples/institution.yaml" for name, text in texts.items()))
-    raise InputError([where.problem((), f"{text}; add {name} to this institution record")
+        raise CeriError("\n".join(_("{text}; add an institution record (kind: institution) with {name}, as in "
+                                     "examples/institution.yaml").format(text=text, name=name)
+                                   for name, text in texts.items()))
+    raise InputError([where.problem((), _("{text}; add {name} to this institution record").format(text=text, name=name))
                       for name, text in texts.items()])
 
 
