@@ -46,7 +46,7 @@ COMMANDS: dict[str, list[str]] = {
     "check": ["check", "{src}", "--as-of", AS_OF],
     "check-json": ["check", "{src}", "--as-of", AS_OF, "--format", "json"],
     "status": ["status", "{src}", "--as-of", AS_OF],
-    "export": ["export", "{src}", "-o", "{out}/roster.xlsx"],
+    "export": ["export", "{out}.xlsx", "{src}"],
     "jsps-report": ["jsps-report", "{src}", "--year", "2026", "--as-of", AS_OF, "-o", "{out}", "-q"],
     "pack-plan": ["--pack-plan", "{src}"],
 }

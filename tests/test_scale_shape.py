@@ -21,10 +21,12 @@ import pytest
 
 from benchmarks.synth import generate
 from pipeline.cli.check import as_text, json_chunks
+from pipeline.desk.status import rows as status_rows
 from pipeline.pack.batch import plan
 from pipeline.pack.build import PackOptions
 from pipeline.pack.jsps import fellows
 from pipeline.records import Records, load
+from pipeline.roster.workbook import build as roster_workbook
 from pipeline.rules import Finding, FindingIndex, check, check_each
 
 AS_OF = date(2026, 6, 1)
@@ -99,14 +101,15 @@ def instrumented(records: Records, findings: list[Finding], counter: Counter) ->
 
 
 # The views of a batch that are made per student. Each gets (records, findings) and may return anything.
-# The desk's status rows (pipeline/desk, issue 24) and the roster export belong here as they land:
-# add e.g. ("desk.status", lambda records, findings: list(status.rows(records, findings, AS_OF))).
+# A new view of the whole batch (a board, an export, a report) belongs here.
 VIEWS: list[tuple[str, Callable[[Records, list[Finding]], object]]] = [
     ("check --format text", lambda records, findings: as_text(findings, records, "en")),
     ("check --format json", lambda records, _findings: "".join(json_chunks(  # as the command streams it
         f for _, mine in check_each(records, AS_OF) for f in mine))),
     ("FindingIndex by internship", lambda records, findings: (lambda index: [
-        index.of_internship(i.student, i.id) for i in records.internships.values()])(FindingIndex(findings))),
+        index.about(i.student, i.id) for i in records.internships.values()])(FindingIndex(findings))),
+    ("desk status rows", lambda records, findings: status_rows(records, AS_OF, findings)),
+    ("roster export", lambda records, _findings: roster_workbook(records)),
     ("rules.check", lambda records, _findings: check(records, AS_OF)),
     ("pack plan", lambda records, _findings: plan(records, Path("unused"), PackOptions(as_of=AS_OF))),
     ("jsps-report fellows", lambda records, _findings: fellows(records, 2026)),
