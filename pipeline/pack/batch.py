@@ -5,6 +5,7 @@ Every pack is independent of the others, so the output does not depend on --jobs
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -34,16 +35,26 @@ from pipeline.register import Register, reserve_serial
 from pipeline.renderers import RenderRequest
 
 
-@dataclass
 class Job:
-    student: str
-    internship: str
-    findings: list[dict[str, Any]]
-    inputs: str
+    """One pack to build: its student and internship, its findings and the hash of its inputs.
+
+    The findings wait as compact JSON text, read back when the pack is built: a plan of 50,000
+    students holds some 56,000 jobs, and as dicts their findings took 4 KiB a student (714 MiB peak
+    for the plan alone at 50,000 students)."""
+
+    __slots__ = ("student", "internship", "_findings", "inputs")
+
+    def __init__(self, student: str, internship: str, findings: list[dict[str, Any]], inputs: str) -> None:
+        self.student, self.internship, self.inputs = student, internship, inputs
+        self._findings = json.dumps(findings, ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def findings(self) -> list[dict[str, Any]]:
+        return json.loads(self._findings)
 
     @property
     def errors(self) -> list[dict[str, Any]]:
-        return [f for f in self.findings if f["severity"] == "error"]
+        return [f for f in self.findings if f["severity"] == "error"] if '"error"' in self._findings else []
 
 
 @dataclass
