@@ -7,7 +7,7 @@ APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
                 poppler-utils qpdf zbar-tools libreoffice-writer-nogui
 AS_OF ?= 2026-06-01
 
-.PHONY: demo test system venv lint clean
+.PHONY: demo test system venv lint clean lock
 
 # Debian packages the documents and the suite need, installed as root only when missing.
 system:
@@ -21,20 +21,34 @@ system:
 	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# The venv is installed from the lock file (exact versions, tested together), then ceri itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# Refresh requirements.lock after changing the dependencies in pyproject.toml (then run make test).
+lock: venv
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
 venv: $(STAMP)
 
+# the demo signs its certificates with a demo key made on the fly (each signature says DEMO KEY)
+demo: export CERI_KEY_PASSPHRASE = ceri-demo
 demo: system venv
 	$(BIN)/ceri validate examples/
 	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
-	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip || true
+	$(BIN)/ceri status examples/ --as-of $(AS_OF)
+	@test -f out/demo-key/signing.p12 || $(BIN)/ceri keys init --demo -o out/demo-key --records examples/
+	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip --sign out/demo-key/signing.p12 || true
 	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
+	$(BIN)/ceri register check
+	$(BIN)/ceri register backup out/register-backup-$$(date +%Y%m%d-%H%M%S).sqlite
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
+	@echo "Certificates are signed with the demo key out/demo-key/ (check one: pdfsig FILE, or ceri verify FILE)"
 	@echo
 	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"
 

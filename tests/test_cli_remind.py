@@ -108,3 +108,14 @@ def test_calendar_parses_and_briefings_avoid_holidays(tmp_path):
     assert by_uid["evaluation-return-by-CERI-2026-001@ceri.soken.ac.jp"].decoded("DTSTART") == date(2026, 10, 14)
     jsps = by_uid["jsps-form-5-3-2027@ceri.soken.ac.jp"]
     assert (jsps.decoded("DTSTART"), jsps.decoded("DTEND") - timedelta(days=1)) == (date(2027, 4, 1), date(2027, 4, 20))
+
+
+def test_the_faculty_member_is_reached_through_the_secretariat(tmp_path):
+    out = tmp_path / "r"
+    assert run("remind", EXAMPLES, "--as-of", "2027-01-01", "-o", str(out)).exit_code == 0
+    msg = read_eml(out / "faculty.eml")
+    assert msg["To"].addresses[0].addr_spec == "internship@example.soken.ac.jp"
+    body = msg.get_content()
+    assert "成績評価担当教員 様" in body and "2027年1月9日までに評価書に基づき成績評価を行う。" in body
+    assert "pass this on to the faculty member" in body
+    assert "jsps" not in body.lower()  # no findings in a faculty member's draft

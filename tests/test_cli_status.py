@@ -116,3 +116,38 @@ def test_bad_usage_exits_2_and_writes_nothing(tmp_path):
     assert res.exit_code == 2 and "input" in res.stderr and target.read_bytes() == source
     res = run("status", EXAMPLES, *AS_OF, "--step", "13")
     assert res.exit_code == 2
+
+
+def test_json_for_a_case_at_every_step(tmp_path):
+    """Thirteen internships of one student, one at each step and one complete, through the command line."""
+    from tests.rules_fixtures import DROP, write_records
+    from tests.test_desk_status import EVAL, FLOW
+    cases = []
+    for n in range(13):
+        dated = dict(FLOW[:[0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 12, 12][n]])
+        over = {"steps": {"supervisor_approved_on": DROP, "applied_on": DROP, **dated},
+                "period": {"start": "2026-02-01", "end": "2026-03-31"} if n >= 10 else {}}
+        if n >= 11:
+            over["evaluation"] = EVAL
+        if n == 12:
+            over["grading"] = {"grade": "A", "by_ja": "森 愛子", "graded_on": "2026-10-20"}
+        cases.append(over)
+    write_records(tmp_path, {}, *cases)
+    res = run("status", str(tmp_path / "records.yaml"), "--as-of", "2026-02-15", "--format", "json")
+    assert res.exit_code == 0, res.output
+    got = {c["internship"]: (c["step"], c["complete"]) for c in json.loads(res.stdout)}
+    assert [got[f"I{n + 1}"] for n in range(13)] == [(s, False) for s in range(1, 13)] + [(12, True)]
+
+
+def test_colour_marks_overdue_rows_only():
+    from datetime import date
+
+    from pipeline.cli.status import as_text
+    from pipeline.desk.status import rows
+    from pipeline.records import load
+    board = rows(load([EXAMPLES]), date(2026, 6, 1))
+    lines = as_text(board, "en", colour=True).splitlines()
+    red = [line for line in lines if line.startswith("\x1b[")]
+    assert "CERI-2025-011" in red[0] and not any("CERI-" in line for line in red[1:])  # its wrapped lines
+    assert not any(" overdue " in line for line in lines if not line.startswith("\x1b["))
+    assert "\x1b[" not in as_text(board, "en", colour=False)

@@ -25,7 +25,7 @@ def test_a_filled_template_becomes_one_file_per_student_that_loads(tmp_path):
     roster = fill_template(tmp_path / "roster.xlsx", [row(), second, third])
     result = ceri("import", roster, "-o", tmp_path / "records")
     assert result.returncode == 0, result.stderr
-    assert "3 rows: 2 students, 2 internships; files created 2, updated 0, unchanged 0" in result.stdout
+    assert "rows read 3: students 2, internships 2; files created 2, updated 0, unchanged 0" in result.stdout
     files = sorted((tmp_path / "records").iterdir())
     assert [f.name for f in files] == ["S001.yaml", "S002.yaml"]
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
@@ -88,7 +88,7 @@ def test_every_kind_of_mistake_is_reported_at_its_cell_and_nothing_is_written(tm
         "paste it as values",
         f"{cell('internship.title_ja', 8)}: merged cells ({merged}): unmerge them and type the value in each cell",
         f"{cell('internship.period.start', 9)}: '2026-07-01 09:30:00' has a time of day: type the date only",
-        f"{cell('student.sex', 9)}: '女性' is not allowed for 'sex': expected 'female' or 'male'",
+        f"{cell('student.sex', 9)}: '女性' is not allowed for 'sex': expected 'female' or 'male' (did you mean 'female'?)",
     }
     assert len(result.stderr.splitlines()) == 10  # one message a mistake: no 'missing' after a formula
     assert not (tmp_path / "records").exists()
@@ -231,3 +231,56 @@ def test_a_roster_of_a_few_columns_updates_only_those(tmp_path):
     assert after.students["23DB0012"].address == before.students["23DB0012"].address
     changed = {k for k, v in after.internships.items() if v != before.internships[k]}
     assert changed == {"CERI-2026-001"}
+
+
+def test_a_workbook_and_a_csv_together_and_their_rows_agree(tmp_path):
+    first = fill_template(tmp_path / "a.xlsx", [row()])
+    later = row(**{"internship.id": "I002", "internship.period.start": "2026-10-01",
+                   "internship.period.end": "2026-12-01", "student.email": None})  # empty: from the workbook
+    second = write_csv(tmp_path / "b.csv", [later])
+    result = ceri("import", first, second, "-o", tmp_path / "records")
+    assert result.returncode == 0, result.stderr
+    assert "rows read 2: students 1, internships 2" in result.stdout
+    records = load([tmp_path / "records"])
+    assert records.students["S001"].email == "jane@example.ac.jp"
+    assert [i.id for i in records.internships_of("S001")] == ["I001", "I002"]
+    clash = write_csv(tmp_path / "c.csv", [row(**{"internship.id": "I003", "student.sex": "male"})])
+    result = ceri("import", first, clash, "-o", tmp_path / "records")
+    sex = list(row()).index("student.sex") + 1
+    assert result.stderr.splitlines() == [
+        f"{clash}:2:{sex}: 'male' differs from 'female' in {first}:名簿!F2: the rows of student 'S001' must agree"]
+
+
+def test_japanese_words_for_choices_are_reported_with_the_records_word(tmp_path):
+    values = row(**{"student.residence.status": "留学", "internship.pay.per": "月額",
+                    "student.insurance.gakkenbai": "はい", "student.program.course": "５年一貫制",
+                    "student.address.prefecture": "北海道"})
+    path = write_csv(tmp_path / "roster.csv", [values])
+    keys = list(values)
+    result = ceri("import", path, "-o", tmp_path / "records")
+
+    def at(key):
+        return f"{path}:2:{keys.index(key) + 1}"
+
+    assert sorted(result.stderr.splitlines()) == sorted([
+        f"{at('student.address.prefecture')}: '北海道' is not one of the 47 prefectures (did you mean 'Hokkaido'?)",
+        f"{at('student.program.course')}: '5年一貫制' is not allowed for 'course': expected 'five-year' or "
+        "'three-year' (did you mean 'five-year'?)",
+        f"{at('student.residence.status')}: '留学' is not allowed for 'status': expected 'student', "
+        "'permanent_resident', 'spouse_or_child_of_japanese', 'long_term_resident', 'dependent', "
+        "'designated_activities' or 'other' (did you mean 'student'?)",
+        f"{at('student.insurance.gakkenbai')}: 'はい' is not a boolean: write true or false (did you mean 'true'?)",
+        f"{at('internship.pay.per')}: '月額' is not allowed for 'per': expected 'month', 'week', 'day' or 'hour' "
+        "(did you mean 'month'?)",
+    ])
+
+
+def test_dry_run_says_what_would_change_and_writes_nothing(tmp_path):
+    roster = fill_template(tmp_path / "roster.xlsx", [row()])
+    result = ceri("import", roster, "-o", tmp_path / "records", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"create: {tmp_path / 'records' / 'S001.yaml'} (" in result.stdout
+    assert result.stdout.rstrip().endswith("(dry run: nothing written)")
+    assert not (tmp_path / "records").exists()
+    result = ceri("import", roster, "--template", tmp_path / "t.xlsx")
+    assert result.returncode == 2 and not (tmp_path / "t.xlsx").exists()

@@ -71,18 +71,22 @@ def as_xlsx(board: Sequence[CaseRow], lang: str) -> bytes:
         cell.font = Font(bold=True)
     red = PatternFill("solid", start_color=OVERDUE_FILL, end_color=OVERDUE_FILL)
     yes = column("overdue_mark", lang)
-    for r in board:
+    dates = [COLUMNS.index(k) + 1 for k in ("start", "end", "due")]
+    action = COLUMNS.index("next_action") + 1
+    wrap = Alignment(wrap_text=True, vertical="top")
+    # cells are addressed by the row number counted here: ws.max_row walks every cell (quadratic)
+    for n, r in enumerate(board, start=2):
         values = cells(r, lang)
         ws.append([yes if values[k] is True else "" if values[k] is False else values[k] for k in COLUMNS])
-        for k in ("start", "end", "due"):
-            ws.cell(ws.max_row, COLUMNS.index(k) + 1).number_format = "yyyy-mm-dd"
-        ws.cell(ws.max_row, COLUMNS.index("next_action") + 1).alignment = Alignment(wrap_text=True,
-                                                                                   vertical="top")
+        for col in dates:
+            ws.cell(n, col).number_format = "yyyy-mm-dd"
+        ws.cell(n, action).alignment = wrap
         if r.overdue:
-            for cell in ws[ws.max_row]:
-                cell.fill = red
+            for col in range(1, len(COLUMNS) + 1):
+                ws.cell(n, col).fill = red
+    last = len(board) + 1
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(1, len(COLUMNS)).column_letter}{max(ws.max_row, 1)}"
+    ws.auto_filter.ref = f"A1:{ws.cell(1, len(COLUMNS)).column_letter}{last}"
     widths = (12, 22, 16, 28, 11, 11, 6, 28, 60, 12, 11, 9, 30)
     for k, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(1, k).column_letter].width = width

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import yaml
@@ -103,6 +103,11 @@ def owner_label(owner: str | None, lang: str) -> str:
     return owners()[owner][lang] if owner else ""
 
 
+@lru_cache(maxsize=4096)  # babel takes ~0.1 ms a date, and a board's dates repeat
+def _day(d: date, lang: str) -> str:
+    return localised(d, lang)
+
+
 def _due(name: str | None, i: Internship, student: Student | None, as_of: date) -> date | None:
     if name is None:
         return None
@@ -117,13 +122,13 @@ def _due(name: str | None, i: Internship, student: Student | None, as_of: date) 
 def _action(key: str, step: int, i: Internship, student: Student | None, as_of: date) -> Action:
     raw = _data()["actions"][key]
     due = _due(raw["due"], i, student, as_of)
-    texts = {lang: raw[lang].format(due=localised(due, lang) if due else "") for lang in LANGS}
+    texts = {lang: raw[lang].format(due=_day(due, lang) if due else "") for lang in LANGS}
     return Action(key, step, raw["owner"], due, texts["en"], texts["ja"])
 
 
-def reached(i: Internship) -> int:
-    """The highest step whose dates are all recorded (0: none)."""
-    when = flow.dates(i)
+def reached(i: Internship, when: dict[str, date | None] | None = None) -> int:
+    """The highest step whose dates are all recorded (0: none); `when`: flow.dates(i), if at hand."""
+    when = when if when is not None else flow.dates(i)
     best = 0
     for s in steps():
         done = flow.is_graded(i) if s.key == "grading" else all(when[d] for d in s.done)
@@ -132,9 +137,9 @@ def reached(i: Internship) -> int:
     return best
 
 
-def _step_actions(step: int, i: Internship, student: Student | None, as_of: date) -> list[Action]:
+def _step_actions(step: int, i: Internship, student: Student | None, as_of: date,
+                  when: dict[str, date | None]) -> list[Action]:
     """What remains of the step the case is at."""
-    when = flow.dates(i)
     if step == 11:
         if as_of < i.period.start:
             return [_action("start", 11, i, student, as_of)]
@@ -151,10 +156,10 @@ def _step_actions(step: int, i: Internship, student: Student | None, as_of: date
     return [_action(d, step, i, student, as_of) for d in missing]
 
 
-def _permit_actions(i: Internship, student: Student | None, as_of: date) -> list[Action]:
+def _permit_actions(i: Internship, student: Student | None, as_of: date,
+                    when: dict[str, date | None]) -> list[Action]:
     """The work permit runs beside steps 9–11 for a student with status 'Student', once the contract
     (a required document) is signed, until the internship ends."""
-    when = flow.dates(i)
     if not flow.needs_permit(student) or when["permit_granted_on"] or not when["contract_signed_on"] \
             or as_of > i.period.end:
         return []
@@ -164,10 +169,11 @@ def _permit_actions(i: Internship, student: Student | None, as_of: date) -> list
 
 def case_of(i: Internship, student: Student | None, as_of: date) -> Case:
     """The case of one internship on as_of (student None: the internship names a student not loaded)."""
-    done = reached(i)
+    when = flow.dates(i)
+    done = reached(i, when)
     if done == 12:
         return Case(i.student, i.id, COMPLETE, (_action("complete", 12, i, student, as_of),), as_of)
     step = done + 1
-    actions = _step_actions(step, i, student, as_of) + _permit_actions(i, student, as_of)
+    actions = _step_actions(step, i, student, as_of, when) + _permit_actions(i, student, as_of, when)
     actions.sort(key=lambda a: (a.due is None, a.due or date.min, a.step))
     return Case(i.student, i.id, step, tuple(actions), as_of)

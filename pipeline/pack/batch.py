@@ -16,12 +16,14 @@ from typing import Any
 from pipeline import renderers, rules
 from pipeline.errors import CeriError, InputError
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.pack import manifest
 from pipeline.pack.build import (
     PackOptions,
     PackResult,
     Staged,
     close_registers,
+    register_for,
     render_pack,
     requests,
     stage_pack,
@@ -33,6 +35,8 @@ from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
+from pipeline.register.issue import is_registered
+from pipeline.register.serials import end_run, sweep, void_pack
 from pipeline.renderers import RenderRequest
 
 
@@ -63,6 +67,7 @@ class Job:
 class Summary:
     results: list[PackResult] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # what could not be written beside the packs (zips)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -73,7 +78,7 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        bad = self.count("failed") or self.count("refused") or self.has_errors
+        bad = self.count("failed") or self.count("refused") or self.has_errors or self.failures
         return 1 if bad else 0
 
     def line(self) -> str:
@@ -203,6 +208,10 @@ def _run(chunk: list[Job], out_dir: str) -> list[PackResult]:
             placed = [exc] * len(staged)
         for n, outcome in zip(staged, placed, strict=True):
             results[n] = outcome if isinstance(outcome, PackResult) else _failed(chunk[n], outcome)
+    if options.register:  # a failed pack's certificates never landed: their numbers end void, with why
+        for r in results.values():
+            if r.status == "failed":
+                void_pack(register_for(options.register), r.student, r.internship, f"pack failed: {r.message}")
     return [results[n] for n in range(len(chunk))]
 
 
@@ -262,9 +271,11 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
     finally:
         pool.close()  # the workers' register connections close with them, before the register is tidied
         close_registers(tidy=options.register)
+        if options.register:
+            settle(options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
-        write_zips(out_dir, sorted({j.student for j in summary.jobs}))
+        summary.failures += write_zips(out_dir, sorted({j.student for j in summary.jobs}))
 
 
 def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, options: PackOptions
@@ -277,7 +288,7 @@ def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, opti
         for chunk in chunks:
             wanted = [r for job in chunk for _, r in requests(records, job.student, job.internship, options,
                                                                job.findings)]
-            if any(renderers.is_certificate(r) for r in wanted):
+            if any(is_registered(r) for r in wanted):
                 reg = reg or Register(register)  # nothing to number: no register is created for it
                 _reserve(reg, wanted)
             yield chunk
@@ -290,7 +301,7 @@ def reserve_serials(register: str, wanted: Iterable[RenderRequest | None]) -> No
     """Take the serials of every certificate among wanted, in order, before any worker starts. wanted
     may be a generator: each request (and its context) is let go once its serial is taken."""
     rest = iter(wanted)
-    first = next((r for r in rest if renderers.is_certificate(r)), None)
+    first = next((r for r in rest if is_registered(r)), None)
     if first is not None:  # nothing to number: no register is created
         with Register(register) as reg:
             _reserve(reg, itertools.chain([first], rest))
@@ -299,16 +310,34 @@ def reserve_serials(register: str, wanted: Iterable[RenderRequest | None]) -> No
 def _reserve(reg: Register, wanted: Iterable[RenderRequest | None]) -> None:
     with reg.write(durable=False):  # one transaction for them all
         for request in wanted:
-            if renderers.is_certificate(request):
+            if is_registered(request):
                 reserve_serial(reg, request)
 
 
-def write_zips(out_dir: Path, students: list[str]) -> None:
-    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed."""
+def settle(register: str) -> None:
+    """The run is over: numbers it reserved whose files never landed end void (a worker that died, packs
+    never reached), and so do those of earlier runs that were killed. Reruns of a killed run have already
+    taken over its reservations for the same documents (serials.reserve)."""
+    if Path(register).is_file():
+        with Register(register, check=False) as reg:  # checked whole when the run began
+            end_run(reg, "the run ended before this certificate's file was written")
+            sweep(reg)
+
+
+def write_zips(out_dir: Path, students: list[str]) -> list[str]:
+    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed. A zip
+    that cannot be written (a full or read-only disk) is a message, and the old zip stays as it was
+    (write_atomic): the packs are in place and the summary is still printed."""
+    failed = []
     for sid in students:
         if not (out_dir / sid).is_dir():
             continue
-        data = student_zip(out_dir, sid)
         target = out_dir / f"{sid}.zip"
-        if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
+        try:
+            data = student_zip(out_dir, sid)
+            if not target.is_file() or target.read_bytes() != data:
+                write_atomic(target, data)
+        except OSError as exc:
+            failed.append(_("{file}: cannot write the zip ({error})").format(file=target,
+                                                                             error=exc.strerror or exc))
+    return failed

@@ -17,7 +17,7 @@ from functools import cache
 
 import holidays
 
-from pipeline.records.models import Internship, Student
+from pipeline.records.models import Internship, Steps, Student
 from pipeline.rules.periods import add_months
 
 EVALUATION_RETURN_DAYS = 14
@@ -31,6 +31,9 @@ STEP_DATES = ("consulted_on", "supervisor_approved_on", "registered_on", "briefi
               "contract_checked_on", "implementation_contract_signed_on", "course_registered_on",
               "permit_applied_on", "permit_granted_on", "evaluation_requested_on", "evaluation_received_on",
               "graded_on")
+
+
+_STEP_FIELDS = frozenset(Steps.model_fields)  # a missing attribute costs pydantic an exception
 
 
 def evaluation_received(i: Internship) -> date | None:
@@ -49,7 +52,7 @@ def is_graded(i: Internship) -> bool:
 def dates(i: Internship) -> dict[str, date | None]:
     """Every step date of the internship under the names of STEP_DATES."""
     s, permit = i.steps, i.work_permit
-    out = {name: getattr(s, name, None) for name in STEP_DATES}
+    out = {name: getattr(s, name) if name in _STEP_FIELDS else None for name in STEP_DATES}
     out["permit_applied_on"] = permit.applied_on if permit else None
     out["permit_granted_on"] = permit.granted_on if permit else None
     out["evaluation_received_on"] = evaluation_received(i)

@@ -29,13 +29,11 @@ def step_out_of_order(s: Subject) -> Iterator[Hit]:
         later_on, earlier_on = when[later], when[earlier]
         if later_on is None:
             continue
-        data = {"later_step": later, "later_on": later_on, "earlier_step": earlier, "earlier_on": earlier_on}
-        text = {"later": _labels(later), "earlier": _labels(earlier)}
-        if earlier_on is None:
-            if required:
-                yield Hit(data, "undated", text)
-        elif later_on < earlier_on:
-            yield Hit(data, "before", text)
+        case = ("undated" if required else None) if earlier_on is None else \
+            "before" if later_on < earlier_on else None
+        if case:
+            yield Hit({"later_step": later, "later_on": later_on, "earlier_step": earlier,
+                       "earlier_on": earlier_on}, case, {"later": _labels(later), "earlier": _labels(earlier)})
 
 
 def _contract_window(s: Subject) -> tuple[str, int] | None:

@@ -141,7 +141,8 @@ class _InWriter:
 @lru_cache(maxsize=8)
 def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
     """The serialised objects and the fields of a parsed form, once per process (never modified)."""
-    return template(reader), fields(reader)
+    form = fields(reader)  # first: it refuses a hostile widget count before every object is serialised
+    return template(reader), form
 
 
 # The last few fills, before flattening: a pack renders each form twice (the fillable file, and the
@@ -187,10 +188,12 @@ def _flat(filled: Edit | None) -> Edit | None:
 
 
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
-                  record: str | None = None, source: str = "form", captions: dict[str, str] | None = None) -> bytes:
+                  record: str | None = None, source: str = "form", captions: dict[str, str] | None = None,
+                  owner: str | None = None) -> bytes:
     """The PDF with each named field set to its value; every widget gets an appearance stream. A value
     too long for its field goes to a continuation sheet (別紙) appended to the PDF, under its caption
-    (captions: field → how the form names the item; else the field's tooltip or name).
+    (captions: field → how the form names the item; else the field's tooltip or name; owner: whom the
+    form is about, named on the sheet).
 
     With embeddable fonts, only the changed and new objects are written: the rest of the form is
     copied as serialised once per process (pdfout.Edit).
@@ -213,11 +216,11 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
         out = buf.getvalue()
     if sheet:
         items = [((captions or {}).get(name) or tip, text) for name, tip, text in sheet]
-        out = attach.append(out, items, style, record)
+        out = attach.append(out, items, style, record, owner)
     return out
 
 
-def _see_attached(boxes: list[tuple[Widget, TextBox]], record: str | None, name: str) -> None:
+def _see_attached(boxes: list[tuple[Widget | None, TextBox]], record: str | None, name: str) -> None:
     """Each widget of a field whose value goes to the 別紙 shows 「別紙のとおり / See attached sheet」 (or the
     longest form of it that fits); a field too small for even 「別紙」 cannot take the value at all."""
     for _w, box in boxes:
@@ -298,7 +301,7 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
 
 
 def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record: str | None = None,
-                 source: str = "form") -> bytes:
+                 source: str = "form", owner: str | None = None) -> bytes:
     """The PDF with each box's value drawn on its page (for forms without fields, e.g. a scan)."""
     reader = open_pdf(data, source)
     writer = PdfWriter(clone_from=reader)
@@ -309,6 +312,16 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
             raise CeriError(f"{source}: box '{b.name}' is on page {b.page}, but the PDF has {npages} pages")
         text_boxes.append(TextBox(b.value, b.width, b.height, b.name, size=b.size, align=b.align,
                                   multiline=b.multiline, style=style, record=record))
+    sheet: list[tuple[str, str]] = []  # (box name, full text) of values that go to the 別紙
+    for b, tb in zip(boxes, text_boxes, strict=True):
+        if not tb.text:
+            continue
+        try:
+            layout(tb)
+        except Overflow:
+            whole = tb.text
+            _see_attached([(None, tb)], record, b.name)
+            sheet.append((b.name, whole))
     buf = io.BytesIO()
     c = Canvas(buf, invariant=1)
     for index, page in enumerate(writer.pages):
@@ -325,4 +338,4 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
         page.merge_transformed_page(over, Transformation().translate(llx, lly))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return attach.append(out.getvalue(), sheet, style, record, owner) if sheet else out.getvalue()
