@@ -7,7 +7,11 @@ APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
                 poppler-utils qpdf zbar-tools libreoffice-writer-nogui
 AS_OF ?= 2026-06-01
 
-.PHONY: demo test system venv lint clean lock
+LOCALES := pipeline/locale
+CATALOGUES := $(wildcard $(LOCALES)/*/LC_MESSAGES/*.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: demo test system venv lint clean lock messages
 
 # Debian packages the documents and the suite need, installed as root only when missing.
 system:
@@ -29,12 +33,29 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+venv: $(STAMP) $(COMPILED)
+
+# The messages catalogues: after changing messages in the code, `make messages` extracts every _() into
+# ceri.pot, merges it into each ceri.po (translate the new entries: their msgstr is empty) and compiles
+# them; it does the same for click's own messages (usage errors, help headings) into click.po. `make venv`
+# and an install (setup.py's build_py) compile the .mo files.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-output --no-wrap --project=ceri \
+	  --copyright-holder="ceri contributors" -o $(LOCALES)/ceri.pot pipeline
+	$(BIN)/pybabel update -i $(LOCALES)/ceri.pot -d $(LOCALES) -D ceri --ignore-obsolete --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel extract --no-location --sort-output --no-wrap --project=click -o $(LOCALES)/click.pot \
+	  $$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')
+	$(BIN)/pybabel update -i $(LOCALES)/click.pot -d $(LOCALES) -D click --ignore-obsolete --no-fuzzy-matching --no-wrap
+	$(BIN)/pybabel compile -d $(LOCALES) -D ceri --statistics
+	$(BIN)/pybabel compile -d $(LOCALES) -D click --statistics
+
+$(LOCALES)/%.mo: $(LOCALES)/%.po $(STAMP)
+	$(BIN)/pybabel compile -i $< -o $@
+
 # Refresh requirements.lock after changing the dependencies in pyproject.toml (then run make test).
 lock: venv
 	$(BIN)/pip install -q pip-tools
 	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
-
-venv: $(STAMP)
 
 # the demo signs its certificates with a demo key made on the fly (each signature says DEMO KEY)
 demo: export CERI_KEY_PASSPHRASE = ceri-demo

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipeline.i18n import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -42,5 +44,9 @@ class RenderError(CeriError):
     def __init__(self, message: str, *, record: str | None = None, field: str | None = None):
         self.record = record
         self.field = field
-        where = " ".join(x for x in (record and f"record {record}", field and f"field {field}") if x)
+        if record and field:
+            where = _("record {record} field {field}").format(record=record, field=field)
+        else:
+            where = (record and _("record {record}").format(record=record)) or (
+                field and _("field {field}").format(field=field))
         super().__init__(f"{where}: {message}" if where else message)

@@ -60,9 +60,29 @@ def set_ui_lang(lang: str | None) -> None:
     _ui_lang = lang
 
 
-@lru_cache(maxsize=4)
-def _catalog(lang: str) -> gettext.NullTranslations:
-    return gettext.translation("ceri", LOCALE_DIR, languages=[lang], fallback=True)
+@lru_cache(maxsize=8)
+def _catalog(lang: str, domain: str = "ceri") -> gettext.NullTranslations:
+    """The compiled catalogue (ceri.mo, made by `make messages` or at install); where it is missing or
+    older than its ceri.po (a fresh clone, a catalogue just edited), the .po compiled in memory by babel.
+    Domain 'click' holds the translations of click's own messages (usage errors, help headings)."""
+    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    if po.is_file():
+        from io import BytesIO
+
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=lang)
+        buffer = BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        return gettext.GNUTranslations(buffer)
+    return gettext.NullTranslations()
 
 
 def _(message: str) -> str:
@@ -72,3 +92,14 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog(ui_lang()).ngettext(singular, plural, n)
+
+
+def click_gettext(message: str) -> str:
+    """click's own message in the language of messages (see cli/base.py, which hands it to click); a
+    message click computes (its 'required') is in ceri's catalogue."""
+    text = _catalog(ui_lang(), "click").gettext(message)
+    return text if text != message else _catalog(ui_lang()).gettext(message)
+
+
+def click_ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(ui_lang(), "click").ngettext(singular, plural, n)

@@ -17,6 +17,10 @@ os.environ["CERI_FORM_KEY"] = str(Path(_KEY_DIR) / "form.key")
 _PARENT = os.getpid()
 atexit.register(lambda: os.getpid() == _PARENT and shutil.rmtree(_KEY_DIR, ignore_errors=True))
 
+# messages in English unless a test asks for Japanese (--lang-ui ja, or its own LANG in a subprocess):
+# a developer's or CI's Japanese locale must not change what the tests see
+os.environ["LANGUAGE"] = "en"
+
 
 @pytest.fixture(autouse=True)
 def private_register(tmp_path_factory, monkeypatch):

@@ -198,5 +198,5 @@ except RenderError as exc:
     lines = run.stdout.splitlines()
     assert lines[0] == "[('HeiseiMin-W3', '髙橋 グエン ¥300,000')]"
     assert lines[1].startswith("error: ") and "student 23DB0012" in lines[1] and "name_roman" in lines[1]
-    assert "'ễ' (U+1EC5)" in lines[1]
+    assert "'ễ' (U+1EC5, latin small letter e with circumflex and tilde)" in lines[1]
     assert "NOT embedded" in run.stderr

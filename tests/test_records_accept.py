@@ -52,11 +52,13 @@ def test_yml_suffix_and_folders(tmp_path):
     assert set(records.students) == {"S001"} and set(records.internships) == {"I001"}
 
 
-def test_unknown_student_is_a_warning_in_validate(tmp_path):
+def test_unknown_student_is_an_error_in_validate(tmp_path):
+    """render and pack can make nothing for it: validate refuses it (issue 20; it was a warning, exit 0)."""
     path = write(tmp_path, INTERNSHIP)
     result = ceri("validate", path)
-    assert result.returncode == 0
-    assert f"{path}:3:10: internship 'I001': student 'S001' is not among the loaded records" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == (f"{path}:3:10: internship 'I001': no student 'S001' among the loaded records "
+                             "(give the file that holds it)\n")
 
 
 def test_examples_validate_and_cover_every_kind_of_student():

@@ -26,5 +26,6 @@ def test_the_reference_names_every_kind_and_block():
     text = markdown()
     for heading in ("## Student", "## Internship", "## Institution", "## Steps", "## Evaluation", "## Agent"):
         assert heading in text
-    assert "| `duties_ja` | text | yes |" in text
+    assert "| `duties_ja` | text, may hold line breaks | yes |" in text
+    assert "| `title_ja` | text | yes |" in text
     assert "| `register` | text |  |" in text  # the alias, as written in records

@@ -9,9 +9,35 @@ from datetime import date
 import click
 
 from pipeline import __version__
+from pipeline.cli import helptexts
 from pipeline.errors import CeriError
-from pipeline.i18n import UI_LANGS, set_ui_lang
+from pipeline.i18n import UI_LANGS, _, click_gettext, click_ngettext, set_ui_lang
 from pipeline.records import Records, load
+
+
+def _click_speaks_our_language() -> None:
+    """click's own messages (`Usage:`, `Error: Missing option '--student'.`, `Options`) come from the
+    catalogue pipeline/locale/*/LC_MESSAGES/click.po in the language of messages: each click module took
+    gettext's functions by name at import, so they are replaced there."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+    import click.utils
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.termui,
+                   click.types, click.utils):
+        if hasattr(module, "_"):
+            module._ = click_gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_ngettext
+
+
+_click_speaks_our_language()
+helptexts.install()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,7 +68,7 @@ def load_records(paths: tuple[str, ...], *, warn: bool = True) -> Records:
     records = load(paths)
     if warn:
         for w in records.warnings:
-            click.echo(f"{w} (warning)", err=True)
+            click.echo(_("{problem} (warning)").format(problem=w), err=True)
     return records
 
 
@@ -52,7 +78,7 @@ def parse_day(_ctx, _param, value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"'{value}' is not a date YYYY-MM-DD") from None
+        raise click.BadParameter(_("'{value}' is not a date YYYY-MM-DD").format(value=value)) from None
 
 
 as_of_option = click.option("--as-of", "as_of", callback=parse_day, metavar="YYYY-MM-DD",

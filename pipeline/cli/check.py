@@ -14,7 +14,9 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.context.formatting import person_name
 from pipeline.errors import CeriError
+from pipeline.i18n import _, ui_lang
 from pipeline.records import Records
+from pipeline.records.load import student_hint
 from pipeline.rules import SEVERITIES, Finding, FindingIndex, check, check_each
 from pipeline.rules.catalog import term
 
@@ -28,7 +30,8 @@ def known_students(records: Records, students: Iterable[str]) -> list[str]:
     if unknown:  # an internship may name a student whose record is not loaded: check reports that
         unknown -= {i.student for i in records.internships.values()}
     if unknown:
-        raise CeriError("\n".join(f"--student {s}: no such student in the records" for s in sorted(unknown)))
+        raise CeriError("\n".join(_("--student {student}: no such student in the records").format(student=s)
+                                  + student_hint(s, records.students) for s in sorted(unknown)))
     return sorted(wanted)
 
 
@@ -146,14 +149,16 @@ def _echo_all(chunks: Iterable[str], sep: str = "") -> None:
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--student", "students", multiple=True, metavar="ID", help="Only this student (repeatable).")
-@click.option("--lang", type=click.Choice(["en", "ja"]), default="en", show_default=True,
-              help="Language of the text output (JSON always has both).")
+@click.option("--lang", type=click.Choice(["en", "ja"]), default=None,
+              help="Language of the findings in the text output (default: the language of messages, "
+                   "see --lang-ui; JSON always has both).")
 @reports_errors
 def check_command(paths: tuple[str, ...], as_of: date | None, fmt: str, students: tuple[str, ...],
-                  lang: str) -> None:
+                  lang: str | None) -> None:
     """Check internships against the programme's rules. Exit 1 when any finding is an error."""
     # Unknown students become findings here, so the loader's warning would only repeat them.
     records = load_records(paths, warn=False)
+    lang = lang or ui_lang()
     wanted = known_students(records, students)
     counts: dict[str, int] = {}
     if fmt == "json":  # a student's findings at a time: the batch's are never all held

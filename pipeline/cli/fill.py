@@ -11,6 +11,7 @@ from pipeline.cli.outputs import check_output
 from pipeline.context import build_context
 from pipeline.errors import CeriError
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import open_pdf
 from pipeline.renderers.form.limits import MAX_SIZE, parsing, read_untrusted
@@ -55,20 +56,20 @@ def fill_command(form, paths, list_only, map_path, student_id, internship_id, fl
     """Fill FORM.pdf (any AcroForm, or any PDF with an overlay map) from the records in PATH..."""
     if list_only:
         lines = list_fields(form, max_size)
-        click.echo("\n".join(lines) if lines else f"{form}: no fields (fill it with an overlay map)")
+        click.echo("\n".join(lines) if lines else _("{form}: no fields (fill it with an overlay map)").format(form=form))
         return
     missing = [name for name, v in (("PATH", paths), ("--map", map_path), ("--student", student_id),
                                     ("-o", output)) if not v]
     if missing:
-        raise click.UsageError(f"missing {', '.join(missing)} (or use --list-fields FORM.pdf)")
+        raise click.UsageError(_("missing {options} (or use --list-fields FORM.pdf)").format(options=", ".join(missing)))
     check_output(output, [form, map_path, *paths])
     pdf = read_untrusted(form, max_size)
     fmap = load_map(map_path)
     records = load_records(paths)
     context = build_context(records, student_id, internship_id, as_of=today(as_of))
     if flatten and fmap.mode == "overlay":
-        raise CeriError("--flatten applies to acroform maps; an overlay is already part of the page")
+        raise CeriError(_("--flatten applies to acroform maps; an overlay is already part of the page"))
     with parsing(str(form)):
         data = fill_with_map(fmap, context, pdf, flatten=flatten, source=str(form))
     write_atomic(output, data)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {file}").format(file=output))

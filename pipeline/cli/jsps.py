@@ -11,6 +11,7 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.cli.outputs import check_output
 from pipeline.cli.pack import jobs_option, progress_bar, quiet_option, register_option
+from pipeline.i18n import _
 from pipeline.pack.jsps import JspsOptions, months, run
 from pipeline.register import resolve_path
 from pipeline.renderers import LANGS
@@ -35,11 +36,12 @@ def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register
         summary = run(records, paths, out_dir, options, jobs=jobs or os.cpu_count(), progress=progress)
     for r in summary.rows:
         if r.over_limit:
-            click.echo(f"{r.student}: internships total {months(r.months_total)} months, over the JSPS limit "
-                       "of 6 (flagged in summary.xlsx)", err=True)
+            click.echo(_("{student}: internships total {months} months, over the JSPS limit of 6 (flagged in "
+                         "summary.xlsx)").format(student=r.student, months=months(r.months_total)), err=True)
     for message in summary.failures:
         click.echo(message, err=True)
     if summary.missing:
         click.echo(summary.missing, err=True)
-    click.echo(f"jsps-report {year}: {len(summary.rows)} fellows paid, {len(summary.written)} files → {out_dir}")
+    click.echo(_("jsps-report {year}: {fellows} fellows paid, {files} files → {folder}").format(
+        year=year, fellows=len(summary.rows), files=len(summary.written), folder=out_dir))
     sys.exit(summary.exit_code)

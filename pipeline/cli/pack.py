@@ -12,8 +12,11 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.cli.keys import ready_to_sign, sign_option
 from pipeline.cli.outputs import check_output
+from pipeline.errors import InputError
+from pipeline.i18n import _, ui_lang
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
+from pipeline.records.load import orphans
 from pipeline.register import resolve_path
 
 jobs_option = click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -54,7 +57,11 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
                  register_path, sign_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     check_output(out_dir, paths)
-    records = load_records(paths)
+    records = load_records(paths, warn=False)
+    # an internship whose student id is mistyped would be left out without a word ("0 built", exit 0)
+    lost = orphans(records, near=students or None)
+    if lost:
+        raise InputError(lost)
     options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)),
                           signing=ready_to_sign(sign_path, records))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
@@ -63,16 +70,21 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
                       force=force, strict=strict, make_zip=make_zip, progress=progress)
     for job in summary.jobs:
         for f in job.errors:
-            click.echo(f"{job.student}/{job.internship}: error {f['code']}: {f['message_en']}", err=True)
+            click.echo(_("{student}/{internship}: error {code}: {message}").format(
+                student=job.student, internship=job.internship, code=f["code"],
+                message=f["message_ja"] if ui_lang() == "ja" else f["message_en"]), err=True)
     for r in summary.results:
         if r.status == "failed":
-            click.echo(f"{r.student}/{r.internship}: FAILED: {r.message}", err=True)
+            click.echo(_("{student}/{internship}: FAILED: {message}").format(
+                student=r.student, internship=r.internship, message=r.message), err=True)
         elif r.status == "refused":
-            click.echo(f"{r.student}/{r.internship}: refused: {r.message}", err=True)
+            click.echo(_("{student}/{internship}: refused: {message}").format(
+                student=r.student, internship=r.internship, message=r.message), err=True)
     for message in summary.failures:
         click.echo(message, err=True)
     missing = sorted({d for r in summary.results for d in r.missing})
     if missing and not quiet:
-        click.echo(f"not available yet (listed as missing in the manifests): {', '.join(missing)}", err=True)
+        click.echo(_("not available yet (listed as missing in the manifests): {documents}").format(
+            documents=", ".join(missing)), err=True)
     click.echo(f"{summary.line()} → {out_dir}")
     sys.exit(summary.exit_code)

@@ -7,6 +7,7 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, reports_errors, today
 from pipeline.context import build_context
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.renderers import RenderRequest, documents
 from pipeline.resources import ROOT
 
@@ -33,21 +34,27 @@ def variables_command(doc, paths, student_id, internship_id, lang, as_of):
 
     if not paths:
         if not (ROOT / "examples").is_dir():
-            raise CeriError("no examples/ folder here: give records PATH... and --student ID")
+            raise CeriError(_("no examples/ folder here: give records PATH... and --student ID"))
         paths = (str(ROOT / "examples"),)
         if student_id is None:
             student_id, internship_id = EXAMPLE[0], internship_id or EXAMPLE[1]
     if student_id is None:
-        raise CeriError("give --student ID (and --internship ID) for the example values")
+        raise CeriError(_("give --student ID (and --internship ID) for the example values"))
     records = load_records(paths, warn=False)
     context = build_context(records, student_id, internship_id, as_of=today(as_of))
     ctx = docx_context(RenderRequest(doc=doc, lang=lang, fmt="docx", context=context))
     rows, filters = variables(ctx), filter_examples(ctx)
     width = max(len(r[0]) for r in rows + filters) + 2
-    click.echo(f"# Variables for {doc} templates (write {{{{ name }}}}), example: student {student_id}"
-               + (f", internship {context['internship'].id}" if context["internship"] else ""))
+    if context["internship"]:
+        heading = _("# Variables for {doc} templates (write {{{{ name }}}}), example: student {student}, "
+                    "internship {internship}").format(doc=doc, student=student_id,
+                                                      internship=context["internship"].id)
+    else:
+        heading = _("# Variables for {doc} templates (write {{{{ name }}}}), example: student {student}").format(
+            doc=doc, student=student_id)
+    click.echo(heading)
     for expr, value in rows:
         click.echo(f"{expr:<{width}}{value}")
-    click.echo("\n# Filters (write {{ value | filter }})")
+    click.echo("\n" + _("# Filters (write {{ value | filter }})"))
     for expr, value in filters:
         click.echo(f"{expr:<{width}}{value}")

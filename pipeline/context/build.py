@@ -6,7 +6,9 @@ from datetime import date
 from typing import Any
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.records import Records
+from pipeline.records.load import student_hint
 
 
 def build_context(records: Records, student_id: str, internship_id: str | None = None, *,
@@ -18,15 +20,17 @@ def build_context(records: Records, student_id: str, internship_id: str | None =
     """
     student = records.students.get(student_id)
     if student is None:
-        known = ", ".join(sorted(records.students)) or "none"
-        raise CeriError(f"no student '{student_id}' in the records (students: {known})")
+        known = ", ".join(sorted(records.students)) or _("none")
+        raise CeriError(_("no student '{student}' in the records (students: {known})").format(
+            student=student_id, known=known) + student_hint(student_id, records.students))
     mine = records.internships_of(student_id)
     internship = None
     if internship_id is not None:
         internship = records.internships.get(internship_id)
         if internship is None or internship.student != student_id:
-            ids = ", ".join(i.id for i in mine) or "none"
-            raise CeriError(f"student '{student_id}' has no internship '{internship_id}' (internships: {ids})")
+            ids = ", ".join(i.id for i in mine) or _("none")
+            raise CeriError(_("student '{student}' has no internship '{internship}' (internships: {ids})").format(
+                student=student_id, internship=internship_id, ids=ids))
     elif len(mine) == 1:
         internship = mine[0]
     return {
@@ -42,6 +46,6 @@ def build_context(records: Records, student_id: str, internship_id: str | None =
 def require_internship(context: dict[str, Any], doc: str) -> None:
     """Documents about one internship need it named when the student has several."""
     if context["internship"] is None:
-        ids = ", ".join(i.id for i in context["internships"]) or "none"
-        raise CeriError(f"{doc} is about one internship: give --internship ID "
-                        f"(student '{context['student'].id}' has: {ids})")
+        ids = ", ".join(i.id for i in context["internships"]) or _("none")
+        raise CeriError(_("{doc} is about one internship: give --internship ID (student '{student}' has: {ids})")
+                        .format(doc=doc, student=context["student"].id, ids=ids))

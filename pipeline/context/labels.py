@@ -7,6 +7,7 @@ from functools import cache
 import yaml
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.resources import TEMPLATES
 
 
@@ -30,5 +31,6 @@ def document_text(doc: str, lang: str) -> dict[str, str]:
     """The fixed wording of one document in one language (templates/<doc>.<lang>.yaml)."""
     path = TEMPLATES / f"{doc}.{lang}.yaml"
     if not path.exists():
-        raise CeriError(f"{path}: missing wording for document '{doc}' in language '{lang}'")
+        raise CeriError(_("{path}: missing wording for document '{doc}' in language '{lang}'").format(
+            path=path, doc=doc, lang=lang))
     return yaml.safe_load(path.read_text("utf-8"))

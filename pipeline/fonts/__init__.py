@@ -23,6 +23,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from pipeline.errors import RenderError
 from pipeline.fonts import cmap
 from pipeline.fonts.lean import make_lean
+from pipeline.i18n import _
+from pipeline.records.chars import describe
 
 # role → (reportlab name, file names, fontconfig family)
 FONTS: dict[str, tuple[str, tuple[str, ...], str]] = {
@@ -154,6 +156,15 @@ def _cid_chars() -> frozenset[int]:
     return frozenset(chars)
 
 
+def coverage(style: str = "mincho") -> frozenset[int]:
+    """The code points the style's fallback chain can draw, from the fonts' cmaps alone (for `validate`:
+    no font is read whole, and no warning is printed)."""
+    chain = [f for f in (_face(role) for role in STYLES[style]) if f]
+    if not any(f.name == FONTS[style][0] for f in chain):
+        chain.insert(0, Face(CID_FALLBACK[style], None, _cid_chars()))
+    return frozenset().union(*(f.chars for f in chain))
+
+
 @cache
 def _winansi_chars() -> frozenset[int]:
     """The characters of the standard fonts' WinAnsiEncoding (cp1252), which reportlab writes them in."""
@@ -223,8 +234,8 @@ def runs(text: str, style: str = "mincho", *, record: str | None = None,
         return list(_runs(text, style))
     except _NoFont as exc:
         ch = exc.args[0]
-        raise RenderError(f"no installed font has the character {ch!r} (U+{ord(ch):04X}) in "
-                          f"{text!r}; install a font with it (see `ceri doctor`) or change the record",
+        raise RenderError(_("no installed font has the character {char} in {value}; install a font with it "
+                            "(see `ceri doctor`) or change the record").format(char=describe(ch), value=repr(text)),
                           record=record, field=field) from None
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import renderers, rules
-from pipeline.errors import CeriError, InputError
+from pipeline.errors import CeriError
 from pipeline.fileio import write_atomic
 from pipeline.i18n import _
 from pipeline.pack import manifest
@@ -34,6 +34,7 @@ from pipeline.pack.select import select
 from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
+from pipeline.records.load import InputError, student_hint
 from pipeline.register import Register, reserve_serial
 from pipeline.register.issue import is_registered
 from pipeline.register.serials import end_run, sweep, void_pack
@@ -82,11 +83,11 @@ class Summary:
         return 1 if bad else 0
 
     def line(self) -> str:
-        parts = [f"{self.count('built')} built", f"{self.count('skipped')} skipped",
-                 f"{self.count('failed')} failed"]
+        line = _("packs: {built} built, {skipped} skipped, {failed} failed").format(
+            built=self.count("built"), skipped=self.count("skipped"), failed=self.count("failed"))
         if self.count("refused"):
-            parts.append(f"{self.count('refused')} refused (--strict)")
-        return "packs: " + ", ".join(parts)
+            line += _(", {refused} refused (--strict)").format(refused=self.count("refused"))
+        return line
 
 
 def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterable[str] | None = None
@@ -97,7 +98,8 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     if unknown:
         ids = sorted(records.students)
         known = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "") if ids else "none"
-        raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
+        raise CeriError(_("no student {ids} in the records (students: {known})").format(
+            ids=", ".join(map(repr, unknown)), known=known) + student_hint(unknown[0], records.students))
     _institution_has_what_documents_need(records, chosen)
     env = manifest.environment_digest()
     jobs = []
@@ -162,7 +164,8 @@ def _crashed(out_dir: Path, chunk: list[Job], exc: BaseException) -> list[PackRe
                        if d.get("status") == "missing"]
             results.append(PackResult(job.student, job.internship, "built", missing=missing))
         else:
-            results.append(PackResult(job.student, job.internship, "failed", f"worker process failed: {exc!r}"))
+            results.append(PackResult(job.student, job.internship, "failed",
+                                      _("worker process failed: {error}").format(error=repr(exc))))
     return results
 
 
@@ -180,7 +183,7 @@ def _failed(job: Job, exc: Exception) -> PackResult:
     if isinstance(exc, OSError):  # the disk is full, the folder read-only …: not a bug of ceri's
         return PackResult(job.student, job.internship, "failed", f"cannot write the pack: {exc}")
     # a bug in one document must not lose the others' packs
-    return PackResult(job.student, job.internship, "failed", f"internal error: {exc!r}")
+    return PackResult(job.student, job.internship, "failed", _("internal error: {error}").format(error=repr(exc)))
 
 
 def _run(chunk: list[Job], out_dir: str) -> list[PackResult]:

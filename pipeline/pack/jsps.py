@@ -16,6 +16,7 @@ from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.pack.batch import reserve_serials, settle
 from pipeline.pack.build import certify, close_registers, register_for
 from pipeline.pack.outdir import owned
@@ -155,7 +156,7 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
     except CeriError as exc:
         return names, _failed(student_id, f"{exc}")
     except Exception as exc:  # one fellow's bug must not lose the others' reports
-        return names, _failed(student_id, f"internal error: {exc!r}")
+        return names, _failed(student_id, _("internal error: {error}").format(error=repr(exc)))
     return names, None
 
 
@@ -164,7 +165,7 @@ def _failed(student_id: str, why: str) -> str:
     options = STATE["options"]
     if options.register:
         void_pack(register_for(options.register), student_id, "", f"report failed: {why}")
-    return f"{student_id}: FAILED: {why}"
+    return _("{student}: FAILED: {message}").format(student=student_id, message=why)
 
 
 def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: JspsOptions, *,
@@ -189,7 +190,8 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
                             records, r.student, as_of=options.as_of, year=options.year))
                         for r in summary.rows for lang in options.langs))  # one context at a time
                 results = pool.map(_render, [r.student for r in summary.rows], str(out_dir), progress=progress,
-                                   crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
+                                   crashed=lambda sid, exc: ([], _("{student}: FAILED: worker process failed: {error}")
+                                                             .format(student=sid, error=repr(exc))))
             finally:
                 pool.close()  # the workers' register connections close with them, before the tidying
                 close_registers(tidy=options.register)

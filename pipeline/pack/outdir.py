@@ -31,7 +31,8 @@ def _lock(fd: int, out_dir: Path, wait: float) -> None:
             return
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                raise CeriError(f"{out_dir}: another ceri run is writing there; wait for it to end") from None
+                raise CeriError(_("{folder}: another ceri run is writing there; wait for it to end").format(
+                    folder=out_dir)) from None
             time.sleep(0.05)
 
 

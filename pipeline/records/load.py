@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from pipeline.errors import InputError, Problem
 from pipeline.i18n import _
 from pipeline.records.models import MODELS, Institution, Internship, Student
 from pipeline.records.places import suggest
-from pipeline.records.yamlstrict import Document, Source, read_documents
+from pipeline.records.yamlstrict import Document, Source, decode, keyboard_problems, read_documents
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -60,7 +61,7 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
         elif p.is_file():
             files.append(p)
         else:
-            problems.append(Problem(str(p), 1, 1, "no such file or folder"))
+            problems.append(Problem(str(p), 1, 1, _("no such file or folder")))
     return files, problems
 
 
@@ -91,22 +92,35 @@ def _message(err: dict, model: type[BaseModel]) -> tuple[str, bool]:
     kind, loc, ctx = err["type"], err["loc"], err.get("ctx", {})
     name = str(loc[-1]) if loc else "record"
     if kind == "missing":
-        return f"missing required field '{name}'", False
+        return _("missing required field '{name}'").format(name=name), False
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
-        hint = suggest(name, allowed) or f" (expected one of: {', '.join(allowed)})"
-        return f"unknown key '{name}'{hint}", True
+        hint = suggest(name, allowed) or _(" (expected one of: {keys})").format(keys=", ".join(allowed))
+        return _("unknown key '{name}'").format(name=name) + hint, True
     if kind == "literal_error":
-        return f"'{err['input']}' is not allowed for '{name}': expected {ctx.get('expected')}", False
+        expected = ctx.get("expected", "")
+        hint = suggest(str(err["input"]), re.findall(r"'([^']*)'", expected))
+        return _("'{value}' is not allowed for '{name}': expected {expected}").format(
+            value=err["input"], name=name, expected=expected.replace(" or ", _(" or "))) + hint, False
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{name}' must be a mapping of fields (key: value lines)", False
+        return _("'{name}' must be a mapping of fields (key: value lines)").format(name=name), False
     if kind == "list_type":
-        return f"'{name}' must be a list (lines starting with '- ')", False
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = f"at least {ctx['ge']}" if "ge" in ctx else f"at most {ctx['le']}"
-        return f"'{name}' is {err['input']}, must be {bound}", False
+        return _("'{name}' must be a list (lines starting with '- ')").format(name=name), False
+    if kind == "greater_than_equal":
+        return _("'{name}' is {value}, must be at least {bound}").format(
+            name=name, value=err["input"], bound=ctx["ge"]), False
+    if kind == "less_than_equal":
+        return _("'{name}' is {value}, must be at most {bound}").format(
+            name=name, value=err["input"], bound=ctx["le"]), False
+    if kind == "line_break":
+        return _("'{name}' must be one line, but it holds a line break after '{before}': write it on one line "
+                 "(line breaks are kept only in paragraphs such as duties_ja and comment)").format(
+            name=name, before=ctx.get("before", "")), False
+    if kind == "control_character":
+        return _("'{name}' holds {char} after '{before}', a control character no document can print: "
+                 "remove it").format(name=name, char=ctx.get("char", ""), before=ctx.get("before", "")), False
     if kind == "string_too_short":
-        return f"'{name}' must not be empty", False
+        return _("'{name}' must not be empty").format(name=name), False
     return err["msg"].removeprefix("Value error, "), False
 
 
@@ -114,13 +128,13 @@ def convert(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
     """One YAML document to its model, or the located problems that stop it."""
     data = doc.data
     if not isinstance(data, dict):
-        return None, [doc.problem((), "a record must be a mapping with 'kind:' first")]
+        return None, [doc.problem((), _("a record must be a mapping with 'kind:' first"))]
     kind = data.get("kind")
     if kind is None:
-        return None, [doc.problem((), "missing 'kind:' (student, internship or institution)")]
+        return None, [doc.problem((), _("missing 'kind:' (student, internship or institution)"))]
     if kind not in MODELS:
-        hint = suggest(str(kind), list(MODELS)) or " (expected student, internship or institution)"
-        return None, [doc.problem(("kind",), f"unknown kind '{kind}'{hint}")]
+        hint = suggest(str(kind), list(MODELS)) or _(" (expected student, internship or institution)")
+        return None, [doc.problem(("kind",), _("unknown kind '{kind}'").format(kind=kind) + hint)]
     model = MODELS[kind]
     try:
         return model.model_validate(data), []
@@ -136,6 +150,22 @@ def convert(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
             message, at_key = _message(err, model)
             problems.append(doc.problem(tuple(err["loc"]), message, key=at_key))
         return None, problems
+
+
+def _reread_bytes(f: Path) -> bytes:
+    try:
+        return f.read_bytes()
+    except OSError:
+        return b""
+
+
+def _with_keyboard_mistakes(file: str, raw: bytes, found: list[Problem]) -> list[Problem]:
+    """A record that did not convert may hold a keyboard mistake that still parsed (`family:DOE` read as
+    the text of 'name'): name the mistake, in place of what it turned into on the same line."""
+    text, _undecodable = decode(file, raw)
+    typed = keyboard_problems(file, text) if text else []
+    lines = {p.line for p in typed}
+    return typed + [p for p in found if p.line not in lines] if typed else found
 
 
 @dataclass
@@ -196,23 +226,24 @@ def _load(paths: Iterable[str | Path]) -> Records:
         try:
             raw = f.read_bytes()
         except OSError as exc:
-            problems.append(Problem(str(f), 1, 1, f"cannot read: {exc.strerror}"))
+            problems.append(Problem(str(f), 1, 1, _("cannot read: {reason}").format(reason=exc.strerror)))
             continue
         name = str(f)
         size, digest = Source.of(name, raw)
         docs, found = read_documents(name, raw)
         del raw  # the records keep where they were read (Source), not the bytes
         problems.extend(found)
+        unconverted: list[Problem] = []
         for n, doc in enumerate(docs):
             rec, found = convert(doc)
-            problems.extend(found)
+            unconverted.extend(found)
             if rec is None:
                 continue
             where = Source(name, size, digest, n, doc.mark(()).line)
             compact(rec, shared)
             if isinstance(rec, Institution):
                 if institution_seen:
-                    problems.append(doc.problem(("kind",), "a second institution record; keep only one"))
+                    problems.append(doc.problem(("kind",), _("a second institution record; keep only one")))
                 institution_seen = True
                 records.institution = rec
                 records.docs[("institution", "")] = where
@@ -221,8 +252,8 @@ def _load(paths: Iterable[str | Path]) -> Records:
             key = (rec.kind, rec.id)
             if rec.id in table:
                 first = records.locate(*key)
-                problems.append(doc.problem(("id",), f"duplicate {rec.kind} id '{rec.id}' "
-                                                     f"(first in {first.file}:{first.line})"))
+                problems.append(doc.problem(("id",), _("duplicate {kind} id '{id}' (first in {file}:{line})").format(
+                    kind=rec.kind, id=rec.id, file=first.file, line=first.line)))
                 continue
             other = by_case.setdefault((rec.kind, rec.id.casefold()), rec.id)
             if other != rec.id:  # one file on macOS and Windows, whose file names ignore case
@@ -233,14 +264,56 @@ def _load(paths: Iterable[str | Path]) -> Records:
                 continue
             table[rec.id] = rec
             records.docs[key] = where
+        if unconverted:  # the file's bytes again, only for a file with problems (the records keep none)
+            problems.extend(_with_keyboard_mistakes(name, _reread_bytes(f), unconverted))
     if not problems and not files:
-        problems.append(Problem(".", 1, 1, "no *.yaml or *.yml files found"))
+        problems.append(Problem(".", 1, 1, _("no *.yaml or *.yml files found")))
     if problems:
         raise InputError(problems)
-    for i in records.internships.values():
-        if i.student not in records.students:
-            at = records.locate("internship", i.id, "student")
-            records.warnings.append(Problem(at.file, at.line, at.column,
-                                            f"internship '{i.id}': student '{i.student}' is not among the "
-                                            "loaded records (give the file that holds it)"))
+    records.warnings.extend(orphans(records))
     return records
+
+
+def orphans(records: Records, near: Iterable[str] | None = None) -> list[Problem]:
+    """Internships whose student is not among the loaded records, at their `student:` value, with the id
+    that was probably meant (25da0005 → 25DA0005, 25DA0050 → 25DA0005). `check` reports them as the
+    finding unknown-student; validate and pack refuse them, since no document can be made for them.
+    With near, only those whose student id is one of near's ids or a near miss of one."""
+    found = []
+    for i in records.internships.values():
+        if i.student in records.students:
+            continue
+        if near is not None and not any(i.student == s or student_hint(i.student, [s]) for s in near):
+            continue
+        at = records.locate("internship", i.id, "student")
+        meant = student_hint(i.student, records.students)
+        message = _("internship '{internship}': no student '{student}' among the loaded records").format(
+            internship=i.id, student=i.student)
+        found.append(Problem(at.file, at.line, at.column, message + (
+            meant or _(" (give the file that holds it)"))))
+    return found
+
+
+def student_hint(wanted: str, ids: Iterable[str]) -> str:
+    """' (did you mean '25DA0005'?)': the id in another case, or one or two characters away."""
+    ids = list(ids)
+    by_fold = {s.casefold(): s for s in ids}
+    meant = by_fold.get(wanted.casefold())
+    if meant is None:
+        close = [s for s in ids if _distance(wanted.casefold(), s.casefold()) <= (1 if len(wanted) < 6 else 2)]
+        meant = min(close, key=lambda s: (_distance(wanted.casefold(), s.casefold()), s)) if close else None
+    return _(" (did you mean '{choice}'?)").format(choice=meant) if meant else ""
+
+
+def _distance(a: str, b: str) -> int:
+    """Edit distance (insertions, deletions, substitutions, swaps of neighbours) of two short ids."""
+    if abs(len(a) - len(b)) > 2:
+        return 3
+    previous, current = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if before is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[len(b)]

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from pipeline.i18n import _
 from pipeline.records.types import (
     CardNumber,
     Country,
@@ -17,6 +18,7 @@ from pipeline.records.types import (
     Flag,
     Id,
     Number,
+    Paragraph,
     Phone,
     PostalCode,
     Prefecture,
@@ -132,8 +134,8 @@ class Student(Record):
     @model_validator(mode="after")
     def _residence_for_foreigners(self) -> Student:
         if self.residence is None and self.nationality != "JP":
-            raise PydanticCustomError("residence", "missing required field 'residence' "
-                                                   "(required unless nationality is JP)")
+            raise PydanticCustomError("residence", _("missing required field 'residence' "
+                                                     "(required unless nationality is JP)"))
         return self
 
     @property
@@ -177,7 +179,8 @@ class Period(Record):
     def _end_after_start(cls, end: date, info) -> date:
         start = info.data.get("start")
         if start is not None and end < start:
-            raise PydanticCustomError("period", f"the period ends ({end}) before it starts ({start})")
+            raise PydanticCustomError("period", _("the period ends ({end}) before it starts ({start})").format(
+                end=end, start=start))
         return end
 
 
@@ -236,7 +239,7 @@ class Evaluator(Record):
     @model_validator(mode="after")
     def _named(self) -> Evaluator:
         if not (self.name_ja or self.name_en):
-            raise PydanticCustomError("evaluator", "the evaluator needs name_ja or name_en")
+            raise PydanticCustomError("evaluator", _("the evaluator needs name_ja or name_en"))
         return self
 
 
@@ -258,9 +261,9 @@ class Evaluation(Record):
     ratings: Ratings
     attendance_days: Whole
     hours_total: Number
-    strengths: Text | None = None
-    improvements: Text | None = None
-    comment: Text | None = None
+    strengths: Paragraph | None = None  # the form's multi-line boxes
+    improvements: Paragraph | None = None
+    comment: Paragraph | None = None
 
 
 class Internship(Record):
@@ -271,8 +274,8 @@ class Internship(Record):
     company: Company
     title_ja: Text
     title_en: Text
-    duties_ja: Text
-    duties_en: Text
+    duties_ja: Paragraph  # 職務内容: a paragraph in every document
+    duties_en: Paragraph
     workplace: Workplace
     period: Period
     hours_per_week: Number

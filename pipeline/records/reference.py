@@ -53,6 +53,8 @@ def _type(schema: dict[str, Any]) -> str:
         return f"list of {_type(schema.get('items', {}))}"
     if fmt == "date":
         return "date YYYY-MM-DD"
+    if schema.get("x-paragraph"):
+        return "text, may hold line breaks"
     return {"string": "text", "integer": "whole number", "number": "number", "boolean": "true/false"}.get(
         kind, kind or "value")
 

@@ -18,6 +18,7 @@ import yaml
 
 from pipeline.errors import Problem
 from pipeline.i18n import _
+from pipeline.records.keyboard import mistakes
 
 Path = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (about 20x faster, same events and marks)
@@ -148,14 +149,15 @@ class _Composer:
         kind = type(ev)
         if kind is yaml.AliasEvent:
             if ev.anchor not in self.anchors:
-                self.report(here, f"aliases (*{ev.anchor}) are not allowed: write the value out")
+                self.report(here, _("aliases (*{name}) are not allowed: write the value out").format(name=ev.anchor))
             return None
         if ev.anchor is not None:
             self.anchors.add(ev.anchor)
-            self.report(here, f"anchors (&{ev.anchor}) and aliases are not allowed: write each value out")
+            self.report(here, _("anchors (&{name}) and aliases are not allowed: write each value out").format(
+                name=ev.anchor))
         if ev.tag not in (None, "!"):
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
-            self.report(here, f"YAML tags ({tag}) are not allowed: values are plain text")
+            self.report(here, _("YAML tags ({tag}) are not allowed: values are plain text").format(tag=tag))
         if kind in (_SEQUENCE, _MAPPING) and len(path) >= MAX_DEPTH:
             self.report(here, _("nested more than {limit} levels deep: records nest a few levels")
                         .format(limit=MAX_DEPTH))
@@ -183,16 +185,16 @@ class _Composer:
         while type(ev := self.next()) is not _MAPPING_END:
             key_mark = _mark(ev.start_mark)
             if type(ev) is not _SCALAR:
-                self.report(key_mark, "keys must be plain names")
+                self.report(key_mark, _("keys must be plain names"))
                 self.node(ev, (*path, "?"))
                 self.node(self.next(), (*path, "?"))
                 continue
             key = ev.value
             if ev.tag not in (None, "!") or ev.anchor is not None:
-                self.report(key_mark, "YAML tags and anchors are not allowed on keys")
+                self.report(key_mark, _("YAML tags and anchors are not allowed on keys"))
             at = (*path, key)
             if key in mapping:
-                self.report(key_mark, f"duplicate key '{key}' (first at line {keys[at].line})")
+                self.report(key_mark, _("duplicate key '{key}' (first at line {line})").format(key=key, line=keys[at].line))
                 self.node(self.next(), (*path, key, "<duplicate>"))
                 continue
             keys[at] = key_mark
@@ -200,28 +202,37 @@ class _Composer:
         return mapping
 
 
+def _empty() -> str:
+    return _("empty file: expected a record with 'kind: student', 'kind: internship' or 'kind: institution'")
+
+
 def decode(file: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes to text: UTF-8 (with or without BOM) only; say clearly what else it is."""
     if not raw.strip():
-        return None, [Problem(file, 1, 1, "empty file: expected a record with 'kind: student', "
-                                          "'kind: internship' or 'kind: institution'")]
+        return None, [Problem(file, 1, 1, _empty())]
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        return None, [Problem(file, line, 1, "binary file, not YAML text")]
+        return None, [Problem(file, line, 1, _("binary file, not YAML text"))]
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        hint = "not UTF-8; save as UTF-8"
+        hint = _("not UTF-8; save as UTF-8")
         for enc, name in (("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
             try:
                 raw.decode(enc)
-                hint = f"not UTF-8 (looks like {name}); save as UTF-8"
+                hint = _("not UTF-8 (looks like {encoding}); save as UTF-8").format(encoding=name)
                 break
             except UnicodeDecodeError:
                 pass
         return None, [Problem(file, line, column, hint)]
+
+
+def keyboard_problems(file: str, text: str) -> list[Problem]:
+    """Keyboard mistakes (full-width colon, no space after ':', tab or full-width space in the
+    indentation) as problems; asked only of a file that has problems already."""
+    return [Problem(file, m.line, m.column, m.message) for m in mistakes(text)]
 
 
 def read_documents(file: str, raw: bytes) -> tuple[list[Document], list[Problem]]:
@@ -233,14 +244,17 @@ def read_documents(file: str, raw: bytes) -> tuple[list[Document], list[Problem]
     try:
         docs = _Composer(file, loader.get_event, problems).documents()
     except yaml.MarkedYAMLError as exc:
+        typed = keyboard_problems(file, text)
+        if typed:  # the parser's complaint is what the keyboard mistake turned into, often a line later
+            return [], problems + typed
         m = exc.problem_mark or exc.context_mark
         where = _mark(m) if m else Mark(1, 1)
-        problems.append(Problem(file, where.line, where.column, f"YAML syntax error: {exc.problem}"))
+        problems.append(Problem(file, where.line, where.column,
+                                _("YAML syntax error: {problem}").format(problem=exc.problem)))
         return [], problems
     finally:
         loader.dispose()
     docs = [d for d in docs if d.data is not None]
     if not docs and not problems:
-        problems.append(Problem(file, 1, 1, "empty file: expected a record with 'kind: student', "
-                                            "'kind: internship' or 'kind: institution'"))
+        problems.append(Problem(file, 1, 1, _empty()))
     return docs, problems

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.resources import TEMPLATES
 
 LANGS = ("ja", "en", "ja+en")
@@ -65,11 +66,11 @@ def unmet(doc: str, records: dict[str, Any]) -> list[tuple[str, str, str]]:
 def renderer(doc: str, fmt: str):
     kinds = documents()
     if doc not in kinds:
-        raise CeriError(f"unknown document '{doc}' (documents: {', '.join(kinds)})")
+        raise CeriError(_("unknown document '{doc}' (documents: {kinds})").format(doc=doc, kinds=", ".join(kinds)))
     target = kinds[doc].renderers.get(fmt)
     if target is None:
-        have = ", ".join(kinds[doc].renderers) or "none yet"
-        raise CeriError(f"{doc} cannot be rendered as {fmt} (formats: {have})")
+        have = ", ".join(kinds[doc].renderers) or _("none yet")
+        raise CeriError(_("{doc} cannot be rendered as {format} (formats: {have})").format(doc=doc, format=fmt, have=have))
     module, func = target.split(":")
     return getattr(importlib.import_module(module), func)
 
@@ -83,7 +84,7 @@ def is_certificate(request: RenderRequest | None) -> bool:
 def render(request: RenderRequest) -> bytes:
     """Render one document to bytes (nothing is written: the caller writes atomically)."""
     if request.lang not in LANGS:
-        raise CeriError(f"unknown language '{request.lang}' (use ja, en or ja+en)")
+        raise CeriError(_("unknown language '{lang}' (use ja, en or ja+en)").format(lang=request.lang))
     return renderer(request.doc, request.fmt)(request)
 
 
@@ -99,5 +100,5 @@ def render_flattened(request: RenderRequest) -> bytes:
     """A fillable PDF with its form flattened (what the fields show burnt into the pages), to merge
     into pack.pdf. Rendered right after the fillable copy, it reuses that fill (renderers/form/fill)."""
     if not documents()[request.doc].fillable or request.fmt != "pdf":
-        raise CeriError(f"{request.doc} as {request.fmt} is not a form to flatten")
+        raise CeriError(_("{doc} as {format} is not a form to flatten").format(doc=request.doc, format=request.fmt))
     return render(replace(request, options={**request.options, "flatten": True}))

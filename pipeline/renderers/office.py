@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 
 TIMEOUT = 180  # seconds for one soffice run; a first start with a fresh profile takes a few
 CANDIDATES = ("soffice", "libreoffice")
@@ -25,9 +26,9 @@ def soffice() -> str:
     """The LibreOffice executable ($CERI_SOFFICE, else soffice/libreoffice on PATH)."""
     found = os.environ.get("CERI_SOFFICE") or next(filter(None, map(shutil.which, CANDIDATES)), None)
     if not found or not shutil.which(found):
-        raise CeriError("LibreOffice is needed to convert .docx to PDF (--pdf) but `soffice` was not found: "
-                        "install it (apt-get install libreoffice-writer-nogui) or set $CERI_SOFFICE; "
-                        "the .docx itself does not need it")
+        raise CeriError(_("LibreOffice is needed to convert .docx to PDF (--pdf) but `soffice` was not found: "
+                          "install it (apt-get install libreoffice-writer-nogui) or set $CERI_SOFFICE; "
+                          "the .docx itself does not need it"))
     return found
 
 
@@ -41,7 +42,7 @@ def docx_to_pdf_many(files: dict[str, bytes], *, timeout: float = TIMEOUT) -> di
     exe = soffice()
     for name, data in files.items():  # LibreOffice happily "converts" anything into a blank page
         if not zipfile.is_zipfile(io.BytesIO(data)):
-            raise CeriError(f"{name}: not a .docx file, nothing to convert")
+            raise CeriError(_("{name}: not a .docx file, nothing to convert").format(name=name))
     with tempfile.TemporaryDirectory(prefix="ceri-office-") as tmp:
         root = Path(tmp)
         src, out = root / "in", root / "out"
@@ -57,7 +58,8 @@ def docx_to_pdf_many(files: dict[str, bytes], *, timeout: float = TIMEOUT) -> di
         for name in files:
             pdf = out / f"{name}.pdf"
             if not pdf.is_file() or pdf.stat().st_size == 0:
-                raise CeriError(f"LibreOffice did not convert {name}.docx to PDF (is the file a valid .docx?)")
+                raise CeriError(_("LibreOffice did not convert {name}.docx to PDF (is the file a valid .docx?)").format(
+                    name=name))
             result[name] = pdf.read_bytes()
         return result
 
@@ -70,6 +72,8 @@ def _run(cmd: list[str], timeout: float) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise CeriError(f"LibreOffice did not finish converting to PDF within {timeout:g} s") from None
+        raise CeriError(_("LibreOffice did not finish converting to PDF within {seconds} s").format(
+            seconds=f"{timeout:g}")) from None
     if proc.returncode != 0:
-        raise CeriError(f"LibreOffice failed (exit {proc.returncode}): {err.decode(errors='replace').strip()}")
+        raise CeriError(_("LibreOffice failed (exit {code}): {error}").format(
+            code=proc.returncode, error=err.decode(errors="replace").strip()))

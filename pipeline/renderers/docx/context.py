@@ -13,6 +13,8 @@ from pipeline.context.formatting import format_date
 from pipeline.context.jinja import environment
 from pipeline.context.labels import _labels, label
 from pipeline.errors import RenderError
+from pipeline.i18n import _
+from pipeline.records.chars import describe
 from pipeline.renderers import RenderRequest, documents
 
 BASE_NAMES = ("student", "internship", "internships", "institution", "today", "year")
@@ -67,7 +69,8 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str):
         for ch in value:
             if ord(ch) in XML_FORBIDDEN:
-                raise RenderError(f"the value {value!r} holds U+{ord(ch):04X}, which a Word document cannot hold")
+                raise RenderError(_("the value {value} holds {char}, which a Word document cannot hold").format(
+                    value=repr(value), char=describe(ch)))
     return value
 
 

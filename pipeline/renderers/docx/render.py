@@ -25,6 +25,7 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
 from pipeline.context.jinja import TemplateLimit
 from pipeline.errors import CeriError, RenderError
+from pipeline.i18n import _, ngettext
 from pipeline.renderers import RenderRequest, unmet
 from pipeline.renderers.docx import fast
 from pipeline.renderers.docx.build import template_path
@@ -42,8 +43,8 @@ def render_docx(request: RenderRequest) -> bytes:
     lacking = unmet(request.doc, request.context) if request.template is None else []
     if lacking:
         record, field, why = lacking[0]
-        raise RenderError(f"{request.doc} needs {record}.{field} ({why}): add it to the {record} record",
-                          record=record, field=field)
+        raise RenderError(_("{doc} needs {record}.{field} ({why}): add it to the {record} record").format(
+            doc=request.doc, record=record, field=field, why=why), record=record, field=field)
     if request.template is not None:
         return _docxtpl(request, [Path(request.template)], user=True)
     ctx = docx_context(request)
@@ -83,21 +84,25 @@ def check_template(path: Path, env=None) -> set[str]:
     try:
         used = tpl.get_undeclared_template_variables(jinja_env=env)
     except TemplateSyntaxError as exc:
-        raise CeriError(f"{path}: template syntax error: {exc.message}") from None
+        raise CeriError(_("{path}: template syntax error: {error}").format(path=path, error=exc.message)) from None
     unknown = sorted(used - set(available_names()))
     if unknown:
-        raise CeriError(f"{path}: unknown variable{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}; "
-                        f"a template can use: {', '.join(available_names())} "
-                        f"(see `ceri templates variables DOC`)")
+        raise CeriError(ngettext("{path}: unknown variable {names}; a template can use: {known} "
+                                 "(see `ceri templates variables DOC`)",
+                                 "{path}: unknown variables {names}; a template can use: {known} "
+                                 "(see `ceri templates variables DOC`)", len(unknown)).format(
+            path=path, names=", ".join(unknown), known=", ".join(available_names())))
     paragraphs = _paragraphs(path)
     special = sorted({t for p in paragraphs for t in SPECIAL_TAG.findall(p)})
     if special:
-        raise CeriError(f"{path}: {', '.join(special)}: docxtpl's rich-text/sub-document tags need objects ceri "
-                        "does not provide (their text would silently vanish): write {{ … }} instead")
+        raise CeriError(_("{path}: {tags}: docxtpl's rich-text/sub-document tags need objects ceri does not "
+                          "provide (their text would silently vanish): write {{{{ … }}}} instead").format(
+            path=path, tags=", ".join(special)))
     crowded = [p for p in paragraphs if PARAGRAPH_TAG.search(p) and re.sub(r"\{%.*?%\}", "", p).strip()]
     if crowded:
-        raise CeriError(f"{path}: a {{%p …%}} tag takes its whole paragraph, so the text beside it would vanish: "
-                        f"put it on a line of its own ({crowded[0]!r})")
+        raise CeriError(_("{path}: a {{%p …%}} tag takes its whole paragraph, so the text beside it would "
+                          "vanish: put it on a line of its own ({paragraph})").format(path=path,
+                                                                                     paragraph=repr(crowded[0])))
     return used
 
 
@@ -114,13 +119,14 @@ def _paragraphs(path: Path) -> list[str]:
 
 def _open(path: Path) -> DocxTemplate:
     if not path.is_file():
-        raise CeriError(f"{path}: no such template (build the templates: python -m pipeline.renderers.docx.build)")
+        raise CeriError(_("{path}: no such template (build the templates: python -m "
+                          "pipeline.renderers.docx.build)").format(path=path))
     check_docx(path)
     try:
         tpl = DocxTemplate(path)
         tpl.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise CeriError(f"{path}: not a Word .docx file ({exc})") from None
+        raise CeriError(_("{path}: not a Word .docx file ({error})").format(path=path, error=exc)) from None
     return tpl
 
 
@@ -144,17 +150,18 @@ def _errors(path: Path, *, user: bool = False) -> Iterator[None]:
     except TemplateLimit as exc:
         raise CeriError(f"{path}: {exc}") from None
     except SecurityError as exc:
-        raise CeriError(f"{path}: the template tried something the sandbox forbids ({exc}); "
-                        "templates may only read the document's values") from None
+        raise CeriError(_("{path}: the template tried something the sandbox forbids ({error}); templates may "
+                          "only read the document's values").format(path=path, error=exc)) from None
     except UndefinedError as exc:
-        raise CeriError(f"{path}: {exc.message} (see `ceri templates variables DOC`)") from None
+        raise CeriError(_("{path}: {error} (see `ceri templates variables DOC`)").format(
+            path=path, error=exc.message)) from None
     except TemplateError as exc:
-        raise CeriError(f"{path}: template error: {exc}") from None
+        raise CeriError(_("{path}: template error: {error}").format(path=path, error=exc)) from None
     except RenderError as exc:
         raise RenderError(f"{path}: {exc}") from None
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
-        who = "your template" if user else "template"
-        raise CeriError(f"{path}: {who} failed: {type(exc).__name__}: {exc}") from None
+        failed = _("{path}: your template failed: {error}") if user else _("{path}: template failed: {error}")
+        raise CeriError(failed.format(path=path, error=f"{type(exc).__name__}: {exc}")) from None
 
 
 def _render(path: Path, context: dict[str, Any], *, user: bool = False):

@@ -84,8 +84,8 @@ def layout(box: TextBox) -> tuple[float, list[str]]:
     fonts.check(re.sub(r"[\r\n\t]", " ", text), box.style, record=box.record, field=box.field)
     n = len(text)
     if box.maxlen is not None and n > box.maxlen:
-        raise RenderError(f"the value {text!r} has {n} characters; the field takes at most {box.maxlen}",
-                          record=box.record, field=box.field)
+        raise RenderError(_("the value {value} has {n} characters; the field takes at most {limit}").format(
+            value=repr(text), n=n, limit=box.maxlen), record=box.record, field=box.field)
     inner_w, inner_h = box.width - 2 * PAD, box.height - 2
     if box.comb and box.maxlen:
         inner_w = box.width / box.maxlen - 1

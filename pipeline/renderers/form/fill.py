@@ -55,6 +55,10 @@ class Box:
     name: str = ""
 
 
+class NoSuchField(CeriError):
+    """Values for fields the form does not have (a field map names them at their lines)."""
+
+
 def open_pdf(data: bytes, source: str = "form") -> PdfReader:
     """A parsed PDF, checked against the limits on files from outside first (limits.py)."""
     return open_reader(data, source)
@@ -71,7 +75,7 @@ def choose_state(f: Field, value: str, record: str | None = None) -> str:
     """The on-state name a button field takes for value (NameObject string), or '/Off'."""
     states = f.states
     if not states:
-        raise RenderError("the button has no on-state appearance to select", record=record, field=f.name)
+        raise RenderError(_("the button has no on-state appearance to select"), record=record, field=f.name)
     v = value.strip()
     for s in states:  # the value names a state (as read, or as readable text, e.g. はい)
         if v in (s, s[1:], state_label(s)):
@@ -81,8 +85,8 @@ def choose_state(f: Field, value: str, record: str | None = None) -> str:
     if len(states) == 1:
         return states[0]
     names = ", ".join(state_label(s) for s in states)
-    raise RenderError(f"the value {value!r} is not one of its on-states ({names}); name the one to select",
-                      record=record, field=f.name)
+    raise RenderError(_("the value {value} is not one of its on-states ({names}); name the one to select").format(
+        value=repr(value), names=names), record=record, field=f.name)
 
 
 def _text_for_choice(f: Field, value: str, record: str | None) -> tuple[str, str]:
@@ -93,8 +97,8 @@ def _text_for_choice(f: Field, value: str, record: str | None) -> tuple[str, str
     if f.has("edit") or not f.options:
         return value, value
     shown = ", ".join(s for _, s in f.options[:8])
-    raise RenderError(f"the value {value!r} is not one of the field's options ({shown}…)", record=record,
-                      field=f.name)
+    raise RenderError(_("the value {value} is not one of the field's options ({options}…)").format(
+        value=repr(value), options=shown), record=record, field=f.name)
 
 
 def _boxes(f: Field, text: str, style: str, record: str | None) -> list[tuple[Widget, TextBox]]:
@@ -244,8 +248,9 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
     (the field shows 「別紙のとおり」; its /V keeps the whole text)."""
     unknown = [n for n in values if n not in form]
     if unknown:
-        have = ", ".join(list(form)[:20]) or "none (use overlay mode)"
-        raise CeriError("; ".join(f"{source} has no field '{n}'" for n in unknown) + f" (fields: {have})")
+        have = ", ".join(list(form)[:20]) or _("none (use overlay mode)")
+        raise NoSuchField("; ".join(_("{source} has no field '{field}'").format(source=source, field=n) for n in unknown)
+                          + _(" (fields: {fields})").format(fields=have))
     texts: list[tuple[Field, str, list[tuple[Widget, TextBox]]]] = []
     sheet: list[tuple[str, str, str]] = []  # (field, its tooltip or name, full text) for the 別紙
     buttons: list[tuple[Field, str]] = []
@@ -257,7 +262,7 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
             if f.kind in ("checkbox", "radio"):
                 buttons.append((f, choose_state(f, value, record)))
             elif f.kind in ("pushbutton", "signature"):
-                raise RenderError(f"a {f.kind} field cannot be filled", record=record, field=name)
+                raise RenderError(_("a {kind} field cannot be filled").format(kind=f.kind), record=record, field=name)
             else:
                 export, shown = _text_for_choice(f, value, record) if f.kind in ("combo", "list") else (value, value)
                 boxes = _boxes(f, shown, style, record) if shown else []
@@ -309,7 +314,8 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
     text_boxes = []
     for b in boxes:
         if not 1 <= b.page <= npages:
-            raise CeriError(f"{source}: box '{b.name}' is on page {b.page}, but the PDF has {npages} pages")
+            raise CeriError(_("{source}: box '{box}' is on page {page}, but the PDF has {pages} pages").format(
+                source=source, box=b.name, page=b.page, pages=npages))
         text_boxes.append(TextBox(b.value, b.width, b.height, b.name, size=b.size, align=b.align,
                                   multiline=b.multiline, style=style, record=record))
     sheet: list[tuple[str, str]] = []  # (box name, full text) of values that go to the 別紙

@@ -24,9 +24,10 @@ from pipeline.context import require_internship
 from pipeline.context.formatting import name_ja, name_western
 from pipeline.context.jinja import environment
 from pipeline.errors import CeriError, InputError, Problem
+from pipeline.i18n import _
 from pipeline.records.yamlstrict import Document, read_documents
 from pipeline.renderers.form.attach import captions
-from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay, open_pdf
+from pipeline.renderers.form.fill import Box, NoSuchField, fill_acroform, fill_overlay, open_pdf
 
 BOX_KEYS = {"page", "x", "y", "width", "height", "value", "size", "align", "multiline", "name"}
 ALIGN = {"left": 0, "center": 1, "centre": 1, "right": 2}
@@ -48,43 +49,45 @@ def load_map(path: str | Path) -> FieldMap:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CeriError(f"{path}: cannot read the field map ({exc.strerror})") from None
+        raise CeriError(_("{path}: cannot read the field map ({reason})").format(path=path, reason=exc.strerror)) from None
     docs, problems = read_documents(str(path), raw)
     if problems:
         raise InputError(problems)
     doc = docs[0]
     data = doc.data
     if not isinstance(data, dict):
-        raise InputError([doc.problem((), "a field map is a mapping with form:, mode: and fields: or boxes:")])
+        raise InputError([doc.problem((), _("a field map is a mapping with form:, mode: and fields: or boxes:"))])
     out: list[Problem] = []
     for key in data:
         if key not in ("form", "mode", "style", "fields", "boxes", "description"):
-            out.append(doc.problem((key,), f"unknown key '{key}' (form, mode, style, fields, boxes)", key=True))
+            out.append(doc.problem((key,), _("unknown key '{key}' (form, mode, style, fields, boxes)").format(key=key),
+                                   key=True))
     mode = data.get("mode") or "acroform"
     if mode not in ("acroform", "overlay"):
-        out.append(doc.problem(("mode",), f"mode is acroform or overlay, not '{mode}'"))
+        out.append(doc.problem(("mode",), _("mode is acroform or overlay, not '{mode}'").format(mode=mode)))
     style = data.get("style") or "gothic"
     if style not in ("mincho", "gothic"):
-        out.append(doc.problem(("style",), f"style is mincho or gothic, not '{style}'"))
+        out.append(doc.problem(("style",), _("style is mincho or gothic, not '{style}'").format(style=style)))
     if not isinstance(data.get("form"), str):
-        out.append(doc.problem(("form",) if "form" in data else (), "form: names the PDF this map fills"))
+        out.append(doc.problem(("form",) if "form" in data else (), _("form: names the PDF this map fills")))
     fields = data.get("fields") or {}
     if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
-        out.append(doc.problem(("fields",), "fields: maps each field name to a text or {{ expression }}"))
+        out.append(doc.problem(("fields",), _("fields: maps each field name to a text or {{ expression }}")))
         fields = {}
     boxes = data.get("boxes") or []
     if not isinstance(boxes, list):
-        out.append(doc.problem(("boxes",), "boxes: is a list of {page, x, y, width, height, value}"))
+        out.append(doc.problem(("boxes",), _("boxes: is a list of {page, x, y, width, height, value}")))
         boxes = []
     for i, b in enumerate(boxes):
         if not isinstance(b, dict):
-            out.append(doc.problem(("boxes", i), "a box is {page, x, y, width, height, value}"))
+            out.append(doc.problem(("boxes", i), _("a box is {page, x, y, width, height, value}")))
             continue
-        out += [doc.problem(("boxes", i, k), f"unknown box key '{k}'", key=True) for k in b if k not in BOX_KEYS]
-        out += [doc.problem(("boxes", i), f"the box needs '{k}'") for k in ("page", "x", "y", "width", "height",
+        out += [doc.problem(("boxes", i, k), _("unknown box key '{key}'").format(key=k), key=True)
+                for k in b if k not in BOX_KEYS]
+        out += [doc.problem(("boxes", i), _("the box needs '{key}'").format(key=k)) for k in ("page", "x", "y", "width", "height",
                                                                            "value") if k not in b]
     if mode == "overlay" and fields:
-        out.append(doc.problem(("fields",), "an overlay map places values with boxes:, not fields:"))
+        out.append(doc.problem(("fields",), _("an overlay map places values with boxes:, not fields:")))
     if out:
         raise InputError(out)
     form = (path.parent / data["form"]).resolve()
@@ -130,13 +133,14 @@ def _evaluate(fmap: FieldMap, context: dict[str, Any]) -> tuple[dict[str, str], 
         try:
             return _template(expr).render(**context).strip()
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(fmap.doc.problem(where, f"template syntax error: {exc.message}"))
+            problems.append(fmap.doc.problem(where, _("template syntax error: {error}").format(error=exc.message)))
         except jinja2.UndefinedError as exc:
-            problems.append(fmap.doc.problem(where, f"undefined in the template context: {exc.message}"))
+            problems.append(fmap.doc.problem(where, _("undefined in the template context: {error}").format(
+                error=exc.message)))
         except jinja2.exceptions.SecurityError as exc:
-            problems.append(fmap.doc.problem(where, f"not allowed in a field map: {exc}"))
+            problems.append(fmap.doc.problem(where, _("not allowed in a field map: {error}").format(error=exc)))
         except Exception as exc:  # a filter given the wrong kind of value, etc.
-            problems.append(fmap.doc.problem(where, f"cannot evaluate: {exc}"))
+            problems.append(fmap.doc.problem(where, _("cannot evaluate: {error}").format(error=exc)))
         return ""
 
     values = {name: render(("fields", name), expr) for name, expr in fmap.fields.items()}
@@ -147,11 +151,11 @@ def _evaluate(fmap: FieldMap, context: dict[str, Any]) -> tuple[dict[str, str], 
             page = int(b["page"])
             size = float(b.get("size") or 0)
         except (TypeError, ValueError):
-            problems.append(fmap.doc.problem(("boxes", i), "page, x, y, width, height and size are numbers"))
+            problems.append(fmap.doc.problem(("boxes", i), _("page, x, y, width, height and size are numbers")))
             continue
         align = ALIGN.get(str(b.get("align") or "left"))
         if align is None:
-            problems.append(fmap.doc.problem(("boxes", i, "align"), "align is left, center or right"))
+            problems.append(fmap.doc.problem(("boxes", i, "align"), _("align is left, center or right")))
             continue
         boxes.append(Box(page, nums["x"], nums["y"], nums["width"], nums["height"],
                          render(("boxes", i, "value"), b["value"]), size, align,
@@ -182,10 +186,11 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
         try:
             form_pdf = fmap.form.read_bytes()
         except OSError as exc:
-            raise CeriError(f"{fmap.path}: cannot read the form {fmap.form} ({exc.strerror})") from None
+            raise CeriError(_("{path}: cannot read the form {form} ({reason})").format(
+                path=fmap.path, form=fmap.form, reason=exc.strerror)) from None
     source = source or fmap.form.name
     if context.get("internship") is None and "internships" in context and uses_internship(fmap):
-        require_internship(context, f"the map {fmap.path.name}")
+        require_internship(context, _("the map {name}").format(name=fmap.path.name))
     values, boxes = evaluate(fmap, context)
     student = context.get("student")
     record = getattr(student, "id", None)
@@ -196,12 +201,10 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
         spec = fmap.form.with_name(fmap.form.stem + ".spec.yaml")  # ceri's own forms: items named as printed
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
                              source=source, captions=captions(spec) if spec.is_file() else None, owner=owner)
-    except CeriError as exc:
-        if "has no field" in str(exc):  # point at the map line naming the missing field
-            from pipeline.renderers.form.fields import fields as list_fields
+    except NoSuchField:  # point at the map line naming the missing field
+        from pipeline.renderers.form.fields import fields as list_fields
 
-            have = list_fields(open_pdf(form_pdf))
-            raise InputError([fmap.doc.problem(("fields", n), f"the form {source} has no field '{n}' "
-                                               "(see `ceri fill --list-fields`)", key=True)
-                              for n in values if n not in have]) from None
-        raise
+        have = list_fields(open_pdf(form_pdf))
+        raise InputError([fmap.doc.problem(("fields", n), _("the form {form} has no field '{field}' "
+                                                            "(see `ceri fill --list-fields`)").format(
+            form=source, field=n), key=True) for n in values if n not in have]) from None

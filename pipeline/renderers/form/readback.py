@@ -214,6 +214,7 @@ def merge_into(text: str, rb: ReadBack, file: str) -> str:
         docs, problems = read_documents(file, merged.encode("utf-8"))
         problems += [p for d in docs for p in convert(d)[1]]
         if problems:
-            raise CeriError("the merged record would not load: " + "; ".join(map(str, problems)))
+            raise CeriError(_("the merged record would not load: {problems}").format(
+                problems="; ".join(map(str, problems))))
         return merged
-    raise CeriError(f"{file}: no internship record with id {rb.internship}")
+    raise CeriError(_("{file}: no internship record with id {internship}").format(file=file, internship=rb.internship))

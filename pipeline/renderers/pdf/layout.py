@@ -485,8 +485,8 @@ class Page:
         if image:
             path = Path(image)
             if not path.is_file():
-                raise CeriError(f"institution seal_image '{image}' is not a file (paths are relative to "
-                                "where ceri runs)")
+                raise CeriError(_("institution seal_image '{image}' is not a file (paths are relative to where "
+                                  "ceri runs)").format(image=image))
             c.drawImage(str(path), cx - r, cy - r, 2 * r, 2 * r, mask="auto", preserveAspectRatio=True)
             return
         c.saveState()

@@ -18,6 +18,7 @@ from pipeline import fonts
 from pipeline.errors import RenderError
 from pipeline.fonts import lean
 from pipeline.fonts.linebreak import wrap
+from pipeline.i18n import _
 
 LEADING = 1.25  # line height as a multiple of the font size
 STEP = 0.5  # points by which a value shrinks while it is fitted
@@ -178,9 +179,10 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
     shown = " / ".join(paragraphs)
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    raise RenderError(f"the value {shown!r} ({sum(map(len, paragraphs))} characters) does not fit its "
-                      f"box ({width:.0f} x {height:.0f} pt) even at {min_size:g} pt on several lines; "
-                      "shorten it", record=record, field=field)
+    raise RenderError(_("the value {value} ({n} characters) does not fit its box ({width} x {height} pt) even at "
+                        "{size} pt on several lines; shorten it").format(
+        value=repr(shown), n=sum(map(len, paragraphs)), width=f"{width:.0f}", height=f"{height:.0f}",
+        size=f"{min_size:g}"), record=record, field=field)
 
 
 def hard_lines(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
