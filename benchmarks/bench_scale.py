@@ -46,7 +46,7 @@ COMMANDS: dict[str, list[str]] = {
     "check": ["check", "{src}", "--as-of", AS_OF],
     "check-json": ["check", "{src}", "--as-of", AS_OF, "--format", "json"],
     "status": ["status", "{src}", "--as-of", AS_OF],
-    "export": ["export", "{src}", "-o", "{out}/roster.xlsx"],
+    "export": ["export", "{out}.xlsx", "{src}"],
     "jsps-report": ["jsps-report", "{src}", "--year", "2026", "--as-of", AS_OF, "-o", "{out}", "-q"],
     "pack-plan": ["--pack-plan", "{src}"],
 }
@@ -253,6 +253,7 @@ def main() -> None:
         "CERI_BENCH_CACHE", Path(tempfile.gettempdir()) / "ceri-bench-scale")), help="generated records")
     parser.add_argument("--checkout", type=Path, default=ROOT,
                         help="the ceri checkout to measure (default: this one), e.g. an older commit's")
+    parser.add_argument("--commit", default=None, help="what to call the checkout when it is no git work tree")
     parser.add_argument("--note", default="", help="said in RESULTS.md (e.g. 'machine shared with other jobs')")
     parser.add_argument("--no-record", action="store_true", help="print only: no RESULTS.md row, no JSON")
     opts = parser.parse_args()
@@ -265,7 +266,7 @@ def main() -> None:
     skipped = [c for c in names if not available(c, checkout)]
     names = [c for c in names if c not in skipped]
     started = datetime.now(UTC)
-    record = {"date": started.isoformat(timespec="seconds"), "commit": commit(checkout), "machine": machine(),
+    record = {"date": started.isoformat(timespec="seconds"), "commit": opts.commit or commit(checkout), "machine": machine(),
               "rounds": opts.rounds, "sizes": sizes, "seed": opts.seed, "note": opts.note, "skipped": skipped,
               "checkout": str(checkout)}
     folders = {n: synth_data(opts.cache, n, opts.seed) for n in sizes}

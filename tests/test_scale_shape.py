@@ -20,11 +20,13 @@ from pathlib import Path
 import pytest
 
 from benchmarks.synth import generate
-from pipeline.cli.check import as_text, json_chunks
+from pipeline.cli.check import as_text, json_chunks, text_blocks
+from pipeline.desk.status import rows as status_rows
 from pipeline.pack.batch import plan
 from pipeline.pack.build import PackOptions
 from pipeline.pack.jsps import fellows
 from pipeline.records import Records, load
+from pipeline.roster.workbook import build as roster_workbook
 from pipeline.rules import Finding, FindingIndex, check, check_each
 
 AS_OF = date(2026, 6, 1)
@@ -99,14 +101,17 @@ def instrumented(records: Records, findings: list[Finding], counter: Counter) ->
 
 
 # The views of a batch that are made per student. Each gets (records, findings) and may return anything.
-# The desk's status rows (pipeline/desk, issue 24) and the roster export belong here as they land:
-# add e.g. ("desk.status", lambda records, findings: list(status.rows(records, findings, AS_OF))).
+# A new view of the whole batch (a board, an export, a report) belongs here.
 VIEWS: list[tuple[str, Callable[[Records, list[Finding]], object]]] = [
     ("check --format text", lambda records, findings: as_text(findings, records, "en")),
+    ("check --format text, streamed", lambda records, _findings: "\n".join(text_blocks(  # as the command does
+        check_each(records, AS_OF), records, "en"))),
     ("check --format json", lambda records, _findings: "".join(json_chunks(  # as the command streams it
         f for _, mine in check_each(records, AS_OF) for f in mine))),
     ("FindingIndex by internship", lambda records, findings: (lambda index: [
-        index.of_internship(i.student, i.id) for i in records.internships.values()])(FindingIndex(findings))),
+        index.about(i.student, i.id) for i in records.internships.values()])(FindingIndex(findings))),
+    ("desk status rows", lambda records, findings: status_rows(records, AS_OF, findings)),
+    ("roster export", lambda records, _findings: roster_workbook(records)),
     ("rules.check", lambda records, _findings: check(records, AS_OF)),
     ("pack plan", lambda records, _findings: plan(records, Path("unused"), PackOptions(as_of=AS_OF))),
     ("jsps-report fellows", lambda records, _findings: fellows(records, 2026)),
@@ -147,3 +152,15 @@ def test_a_scan_per_student_fails_the_check(batches):
 
     small, big = (reads(quadratic, *batches[n]) for n in (N, 4 * N))
     assert big > GROWTH_LIMIT * small
+
+
+def test_the_streamed_table_is_the_table(batches):
+    """`ceri check` prints the table a student at a time (rows wait in a temporary file until the
+    columns' widths are known): the same text as as_text of all the findings, in both languages."""
+    records, findings = batches[4 * N]
+    for lang in ("en", "ja"):
+        streamed = "\n".join(text_blocks(check_each(records, AS_OF), records, lang))
+        assert streamed == as_text(findings, records, lang)
+    some = ["S00003", "S00010"]
+    assert "\n".join(text_blocks(check_each(records, AS_OF, some), records, "en")) == \
+        as_text([f for f in findings if f.student in some], records, "en", some)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -74,54 +74,54 @@ def _pad(text: str, width: int) -> str:
 def as_text(findings: Iterable[Finding], records: Records, lang: str, students: Iterable[str] = (),
             colour: bool = False) -> str:
     """A table grouped by student: severity, internship, code, message (in lang)."""
-    return "\n".join(text_blocks(findings, records, lang, students, colour))
-
-
-def text_blocks(findings: Iterable[Finding], records: Records, lang: str, students: Iterable[str] = (),
-                colour: bool = False) -> Iterator[str]:
-    """as_text a student at a time (their heading, findings and blank line, then the summary): the
-    findings are indexed by student once, so the cost is linear in students plus findings."""
     index = FindingIndex(findings)
     ids = sorted(set(students) or (set(records.students) | set(index.students())))
+    return "\n".join(text_blocks(((sid, index.of(sid)) for sid in ids), records, lang, colour))
+
+
+def text_blocks(each: Iterable[tuple[str, list[Finding]]], records: Records, lang: str,
+                colour: bool = False) -> Iterator[str]:
+    """as_text a student at a time (their heading, findings and blank line, then the summary), from
+    (student, their findings) in the order to print, as rules.check_each gives them.
+
+    The columns are as wide as the widest finding of the whole table, known only once every finding has
+    been made: the rows wait in an unnamed temporary file (private to this process, gone when it ends),
+    not in memory, so the table of 50,000 students costs no more memory than one student's."""
     sev = {s: term("severity", s, lang) for s in SEVERITIES}
     whole = term("student_level", None, lang)
     none = f"  {term('none', None, lang)}"
     w_sev = max(map(_width, sev.values()))
     w_int = w_code = 1
-    for sid in index.students():
-        for f in index.of(sid):
-            w_int = max(w_int, _width(f.internship or whole))
-            w_code = max(w_code, len(f.code))
+    counts = dict.fromkeys(SEVERITIES, 0)
+    students = 0
     rank = {s: n for n, s in enumerate(SEVERITIES)}
-    for sid in ids:
-        student = records.students.get(sid)
-        name = person_name(student.name, lang) if student else "?"
-        lines = [click.style(f"{sid}  {name}", bold=True) if colour else f"{sid}  {name}"]
-        # Within an internship, errors first: the order of check() (by code) is kept otherwise.
-        mine = sorted(index.of(sid), key=lambda f: (f.internship or "", rank[f.severity]))
-        if not mine:
-            lines.append(none)
-        for f in mine:
-            label = _pad(sev[f.severity], w_sev)
-            if colour:
-                label = click.style(label, **COLOURS[f.severity])
-            lines.append(f"  {label}  {_pad(f.internship or whole, w_int)}  {f.code:<{w_code}}  "
-                         f"{f.message(lang)}")
-        lines.append("")
-        yield "\n".join(lines)
-    yield term("summary", None, lang).format(students=len(ids), **index.counts)
-
-
-_NO_DATA: dict = {}
-
-
-def _shown(f: Finding, lang: str) -> Finding:
-    """What the table shows of a finding: the message in its language, without the other one and the
-    data (the table holds every finding of the batch until it knows its columns' widths: this is a
-    quarter of their memory)."""
-    if lang == "ja":
-        return dataclasses.replace(f, message_en="", clause="", data=_NO_DATA)
-    return dataclasses.replace(f, message_ja="", clause="", data=_NO_DATA)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for sid, found in each:
+            # Within an internship, errors first: the order of check() (by code) is kept otherwise.
+            mine = sorted(found, key=lambda f: (f.internship or "", rank[f.severity]))
+            for f in mine:
+                w_int = max(w_int, _width(f.internship or whole))
+                w_code = max(w_code, len(f.code))
+                counts[f.severity] += 1
+            students += 1
+            rows = [[f.severity, f.internship or whole, f.code, f.message(lang)] for f in mine]
+            spool.write(json.dumps([sid, rows], ensure_ascii=False) + "\n")  # one line: breaks escaped
+        spool.seek(0)
+        for line in spool:
+            sid, rows = json.loads(line)
+            student = records.students.get(sid)
+            name = person_name(student.name, lang) if student else "?"
+            lines = [click.style(f"{sid}  {name}", bold=True) if colour else f"{sid}  {name}"]
+            if not rows:
+                lines.append(none)
+            for severity, internship, code, message in rows:
+                label = _pad(sev[severity], w_sev)
+                if colour:
+                    label = click.style(label, **COLOURS[severity])
+                lines.append(f"  {label}  {_pad(internship, w_int)}  {code:<{w_code}}  {message}")
+            lines.append("")
+            yield "\n".join(lines)
+    yield term("summary", None, lang).format(students=students, **counts)
 
 
 def _tally(findings: Iterable[Finding], counts: dict[str, int]) -> Iterator[Finding]:
@@ -164,8 +164,8 @@ def check_command(paths: tuple[str, ...], as_of: date | None, fmt: str, students
     if fmt == "json":  # a student's findings at a time: the batch's are never all held
         each = check_each(records, today(as_of), wanted or None)
         _echo_all(json_chunks(_tally((f for _, mine in each for f in mine), counts)))
-    else:  # the table's columns are as wide as its widest finding: all are made first, and kept slim
+    else:
         each = check_each(records, today(as_of), wanted or None)
-        found = [_shown(f, lang) for f in _tally((f for _, mine in each for f in mine), counts)]
-        _echo_all(text_blocks(found, records, lang, wanted, colour=sys.stdout.isatty()), "\n")
+        tallied = ((sid, list(_tally(mine, counts))) for sid, mine in each)
+        _echo_all(text_blocks(tallied, records, lang, colour=sys.stdout.isatty()), "\n")
     sys.exit(1 if counts.get("error") else 0)

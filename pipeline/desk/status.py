@@ -30,27 +30,9 @@ from datetime import date
 from pipeline.context.formatting import person_name
 from pipeline.desk.cases import COMPLETE, Action, case_of, owner_label, step_name, steps
 from pipeline.records import Records
-from pipeline.rules import Finding, check
+from pipeline.rules import Finding, FindingIndex, check  # FindingIndex: one index for every view
 
 OPEN = ("error", "warning")  # the severities a case must act on; info is advice
-
-
-class FindingIndex:
-    """Findings by (student, internship), built in one pass; `lookups` counts the questions asked."""
-
-    def __init__(self, findings: Iterable[Finding]):
-        self._by: dict[tuple[str, str | None], list[Finding]] = {}
-        for f in findings:
-            self._by.setdefault((f.student, f.internship), []).append(f)
-        self.lookups = 0
-
-    def of(self, student: str, internship: str | None) -> list[Finding]:
-        self.lookups += 1
-        return self._by.get((student, internship), [])
-
-    def about(self, student: str, internship: str) -> list[Finding]:
-        """The internship's findings and the student's own (internship None)."""
-        return self.of(student, internship) + self.of(student, None)
 
 
 @dataclass(frozen=True)
