@@ -35,8 +35,10 @@ def test_every_design_code_is_declared_and_implemented():
     if design.exists():
         listed = re.search(r"Codes: (.*?)\n\n", design.read_text("utf-8"), re.S).group(1)
         assert set(re.findall(r"`([a-z0-9-]+)`", listed)) == expected
-    assert set(codes()) == expected
-    assert sorted(r.code for r in RULES) == sorted(expected)
+    # v1.1 (DESIGN.md "Finding codes added"): those this module implements
+    expected |= {"internship-after-completion", "residence-for-japanese-national"}
+    assert expected <= set(codes())
+    assert expected <= {r.code for r in RULES}
 
 
 def test_a_clean_internship_has_only_the_employment_income_info(tmp_path):

@@ -6,6 +6,14 @@ from collections.abc import Callable
 from datetime import date
 
 from pipeline.context import formatting as f
+from pipeline.rules.permits import permission
+
+
+def _permission_kind(internship, student) -> str:
+    """comprehensive | individual: the work permit the internship needs ('' if none is needed)."""
+    need = permission(student, internship)
+    return need.kind if need else ""
+
 
 FILTERS: dict[str, Callable] = {
     "date_ja": lambda d: f.date_ja(d) if d else "",  # 2026年7月1日
@@ -22,4 +30,7 @@ FILTERS: dict[str, Callable] = {
     "prefecture_ja": lambda p: f.prefecture(p, "ja"),
     "bureau_ja": lambda p: f.bureau(p, "ja"),
     "bureau_en": lambda p: f.bureau(p, "en"),
+    "bureau_head_ja": lambda p: f.bureau_head(p, "ja"),  # 東京出入国在留管理局長 (申請先)
+    "bureau_head_en": lambda p: f.bureau_head(p, "en"),
+    "permission_kind": _permission_kind,  # {{ internship | permission_kind(student) }}
 }

@@ -79,6 +79,13 @@ def bureau(prefecture_en: str, lang: str) -> str:
     return b.ja if lang == "ja" else b.en
 
 
+def bureau_head(prefecture_en: str, lang: str) -> str:
+    """To whom a permit application filed there is addressed (申請先): 東京出入国在留管理局長 /
+    Director General of the Tokyo Regional Immigration Services Bureau."""
+    b = bureau_for(prefecture_en)
+    return b.head_ja if lang == "ja" else b.head_en
+
+
 def pick(obj: object, field: str, lang: str) -> str:
     """obj.field_ja or obj.field_en, falling back to the other language when one is absent."""
     first, other = (f"{field}_{lang}", f"{field}_{'en' if lang == 'ja' else 'ja'}")

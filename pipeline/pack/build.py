@@ -92,7 +92,7 @@ def requests(records, student_id: str, internship_id: str, options: PackOptions,
             out.append((w, None))
             continue
         out.extend((w, RenderRequest(w.doc, lang, w.fmt, context, options={"pack_documents": present}))
-                   for lang in options.langs)
+                   for lang in renderers.pack_langs(w.doc, options.langs))
     return out
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from pipeline import renderers
 from pipeline.records import Internship, Student
+from pipeline.rules.permits import needs_permit
 
 LANG_CHOICES = ("ja", "en", "ja+en", "all")
 ALL_LANGS = ("ja", "en", "ja+en")
@@ -18,9 +19,8 @@ def languages(choice: str) -> tuple[str, ...]:
 
 
 def _needs_permit(student: Student, _internship: Internship, codes: set[str]) -> bool:
-    # the record decides; the rules' permit findings are honoured too (one source of truth per fact)
-    status = student.residence.status if student.residence else None
-    return status == "student" or "permit-required" in codes
+    # the record decides, by the rule `check` applies (rules/permits.py)
+    return needs_permit(student)
 
 
 # (document, format, applies?) in the order the documents appear in the pack and in pack.pdf

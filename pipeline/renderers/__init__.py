@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.resources import TEMPLATES
 
 LANGS = ("ja", "en", "ja+en")
@@ -28,6 +29,7 @@ class DocumentKind:
     renderers: dict[str, str]
     fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
     requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
+    langs: tuple[str, ...] = LANGS  # the languages it comes in: (ja+en,) for a form that is one bilingual sheet
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class RenderRequest:
 def documents() -> dict[str, DocumentKind]:
     raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
     return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
-                               bool(d.get("fillable", False)), d.get("requires") or {})
+                               bool(d.get("fillable", False)), d.get("requires") or {},
+                               tuple(d.get("langs") or LANGS))
             for name, d in raw.items()}
 
 
@@ -77,10 +80,27 @@ def is_certificate(request: RenderRequest | None) -> bool:
     return request is not None and request.fmt == "pdf" and documents()[request.doc].certificate
 
 
+def check_lang(doc: str, lang: str) -> None:
+    """Refuse a language a document does not come in (never silently give another)."""
+    langs = documents()[doc].langs
+    if lang not in langs:
+        raise CeriError(_("{doc} is one bilingual form (Japanese and English) and has no '{lang}' version: "
+                          "leave out --lang or give --lang {langs}").format(doc=doc, lang=lang,
+                                                                           langs=" or ".join(langs)))
+
+
+def pack_langs(doc: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages a pack makes doc in: those wanted that it comes in, else its own (a bilingual form
+    once, whether the pack asks for ja, en or all three)."""
+    langs = documents()[doc].langs
+    return tuple(lg for lg in wanted if lg in langs) or langs[:1]
+
+
 def render(request: RenderRequest) -> bytes:
     """Render one document to bytes (nothing is written: the caller writes atomically)."""
     if request.lang not in LANGS:
         raise CeriError(f"unknown language '{request.lang}' (use ja, en or ja+en)")
+    check_lang(request.doc, request.lang)
     return renderer(request.doc, request.fmt)(request)
 
 

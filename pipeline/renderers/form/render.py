@@ -28,6 +28,9 @@ def fill_shipped(name: str, request: RenderRequest) -> bytes:
 
 
 def permit_application(request: RenderRequest) -> bytes:
+    from pipeline.renderers.pdf.permit import require_permit  # the checklist's rule and message
+
+    require_permit(request.context["student"], request.doc)
     return fill_shipped("permit-application", request)
 
 

@@ -8,10 +8,13 @@ from datetime import date
 from pipeline.context import formatting as fmt
 from pipeline.context import require_internship
 from pipeline.errors import CeriError
+from pipeline.i18n import _
+from pipeline.records.models import Student
 from pipeline.renderers import RenderRequest
 from pipeline.renderers.pdf.common import name_rows
 from pipeline.renderers.pdf.layout import Cell, Page, Row
 from pipeline.renderers.pdf.words import both
+from pipeline.rules.permits import needs_permit
 
 # The six documents (shared/DESIGN.md): wording key, who prepares it, the pack document that is it.
 DOCUMENTS: tuple[tuple[str, str, str], ...] = (
@@ -31,16 +34,25 @@ def months_before(d: date, months: int) -> date:
     return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def require_permit(student: Student, doc: str) -> None:
+    """The permit documents are for status "Student" only: anyone else gets the reason and no document."""
+    if needs_permit(student):
+        return
+    if student.nationality == "JP":
+        status = _("none (Japanese national)")
+    else:
+        status = student.residence.status if student.residence else _("none")
+    raise CeriError(_("{doc} is only for students whose status of residence is 'student' (留学); student "
+                      "'{student}' has status {status}, so no work permit (資格外活動許可) is needed")
+                    .format(doc=doc, student=student.id, status=status))
+
+
 def permit_checklist(request: RenderRequest) -> bytes:
     require_internship(request.context, request.doc)
     student = request.context["student"]
     internship = request.context["internship"]
+    require_permit(student, request.doc)
     residence = student.residence
-    if residence is None or residence.status != "student":
-        status = residence.status if residence else "none (Japanese national)"
-        raise CeriError(f"permit-checklist is only for students whose status of residence is 'student' "
-                        f"(留学); student '{student.id}' has status {status}, so no work permit "
-                        "(資格外活動許可) is needed")
     page = Page(request)
     w, v, sid, iid = page.words, page.values, student.id, internship.id
     page.header()
