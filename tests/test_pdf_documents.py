@@ -58,10 +58,10 @@ CASES: dict[tuple[str, str, str | None, int | None], dict[str, list[str]]] = {
         "ja": ["資格外活動許可申請 提出書類チェックリスト", "グエン ティ ラン", "留学", "AB12345678CD", "4年3か月",
                "令和9年9月30日", "東京出入国在留管理局 横浜支局", "令和8年5月1日", "資格外活動許可申請書", "旅券",
                "在留カード", "在学証明書", "研究インターンシップ実施証明書", "雇用契約書", "本人", "事務局", "受入企業",
-               "手数料", "28時間"],
+               "手数料", "令和8年5月26日に許可された個別許可の範囲内"],
         "en": ["Checklist", "Thị Lan Nguyễn", "Student", "AB12345678CD", "4 years 3 months", "September 30, 2027",
                "Yokohama", "May 1, 2026", "Passport", "Residence card", "Secretariat", "Host company",
-               "no application fee", "28 hours"],
+               "no application fee", "Covered by the individual permission"],
         "ja+en": ["留学", "Student", "AB12345678CD", "令和8年5月1日", "May 1, 2026"],
     },
     ("permit-checklist", "24DB0055", None, None): {

@@ -93,3 +93,38 @@ def test_japanese_national_with_a_residence_block_needs_no_permit(tmp_path):
     (tmp_path / "r.yaml").write_text(yaml.safe_dump_all([student, INTERNSHIP], allow_unicode=True), "utf-8")
     r = ceri("render", "permit-application", tmp_path / "r.yaml", "--student", "S1", "-o", tmp_path / "x.pdf")
     assert r.returncode == 2 and "Japanese national" in r.stderr
+
+
+def _records(tmp_path: Path, internship: dict) -> Path:
+    import yaml
+
+    from tests.rules_fixtures import INTERNSHIP, STUDENT
+
+    path = tmp_path / "r.yaml"
+    docs = [merged(STUDENT, FOREIGN), merged(INTERNSHIP, internship)]
+    path.write_text(yaml.safe_dump_all(docs, allow_unicode=True, sort_keys=False), "utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("internship", "ja", "en", "kind"), [
+    ({"hours_per_week": "25", "work_permit": {"kind": "comprehensive", "granted_on": "2025-05-01"}},
+     "許可された包括許可の範囲内です", "Covered by the comprehensive permission granted on", "comprehensive"),
+    ({"hours_per_week": "25"}, "週28時間以内のため包括許可（勤務先を問わない）で足ります", "28 hours a week or less: comprehensive permission",
+     "comprehensive"),
+    ({"hours_per_week": "38.75"}, "個別許可を申請してください", "apply for individual permission", "individual"),
+])
+def test_checklist_and_application_agree_with_check(tmp_path, internship, ja, en, kind):
+    records = _records(tmp_path, internship)
+    checklist, form = tmp_path / "c.pdf", tmp_path / "f.pdf"
+    r = ceri("render", "permit-checklist", records, "--student", "S1", "--as-of", AS_OF, "-o", checklist)
+    assert r.returncode == 0, r.stderr
+    text = flat(text_of(checklist))
+    assert ja in text.replace(" ", "") and en in text  # Japanese wraps anywhere: compared without spaces
+    r = ceri("render", "permit-application", records, "--student", "S1", "--as-of", AS_OF, "-o", form)
+    assert r.returncode == 0, r.stderr
+    assert fields(PdfReader(form))["permission"].attr("/V") == f"/{kind}"
+    r = ceri("check", records, "--as-of", AS_OF, "--format", "json")
+    import json
+
+    (f,) = [x for x in json.loads(r.stdout) if x["code"] == "permit-required"]
+    assert f["data"]["permission"] == kind and f["severity"] == "info"

@@ -13,8 +13,8 @@ from pipeline.records.models import Student
 from pipeline.renderers import RenderRequest
 from pipeline.renderers.pdf.common import name_rows
 from pipeline.renderers.pdf.layout import Cell, Page, Row
-from pipeline.renderers.pdf.words import both
-from pipeline.rules.permits import needs_permit
+from pipeline.renderers.pdf.words import both, langs
+from pipeline.rules.permits import Permission, needs_permit, permission
 
 # The six documents (shared/DESIGN.md): wording key, who prepares it, the pack document that is it.
 DOCUMENTS: tuple[tuple[str, str, str], ...] = (
@@ -47,6 +47,17 @@ def require_permit(student: Student, doc: str) -> None:
                     .format(doc=doc, student=student.id, status=status))
 
 
+def _permission_text(page: Page, need: Permission) -> tuple[str, ...]:
+    """Which permission to apply for, or the one granted that covers the internship (rules/permits.py,
+    as `ceri check` says it)."""
+    w, v = page.words, page.values
+    if need.covered:
+        held = need.held or need.kind
+        return w.t("permission_covered", held={lg: w.one(f"permission_{held}", lg) for lg in langs(page.lang)},
+                   granted_on={lg: v.date1(need.granted_on, lg) for lg in langs(page.lang)})
+    return w.t(f"permission_{need.kind}_needed")
+
+
 def permit_checklist(request: RenderRequest) -> bytes:
     require_internship(request.context, request.doc)
     student = request.context["student"]
@@ -73,6 +84,7 @@ def permit_checklist(request: RenderRequest) -> bytes:
         Row(w.label("company"), Cell(v.pick(internship.company, "name"), iid, "company.name")),
         Row(w.label("period"), Cell(v.period(internship.period), iid, "period")),
         Row(w.label("hours_per_week"), Cell(v.hours(internship.hours_per_week), iid, "hours_per_week")),
+        Row(w.t("permission"), Cell(_permission_text(page, permission(student, internship)), iid, "work_permit")),
     ]
     page.table(rows)
     page.heading(w.t("documents_heading"))
@@ -98,7 +110,7 @@ def permit_checklist(request: RenderRequest) -> bytes:
                                     iid, "period.start")),
     ])
     page.heading(w.t("notes_heading"))
-    for key in ("note_fee", "note_bring", "note_hours", "note_processing"):
+    for key in ("note_fee", "note_bring", "note_processing"):  # which permission: the row above says
         page.paragraph(tuple(f"・{p}" for p in w.t(key)), size=8.5 if page.lang == "ja+en" else 9.5,
                        field=key)
     return page.finish()
