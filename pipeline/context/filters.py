@@ -11,7 +11,7 @@ from pipeline.rules.permits import permission
 
 def _permission_kind(internship, student) -> str:
     """comprehensive | individual: the work permit the internship needs ('' if none is needed)."""
-    need = permission(student, internship)
+    need = permission(student, internship) if internship is not None else None
     return need.kind if need else ""
 
 
@@ -23,8 +23,8 @@ FILTERS: dict[str, Callable] = {
     "yen": lambda n: f.yen(n, "ja"),  # 300,000円
     "yen_en": lambda n: f.yen(n, "en"),  # ¥300,000
     "name_ja": f.name_ja,  # 髙橋 﨑子 / NGUYEN Thi Lan
-    "name_en": f.name_western,  # Thi Lan NGUYEN
-    "name_family_first": f.name_roman_family_first,  # NGUYEN Thi Lan
+    "name_en": f.name_roman,  # NGUYEN Thi Lan: as in the passport
+    "name_family_first": f.name_roman,  # NGUYEN Thi Lan (the same roman name)
     "nationality_ja": lambda c: f.nationality(c, "ja"),
     "nationality_en": lambda c: f.nationality(c, "en"),
     "prefecture_ja": lambda p: f.prefecture(p, "ja"),
