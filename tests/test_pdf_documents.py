@@ -101,7 +101,10 @@ def rendered() -> dict:
     out = {}
     for (doc, student, internship, year) in CASES:
         for lang in LANGS:
-            out[(doc, student, internship, year, lang)] = make(doc, lang, student, internship, year=year)
+            # a report for the current year is prepared with its amounts estimated (--allow-estimated)
+            options = {"allow_estimated": True} if doc == "jsps-report" else None
+            out[(doc, student, internship, year, lang)] = make(doc, lang, student, internship, year=year,
+                                                               options=options)
     return out
 
 

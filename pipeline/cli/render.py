@@ -28,15 +28,18 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), metavar="DB",
               help="Certificate register (default: $CERI_REGISTER, else register.sqlite beside FILE).")
+@click.option("--allow-estimated", is_flag=True,
+              help="jsps-report: issue a report for a year not yet over (its amounts estimated).")
 @reports_errors
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
-                   register_path):
+                   register_path, allow_estimated):
     """Render one document (DOC) for one student to FILE."""
     records = load_records(paths)
     context = build_context(records, student_id, internship_id, as_of=today(as_of), year=year)
     if documents()[doc].internship:
         require_internship(context, doc)
-    request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
+    request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template,
+                            options={"allow_estimated": True} if allow_estimated else {})
     if also_pdf and fmt != "docx":
         raise click.UsageError("--pdf goes with --format docx")
     if is_certificate(request):

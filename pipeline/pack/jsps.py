@@ -120,6 +120,7 @@ class JspsOptions:
     year: int
     langs: tuple[str, ...] = ("ja",)
     register: str | None = None  # the certificate register: each report gets its serial
+    allow_estimated: bool = False  # a report for a year not yet over (its amounts estimated)
 
 
 @dataclass
@@ -141,7 +142,8 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
     try:
         context = build_context(records, student_id, as_of=options.as_of, year=options.year)
         for lang in options.langs:
-            request = renderers.RenderRequest("jsps-report", lang, "pdf", context)
+            request = renderers.RenderRequest("jsps-report", lang, "pdf", context,
+                                              options={"allow_estimated": options.allow_estimated})
             data = certify(request, options.register)[0]
             name = f"{student_id}.jsps-report.{lang}.pdf"
             write_atomic(Path(out_dir) / name, data)
