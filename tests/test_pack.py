@@ -63,15 +63,30 @@ def docs_of(folder: Path) -> dict[str, str]:
 
 def test_documents_chosen_per_kind_of_student():
     records = load([EXAMPLES])
-    chosen = {iid: [w.doc for w in select(records.students[i.student], i)]
+    before = date(2026, 5, 1)  # before CERI-2026-001's permit was granted and -003's evaluation came in
+    chosen = {iid: [w.doc for w in select(records.students[i.student], i, as_of=before)]
               for iid, i in records.internships.items()}
     base = ["enrollment-certificate", "internship-certificate", "evaluation-form", "evaluation-request"]
     permit = ["permit-checklist", "permit-application"]
     assert set(chosen["CERI-2026-001"]) == set(base + permit)  # status of residence "Student"
     assert set(chosen["CERI-2026-002"]) == set(base)  # Japanese national
-    assert set(chosen["CERI-2026-003"]) == set(base + ["evaluation-certificate"])  # evaluated
+    assert set(chosen["CERI-2026-003"]) == set(base)  # the evaluation is not in yet
     assert set(chosen["CERI-2026-005"]) == set(base)  # permanent resident: no work permit
     assert chosen["CERI-2026-001"][:2] == ["enrollment-certificate", "internship-certificate"]
+
+
+def test_settled_papers_are_not_made_again():
+    records = load([EXAMPLES])
+    later = date(2026, 12, 15)
+    chosen = {iid: [w.doc for w in select(records.students[i.student], i, as_of=later)]
+              for iid, i in records.internships.items()}
+    # the permit granted 2026-05-26 covers the internship: no checklist, no new application
+    assert "permit-application" not in chosen["CERI-2026-001"] and "permit-checklist" not in chosen["CERI-2026-001"]
+    # evaluation received 2026-12-10: its certificate and the grading sheet, no blank form or request letter
+    assert set(chosen["CERI-2026-003"]) == {"enrollment-certificate", "internship-certificate",
+                                            "evaluation-certificate", "grading-sheet"}
+    # a student still waiting for the permit gets the application
+    assert "permit-application" in chosen["CERI-2026-006"]
 
 
 def test_missing_renderer_is_listed_not_faked(tmp_path, monkeypatch):
@@ -319,14 +334,14 @@ def test_certificates_are_issued_through_the_register(tmp_path):
 
     records = load([EXAMPLES])
     db = tmp_path / "register.sqlite"
-    options = PackOptions(as_of=date(2026, 6, 1), register=str(db))
+    options = PackOptions(as_of=date(2026, 12, 15), register=str(db))  # after the evaluation came in
     summary = run(records, (EXAMPLES,), tmp_path, options, students=["22DA0101"], jobs=1)
     assert summary.count("built") == 2
     manifest = json.loads((tmp_path / "22DA0101" / "CERI-2026-003" / "manifest.json").read_text())
     serials = {d["doc"]: d.get("serial") for d in manifest["documents"] if d["status"] == "present"}
     assert serials["internship-certificate"].startswith("CERI-2026-")
     assert serials["evaluation-certificate"] and serials["enrollment-certificate"]
-    assert serials["evaluation-form"] is None and serials["evaluation-request"] is None
+    assert serials["grading-sheet"] is None and "evaluation-form" not in serials  # settled: no blank form
     cert = tmp_path / "22DA0101" / "CERI-2026-003" / "internship-certificate.ja+en.pdf"
     with Register(db) as reg:
         verdict = verify(reg, cert.read_bytes())
@@ -380,7 +395,8 @@ def test_the_register_then_the_files_reach_the_disk_before_a_pack_is_in_place(tm
         expected += [*certificates, ("register synced", "register.sqlite"), ("files synced", files),
                      ("in place", internship, True)]
     assert events == expected
-    assert [len([e for e in events if e[0] == "complete" and e[1] == i]) for i in packs] == [2, 3]
+    # on June 1 the evaluation of -003 is not in yet: two certificates each (no evaluation certificate)
+    assert [len([e for e in events if e[0] == "complete" and e[1] == i]) for i in packs] == [2, 2]
     assert not any(e[2] for e in events if e[0] == "complete")  # no commit of its own waits for the disk
 
 

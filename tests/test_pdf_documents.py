@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
 from pipeline import fonts
 from pipeline.rules.money import remuneration
-from tests.pdf_helpers import EXAMPLES, MAX_BYTES, ROOT, examples, make, pdffonts, pdftotext, reader
+from tests.pdf_helpers import EXAMPLES, MAX_BYTES, ROOT, context, examples, make, pdffonts, pdftotext, reader
 
 LANGS = ("ja", "en", "ja+en")
 
@@ -72,10 +73,10 @@ CASES: dict[tuple[str, str, str | None, int | None], dict[str, list[str]]] = {
     ("evaluation-certificate", "22DA0101", "CERI-2026-003", None): {
         "ja": ["評価証明書", "髙橋 健太", "AT&T <Japan> 株式会社", "研究遂行能力", "4/5", "5/5", "3/5", "62日",
                "372時間", "課題設定が的確で", "進捗の共有をより頻繁に行うとよい。", "期待を上回る成果であった。",
-               "研究部長", "鈴木 大輔", "評価書記入日", "令和8年12月4日", "令和8年12月10日"],
+               "研究部長", "鈴木 大輔", "評価書記入日", "令和8年12月4日", "社印", "当社が上記のとおり評価した"],
         "en": ["Evaluation Certificate", "TAKAHASHI Kenta", "AT&T <Japan> K.K.", "Research ability", "62 days",
                "372 hours", "Daisuke SUZUKI, Research Director", "Evaluation dated", "December 4, 2026",
-               "December 10, 2026"],
+               "Company seal"],
         "ja+en": ["評価証明書", "Evaluation Certificate", "髙橋 健太", "TAKAHASHI Kenta", "4/5"],
     },
     ("jsps-report", "22DA0101", None, 2026): {
@@ -103,8 +104,11 @@ def rendered() -> dict:
         for lang in LANGS:
             # a report for the current year is prepared with its amounts estimated (--allow-estimated)
             options = {"allow_estimated": True} if doc == "jsps-report" else None
+            # the evaluation certificate is issued once the evaluation is in (received 2026-12-10)
+            ctx = context(student, internship, year=year, as_of=date(2026, 12, 15)) \
+                if doc == "evaluation-certificate" else None
             out[(doc, student, internship, year, lang)] = make(doc, lang, student, internship, year=year,
-                                                               options=options)
+                                                               options=options, ctx=ctx)
     return out
 
 

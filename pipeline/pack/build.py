@@ -83,7 +83,7 @@ def requests(records, student_id: str, internship_id: str, options: PackOptions,
     """Every document of one pack in order, with the request that renders it (None: not available)."""
     student = records.students[student_id]
     internship = records.internships[internship_id]
-    wanted = select(student, internship, (f["code"] for f in findings))
+    wanted = select(student, internship, (f["code"] for f in findings), as_of=options.as_of)
     present = [w.doc for w in wanted if w.missing is None]
     context = build_context(records, student_id, internship_id, as_of=options.as_of)
     out: list[tuple[Wanted, RenderRequest | None]] = []
