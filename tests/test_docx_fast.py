@@ -37,7 +37,8 @@ def request(doc: str, lang: str, **options) -> RenderRequest:
 
 def reference(req: RenderRequest) -> bytes:
     """docxtpl's own render of the same templates (the path users' templates take)."""
-    langs = ["ja", "en"] if req.lang == "ja+en" else [req.lang]
+    bilingual = req.lang == "ja+en" and not build.template_path(req.doc, "ja+en").exists()
+    langs = ["ja", "en"] if bilingual else [req.lang]
     return render._docxtpl(req, [build.template_path(req.doc, lang) for lang in langs])
 
 
@@ -108,7 +109,7 @@ def _copy_templates(tmp_path: Path, monkeypatch, doc: str) -> dict[str, Path]:
     paths = {lang: tmp_path / build.template_path(doc, lang).name for lang in ("ja", "en")}
     for lang, path in paths.items():
         shutil.copy(build.template_path(doc, lang), path)
-    monkeypatch.setattr(render, "template_path", lambda d, lang: paths[lang])
+    monkeypatch.setattr(render, "template_path", lambda d, lang: paths.get(lang, tmp_path / "no-such.docx"))
     return paths
 
 
