@@ -38,7 +38,8 @@ def fake_renderers(monkeypatch):
 
 
 def pack(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["pack", *args, "--as-of", AS_OF, "--quiet"])
+    day = [] if "--as-of" in args else ["--as-of", AS_OF]
+    result = CliRunner().invoke(main, ["pack", *args, *day, "--quiet"])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
@@ -122,10 +123,11 @@ def test_pack_contents_manifest_and_modes(tmp_path):
         assert {d["file"] for d in present} | {"pack.pdf", "findings.json"} == on_disk
         pdfs = [d for d in present if d["format"] == "pdf"]
         merged = PdfReader(folder / "pack.pdf")
-        assert [o.title for o in merged.outline] == [
+        # pack.pdf opens with the cover sheet (a page of its own, not a file of the pack), then the documents
+        assert [o.title for o in merged.outline] == ["書類一式 表紙 / Cover Sheet"] + [
             f"{fakes.kinds()[d['doc']].title['ja']} / {fakes.kinds()[d['doc']].title['en']}" for d in pdfs]
-        assert len(merged.pages) == sum(len(PdfReader(folder / d["file"]).pages) for d in pdfs)
-        assert merged.page_labels[0] == f"{pdfs[0]['doc']}.ja+en-1"
+        assert len(merged.pages) == 1 + sum(len(PdfReader(folder / d["file"]).pages) for d in pdfs)
+        assert merged.page_labels[0] == "cover-sheet-1" and merged.page_labels[1] == f"{pdfs[0]['doc']}.ja+en-1"
         for d in present:
             if d["format"] == "docx":
                 assert zipfile.is_zipfile(folder / d["file"])
@@ -180,21 +182,50 @@ def test_jobs_do_not_change_the_output(tmp_path):
     assert any(name.endswith(".en.pdf") for name in one) and any(name.endswith(".ja.pdf") for name in one)
 
 
-def test_zip_per_student_is_deterministic(tmp_path):
-    pack(EXAMPLES, "-o", str(tmp_path / "a"), "--jobs", "1", "--zip", "--student", "22DA0101")
-    pack(EXAMPLES, "-o", str(tmp_path / "b"), "--jobs", "2", "--zip", "--student", "22DA0101")
-    za, zb = tmp_path / "a" / "22DA0101.zip", tmp_path / "b" / "22DA0101.zip"
-    assert za.read_bytes() == zb.read_bytes()
-    assert stat.S_IMODE(za.stat().st_mode) == 0o600
-    with zipfile.ZipFile(za) as zf:
-        names = zf.namelist()
-        assert names == sorted(names)
-        for name in names:
-            assert zf.read(name) == (tmp_path / "a" / name).read_bytes()
-    expected = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a" / "22DA0101").rglob("*")
-                      if p.is_file())
-    assert names == expected and any("CERI-2026-003" in n for n in names)
+def test_zips_per_recipient_are_deterministic_and_hold_no_internal_files(tmp_path):
+    # May 1: 23DB0012's permit is not granted yet (May 26): the student takes the application to the bureau
+    for out, jobs in (("a", "1"), ("b", "2")):
+        pack(EXAMPLES, "-o", str(tmp_path / out), "--jobs", jobs, "--zip", "--student", "23DB0012",
+             "--as-of", "2026-05-01")
+    root = tmp_path / "a" / "23DB0012"
+    immigration, company = root / "CERI-2026-001.immigration.zip", root / "CERI-2026-001.company.zip"
+    for z in (immigration, company):
+        assert z.read_bytes() == (tmp_path / "b" / "23DB0012" / z.name).read_bytes()
+        assert stat.S_IMODE(z.stat().st_mode) == 0o600
+    with zipfile.ZipFile(immigration) as zf:
+        assert zf.namelist() == ["CERI-2026-001/enrollment-certificate.ja+en.pdf",
+                                 "CERI-2026-001/internship-certificate.ja+en.pdf",
+                                 "CERI-2026-001/permit-application.ja+en.pdf", "CERI-2026-001/permit-checklist.ja+en.pdf"]
+        for name in zf.namelist():
+            assert zf.read(name) == (root / name).read_bytes()
+    with zipfile.ZipFile(company) as zf:
+        assert zf.namelist() == ["CERI-2026-001/evaluation-form.ja+en.pdf",
+                                 "CERI-2026-001/evaluation-request.ja+en.docx"]
+    assert not list((tmp_path / "a").glob("*.zip"))  # no zip mixing every recipient's papers
 
+
+def test_a_settled_internships_pack_and_zips(tmp_path):
+    # December 15: 22DA0101's evaluation came in on December 10; 23DB0012's permit was granted in May
+    pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", "--zip", "--student", "22DA0101", "--student", "23DB0012",
+         "--as-of", "2026-12-15")
+    done = tmp_path / "22DA0101" / "CERI-2026-003"
+    assert docs_of(done) == {"enrollment-certificate": "present", "internship-certificate": "present",
+                             "evaluation-certificate": "present", "grading-sheet": "present"}
+    with zipfile.ZipFile(tmp_path / "22DA0101" / "CERI-2026-003.company.zip") as zf:
+        assert zf.namelist() == ["CERI-2026-003/evaluation-certificate.ja+en.pdf"]  # to stamp, no blank form
+    assert "permit-application" not in docs_of(tmp_path / "23DB0012" / "CERI-2026-001")
+    assert not (tmp_path / "23DB0012" / "CERI-2026-001.immigration.zip").exists()
+    assert "段階" in text_of(done / "pack.pdf", 1) and "成績評価待ち" in text_of(done / "pack.pdf", 1)
+
+
+def test_lang_all_makes_bilingual_forms_once(tmp_path):
+    pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", "--lang", "all", "--student", "24DB0055",
+         "--as-of", "2026-06-01")
+    names = sorted(p.name for p in (tmp_path / "24DB0055" / "CERI-2026-006").iterdir())
+    assert [n for n in names if n.startswith("permit-application")] == ["permit-application.ja+en.pdf"]
+    assert [n for n in names if n.startswith("evaluation-form")] == ["evaluation-form.ja+en.pdf"]
+    assert {n for n in names if n.startswith("enrollment-certificate")} == {
+        "enrollment-certificate.ja.pdf", "enrollment-certificate.en.pdf", "enrollment-certificate.ja+en.pdf"}
 
 def test_one_bad_internship_does_not_stop_the_batch(tmp_path):
     src = tmp_path / "records"

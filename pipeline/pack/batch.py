@@ -27,7 +27,7 @@ from pipeline.pack.build import (
 from pipeline.pack.outdir import owned
 from pipeline.pack.select import select
 from pipeline.pack.workers import STATE, Pool
-from pipeline.pack.zipping import student_zip
+from pipeline.pack.zipping import recipient_zips
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
 from pipeline.renderers import RenderRequest
@@ -286,11 +286,13 @@ def _reserve(reg: Register, wanted: list[RenderRequest | None]) -> None:
 
 
 def write_zips(out_dir: Path, students: list[str]) -> None:
-    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed."""
+    """One zip per recipient beside each internship's folder (zipping.recipient_zips), rewritten only when
+    its content changed, removed when the stage no longer calls for it."""
     for sid in students:
         if not (out_dir / sid).is_dir():
             continue
-        data = student_zip(out_dir, sid)
-        target = out_dir / f"{sid}.zip"
-        if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
+        for target, data in recipient_zips(out_dir, sid).items():
+            if data is None:
+                target.unlink(missing_ok=True)
+            elif not target.is_file() or target.read_bytes() != data:
+                write_atomic(target, data)

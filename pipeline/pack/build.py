@@ -16,7 +16,7 @@ from pipeline.fileio import DIR_MODE, make_private_dir, sync_files, write_new_pr
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
-from pipeline.pack.select import Wanted, select
+from pipeline.pack.select import Wanted, select, stage
 from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.renderers import RenderRequest
 
@@ -122,9 +122,20 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
                 part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
     if parts:
-        files["pack.pdf"] = merge(parts)
+        files["pack.pdf"] = merge([_cover(records, student_id, internship_id, options, findings, entries), *parts])
     files["findings.json"] = manifest.dumps(findings)
     return files, entries
+
+
+def _cover(records, student_id: str, internship_id: str, options: PackOptions, findings: list[dict[str, Any]],
+           entries: list[dict[str, Any]]) -> tuple[str, str, bytes]:
+    """The cover sheet that opens pack.pdf: stage, findings and who acts, what is missing."""
+    student, internship = records.students[student_id], records.internships[internship_id]
+    lang = "ja+en" if "ja+en" in options.langs else options.langs[0]
+    context = build_context(records, student_id, internship_id, as_of=options.as_of)
+    request = RenderRequest("cover-sheet", lang, "pdf", context, options={
+        "stage": stage(student, internship, options.as_of), "findings": findings, "documents": entries})
+    return (_title("cover-sheet", lang, False), "cover-sheet-", renderers.render(request))
 
 
 @dataclass(frozen=True)

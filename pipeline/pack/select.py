@@ -87,3 +87,34 @@ def select(student: Student, internship: Internship, finding_codes: Iterable[str
             missing = None
         out.append(Wanted(doc, fmt, missing))
     return out
+
+
+# Who each zip of `ceri pack --zip` is for, and the documents it holds (internal files — findings.json,
+# manifest.json, pack.pdf — never go into a zip meant for someone outside the university).
+RECIPIENTS: dict[str, tuple[str, ...]] = {
+    # what the student takes to the immigration bureau (and the checklist of what to bring)
+    "immigration": ("permit-checklist", "permit-application", "enrollment-certificate", "internship-certificate"),
+    # the host company: the evaluation form and the letter asking for it; then the certificate to stamp
+    "company": ("evaluation-request", "evaluation-form", "evaluation-certificate"),
+}
+# a zip goes out only when it holds one of these (certificates alone are no errand to the bureau)
+RECIPIENT_NEEDS: dict[str, tuple[str, ...]] = {
+    "immigration": ("permit-application",),
+    "company": ("evaluation-request", "evaluation-form", "evaluation-certificate"),
+}
+
+
+def stage(student: Student, internship: Internship, as_of: date) -> str:
+    """Where the internship stands on as_of, for the cover sheet: a key of templates/cover-sheet.*.yaml."""
+    if internship.grading is not None:
+        return "graded"
+    if evaluated(internship, as_of):
+        return "evaluated"
+    start, end = internship.period.start, internship.period.end
+    if as_of > end:
+        return "awaiting_evaluation"
+    if as_of >= start:
+        return "in_progress"
+    if needs_permit(student) and not permit_settled(student, internship, as_of):
+        return "awaiting_permit"
+    return "preparing"
