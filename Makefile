@@ -7,7 +7,7 @@ APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
                 poppler-utils qpdf zbar-tools libreoffice-writer-nogui
 AS_OF ?= 2026-06-01
 
-.PHONY: demo test system venv lint clean
+.PHONY: demo test system venv lint clean lock
 
 # Debian packages the documents and the suite need, installed as root only when missing.
 system:
@@ -21,17 +21,25 @@ system:
 	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# The venv is installed from the lock file (exact versions, tested together), then ceri itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
+
+# Refresh requirements.lock after changing the dependencies in pyproject.toml (then run make test).
+lock: venv
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
 demo: system venv
 	$(BIN)/ceri validate examples/
 	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
+	$(BIN)/ceri status examples/ --as-of $(AS_OF)
 	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip || true
 	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
@@ -41,6 +49,10 @@ demo: system venv
 test: system venv
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+	@echo "form tests again, through pypdf's fill path (the one taken when the fast path cannot be):"
+	CERI_FILL_PATH=pypdf $(BIN)/python -m pytest tests/test_form_fill.py tests/test_form_evaluation.py tests/test_form_wild.py \
+	  tests/test_form_attach.py
+	bash .ci/wheel-check
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -69,7 +69,9 @@ def internship_yaml(sid: str, iid: str, kind: str, start_month: int, rng: random
     if not hourly:
         lines.append("payments:")
         lines += [f"  - {{paid_on: 2026-{m:02d}-25, amount: 250000}}" for m in range(start_month, end_month + 1)]
-    lines += ["credits: 2", "steps: {supervisor_approved_on: 2026-01-20, applied_on: 2026-01-25}"]
+    # the flow up to the course registration, in order: the permit (applied for on Feb 1) needs the contract
+    lines += ["credits: 2", "steps: {supervisor_approved_on: 2026-01-20, applied_on: 2026-01-25, "
+              "accepted_on: 2026-01-27, contract_signed_on: 2026-01-28, course_registered_on: 2026-01-30}"]
     if kind in ("student-status", "mext", "ra"):
         lines.append("work_permit: {applied_on: 2026-02-01, granted_on: 2026-02-20}")
     if evaluated:

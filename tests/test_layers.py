@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "pipeline"
 SHARED = {"errors", "fileio", "resources", "i18n", "__init__", "__main__"}
-ORDER = ["records", "rules", "context", "fonts", "renderers", "register", "pack", "cli"]
+ORDER = ["records", "roster", "rules", "context", "desk", "fonts", "renderers", "register", "pack", "cli"]
 # fonts sits beside context: neither uses the other; both serve the renderers
 LEVEL = {**dict.fromkeys(SHARED, -1), **{stage: n for n, stage in enumerate(ORDER)}, "fonts": ORDER.index("context")}
 

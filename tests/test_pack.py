@@ -131,8 +131,10 @@ def test_pack_contents_manifest_and_modes(tmp_path):
         for d in present:
             if d["format"] == "docx":
                 assert zipfile.is_zipfile(folder / d["file"])
-        findings = json.loads((folder / "findings.json").read_text())
+        summary = json.loads((folder / "findings.json").read_text())
+        findings = summary["findings"]
         assert all(f["student"] == internship.student and f["internship"] in (None, iid) for f in findings)
+        assert 1 <= summary["case"]["step"] <= 12 and summary["case"]["next_action_ja"]
         text = text_of(folder / "pack.pdf")
         assert text.strip()
     for p in [tmp_path, *tmp_path.rglob("*")]:
@@ -241,20 +243,23 @@ def test_one_bad_internship_does_not_stop_the_batch(tmp_path):
     assert not list((tmp_path / "out").rglob(".tmp-*"))
 
 
-def _error_finding(records, as_of):
-    return [rules.Finding("too-short", "error", "23DB0012", "CERI-2026-001", "The internship is too short.",
-                          "期間が短すぎます。", "2 months at least", {})]
+def _error_finding(records, as_of, students=None):
+    """rules.check_each as if the only finding were an error about 23DB0012's first internship."""
+    found = rules.Finding("too-short", "error", "23DB0012", "CERI-2026-001", "The internship is too short.",
+                          "期間が短すぎます。", "2 months at least", {})
+    for sid in sorted(students if students is not None else records.students):
+        yield sid, [found] if sid == found.student else []
 
 
 def test_error_findings_build_the_pack_and_exit_1(tmp_path, monkeypatch):
-    monkeypatch.setattr(rules, "check", _error_finding)
+    monkeypatch.setattr(rules, "check_each", _error_finding)
     some = ("--student", "23DB0012", "--student", "22DA0101")
     code, out, err = pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", *some)
     assert code == 1
     assert "23DB0012/CERI-2026-001: error too-short" in err
     findings = json.loads((tmp_path / "23DB0012" / "CERI-2026-001" / "findings.json").read_text())
-    assert [f["code"] for f in findings] == ["too-short"]
-    assert json.loads((tmp_path / "22DA0101" / "CERI-2026-002" / "findings.json").read_text()) == []
+    assert [f["code"] for f in findings["findings"]] == ["too-short"]
+    assert json.loads((tmp_path / "22DA0101" / "CERI-2026-002" / "findings.json").read_text())["findings"] == []
     code, out, err = pack(EXAMPLES, "-o", str(tmp_path / "strict"), "--jobs", "1", "--strict", *some)
     assert code == 1 and "1 refused" in out and "2 built" in out
     assert not (tmp_path / "strict" / "23DB0012").exists()
@@ -656,7 +661,8 @@ def test_a_worker_that_dies_fails_only_the_packs_not_in_place(tmp_path, monkeypa
     built, failed = (int(summary.split(f" {word}")[0].split()[-1]) for word in ("built", "failed"))
     in_place = [p.parent for p in out.glob("*/*/manifest.json")]
     assert built == len(in_place) and failed >= 1 and built + failed == len(load([src]).internships)
-    assert (out / "S00016").is_dir() and "S00016/" not in err  # in place before the worker died: built
+    # in place before the worker died: built (its findings may still be listed, never a failure)
+    assert (out / "S00016").is_dir() and "S00016/I00016-0: FAILED" not in err
     for folder in in_place:
         assert f"{folder.parent.name}/{folder.name}: FAILED" not in err
     monkeypatch.setattr(build, "place_pack", place_pack)

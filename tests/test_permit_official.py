@@ -109,7 +109,7 @@ def _records(tmp_path: Path, internship: dict) -> Path:
 @pytest.mark.parametrize(("internship", "ja", "en", "kind"), [
     ({"hours_per_week": "25", "work_permit": {"kind": "comprehensive", "granted_on": "2025-05-01"}},
      "許可された包括許可の範囲内です", "Covered by the comprehensive permission granted on", "comprehensive"),
-    ({"hours_per_week": "25"}, "週28時間以内のため包括許可（勤務先を問わない）で足ります", "28 hours a week or less: comprehensive permission",
+    ({"hours_per_week": "25"}, "週28時間以内のため包括許可で足ります", "28 hours a week or less: comprehensive permission",
      "comprehensive"),
     ({"hours_per_week": "38.75"}, "個別許可を申請してください", "apply for individual permission", "individual"),
 ])

@@ -80,8 +80,8 @@ def test_examples_validate_and_cover_every_kind_of_student():
 
 
 def test_records_keep_where_they_were_read_without_their_parse_trees(tmp_path):
-    """A loaded record keeps its file's bytes and its place among the file's documents, not its raw
-    values and marks (two thirds of a batch's memory): a message about it reads the file's bytes again
+    """A loaded record keeps its file's name and digest and its place among the file's documents, not
+    the bytes, raw values and marks (most of a batch's memory): a message about it reads the file again
     and points at the same FILE:LINE:COLUMN, for a record that is not the file's first document too."""
     path = write(tmp_path, "\n".join([STUDENT.replace("S001", "S000"), "---", STUDENT, "---", INTERNSHIP]))
     records = load([path])
@@ -92,7 +92,44 @@ def test_records_keep_where_they_were_read_without_their_parse_trees(tmp_path):
     assert str(records.locate("internship", "I001", "student")) == f"{path}:{internship_line}:10: "
     kept = records.docs[("student", "S001")]
     assert not hasattr(kept, "data") and not hasattr(kept, "values")
-    assert kept.raw is records.docs[("internship", "I001")].raw  # one copy of the file's bytes
+    assert not hasattr(kept, "raw") and not hasattr(kept, "__dict__")  # slots: some 100 bytes a record
+    assert kept.digest is records.docs[("internship", "I001")].digest  # one digest per file
+
+
+def test_a_message_after_the_file_changed_points_at_where_the_record_was_read(tmp_path):
+    """The file is read again for a message's position; if it was edited meanwhile, its marks belong to
+    other text: the message points at the line the record started on when it was read, not into the
+    edit."""
+    path = write(tmp_path, "\n".join([STUDENT.replace("S001", "S000"), "---", STUDENT]))
+    records = load([path])
+    start = path.read_text().splitlines().index("kind: student", 2) + 1
+    assert records.locate("student", "S001", "id").line == start + 1  # unchanged: exact
+    path.write_text("# edited while ceri ran\n" * 5 + path.read_text(), "utf-8")
+    moved = records.locate("student", "S001", "id")
+    assert (moved.file, moved.line, moved.column) == (str(path), start, 1)
+    path.unlink()
+    assert records.locate("student", "S001", "id").line == start
+
+
+def test_equal_values_are_one_object_and_records_stay_frozen(tmp_path):
+    """A batch holds one copy of what its records repeat (program and company names, dates, the set of
+    fields each model was given); the records still behave as pydantic models."""
+    write(tmp_path, STUDENT, "a.yaml")
+    write(tmp_path, STUDENT.replace("S001", "S002"), "b.yaml")
+    records = load([tmp_path])
+    a, b = records.students["S001"], records.students["S002"]
+    assert a.program.name_ja is b.program.name_ja and a.program.enrolled_on is b.program.enrolled_on
+    assert a.model_fields_set is b.model_fields_set and "residence" in a.model_fields_set
+    assert "phone" not in a.model_fields_set
+    try:
+        a.program.__setattr__("year", 5)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("records must stay frozen")
+    changed = a.model_copy(update={"phone": "0120-123-456"})
+    assert "phone" in changed.model_fields_set and "phone" not in b.model_fields_set
+    assert a.model_dump(exclude_unset=True)["program"] == b.model_dump(exclude_unset=True)["program"]
 
 
 def test_duplicate_id_points_at_both_places(tmp_path):

@@ -32,13 +32,20 @@ def test_every_design_code_is_declared_and_implemented():
         "passport-expires-during-internship", "jsps-host-consent-missing", "jsps-over-6-months",
         "jsps-report-due", "jsps-amount-estimated", "mext-month-unpaid", "ra-check-with-department",
         "insurance-missing", "employment-income", "unknown-student"}
+    # v1.1 (Extensions): the step rules; other v1.1 codes land with their own issues
+    steps = {"step-out-of-order", "contract-not-checked", "implementation-contract-missing",
+             "course-not-registered", "evaluation-overdue", "grade-pending", "briefing-not-attended"}
+    added = set(steps)
     if design.exists():
         listed = re.search(r"Codes: (.*?)\n\n", design.read_text("utf-8"), re.S).group(1)
         assert set(re.findall(r"`([a-z0-9-]+)`", listed)) == expected
-    # v1.1 (DESIGN.md "Finding codes added"): those this module implements
-    expected |= {"internship-after-completion", "residence-for-japanese-national"}
-    assert expected <= set(codes())
-    assert expected <= {r.code for r in RULES}
+        more = re.search(r"Finding codes added: (.*?)\n\n", design.read_text("utf-8"), re.S).group(1)
+        added = set(re.findall(r"`([a-z0-9-]+)`", more))
+        assert steps <= added
+    # v1.1 codes of issue 23 (permits, enrollment, nationality)
+    ours = {"internship-after-completion", "residence-for-japanese-national"}
+    assert expected | steps | ours <= set(codes()) <= expected | added | ours
+    assert sorted(r.code for r in RULES) == sorted(codes())
 
 
 def test_a_clean_internship_has_only_the_employment_income_info(tmp_path):

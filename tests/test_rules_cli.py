@@ -60,13 +60,17 @@ def test_examples_as_text_grouped_by_student():
     block = out.split("25MA0099  KIM Minjun\n")[1].split("\n\n")[0].splitlines()
     assert block[0].split()[:3] == ["error", "CERI-2026-010", "not-doctoral"]  # errors first
     assert any(line.split()[:3] == ["warning", "CERI-2026-010", "permit-not-granted"] for line in block)
-    assert out.rstrip().splitlines()[-1].startswith("errors: 8, warnings: ")
+    # 8, plus two permits applied for before the employment contract (a required document) was signed
+    assert out.rstrip().splitlines()[-1].startswith("errors: 10, warnings: ")
     assert out.index("22DA0101") < out.index("25MA0099")
 
 
 def test_text_in_japanese_for_one_student():
     res = run("check", EXAMPLES, "--as-of", "2026-06-01", "--lang", "ja", "--student", "24DB0055")
-    assert res.exit_code == 0  # warnings and info only
+    # her only error: the permit was applied for without the employment contract, a required document
+    assert res.exit_code == 1
+    assert [line.split()[2] for line in res.stdout.splitlines() if line.startswith("  エラー")] == [
+        "step-out-of-order"]
     assert "24DB0055  SHARMA Priya" in res.stdout
     assert "国費外国人留学生: 2026-09は" in res.stdout and "警告" in res.stdout
     assert "25MA0099" not in res.stdout

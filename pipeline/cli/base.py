@@ -62,3 +62,11 @@ paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Pat
 
 def today(as_of: date | None) -> date:
     return as_of or date.today()
+
+
+def max_size_option(fn):
+    """--max-size BYTES for commands that read a PDF from outside (limits in docs/limits.md)."""
+    from pipeline.renderers.form.limits import MAX_SIZE
+
+    return click.option("--max-size", "max_size", type=click.IntRange(min=1), default=MAX_SIZE, show_default=True,
+                        metavar="BYTES", help="Largest PDF from outside that is read.")(fn)

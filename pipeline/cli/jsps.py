@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.outputs import check_output
 from pipeline.cli.pack import jobs_option, progress_bar, quiet_option, register_option
 from pipeline.i18n import _
 from pipeline.pack.jsps import JspsOptions, months, run
@@ -33,6 +34,7 @@ def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register
     """Reports on remuneration received (報酬受給報告書〈様式5-3〉) of JSPS fellows paid in YEAR."""
     day = today(as_of)
     check_report_date(year, day, allow_estimated)  # before anything is read or written
+    check_output(out_dir, paths)
     records = load_records(paths)
     options = JspsOptions(as_of=day, year=year, langs=(lang,), register=str(resolve_path(register_path, out_dir)),
                           allow_estimated=allow_estimated)

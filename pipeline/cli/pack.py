@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.outputs import check_output
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
 from pipeline.register import resolve_path
@@ -50,6 +51,7 @@ def progress_bar(total: int, quiet: bool, label: str):
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
                  register_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
+    check_output(out_dir, paths)
     records = load_records(paths)
     options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, out_dir)))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
@@ -64,6 +66,8 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
             click.echo(f"{r.student}/{r.internship}: FAILED: {r.message}", err=True)
         elif r.status == "refused":
             click.echo(f"{r.student}/{r.internship}: refused: {r.message}", err=True)
+    for message in summary.failures:
+        click.echo(message, err=True)
     missing = sorted({d for r in summary.results for d in r.missing})
     if missing and not quiet:
         click.echo(f"not available yet (listed as missing in the manifests): {', '.join(missing)}", err=True)

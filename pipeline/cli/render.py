@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.outputs import check_output
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
 from pipeline.register import Register, inputs_hash_for, issue, resolve_path
@@ -34,6 +35,9 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
                    register_path, allow_estimated):
     """Render one document (DOC) for one student to FILE."""
+    check_output(output, [*paths, *([template] if template else [])])
+    if also_pdf:
+        check_output(output.with_suffix(".pdf"), [*paths, *([template] if template else [])])
     records = load_records(paths)
     context = build_context(records, student_id, internship_id, as_of=today(as_of), year=year)
     if documents()[doc].internship:

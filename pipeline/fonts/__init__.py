@@ -1,7 +1,8 @@
 """Fonts: find the Japanese and fallback TTFs, register them with reportlab, split text by coverage.
 
 Look-up order for each font: files or folders in $CERI_FONTS (os.pathsep-separated), fontconfig,
-then the usual Linux, macOS and Windows paths. Nothing is ever downloaded.
+then the usual Linux, macOS and Windows paths. Nothing is ever downloaded. With CERI_FONT_SEARCH=env-only
+only $CERI_FONTS is searched (to try a machine with fewer fonts: only DejaVu, or no TrueType font at all).
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ FONTS: dict[str, tuple[str, tuple[str, ...], str]] = {
 # the fallback chain of each style: first font that has a character draws it
 STYLES = {"mincho": ("mincho", "latin-serif", "kanji-extra"), "gothic": ("gothic", "latin-sans", "kanji-extra")}
 CID_FALLBACK = {"mincho": "HeiseiMin-W3", "gothic": "HeiseiKakuGo-W5"}
+# with no Latin TTF either, PDF's standard fonts (every viewer has them) draw what cp932 lacks: the
+# en dash of "July 1, 2026 – August 31, 2026", é, ß …
+STANDARD_LATIN = {"mincho": "Times-Roman", "gothic": "Helvetica"}
 KNOWN_DIRS = [
     "/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".fonts"),
     str(Path.home() / ".local/share/fonts"), "/Library/Fonts", str(Path.home() / "Library/Fonts"),
@@ -73,6 +77,8 @@ def find(role: str) -> Path | None:
     """The file of a font role, or None when it is not installed."""
     _, names, family = FONTS[role]
     env = [d for d in os.environ.get("CERI_FONTS", "").split(os.pathsep) if d]
+    if os.environ.get("CERI_FONT_SEARCH") == "env-only":
+        return _search_dirs(env, names)
     return _search_dirs(env, names) or _fontconfig(family, names) or _search_dirs(KNOWN_DIRS, names)
 
 
@@ -120,6 +126,8 @@ def faces(style: str = "mincho") -> tuple[Face, ...]:
         cid = CID_FALLBACK[style]
         pdfmetrics.registerFont(UnicodeCIDFont(cid))
         chain.insert(0, Face(cid, None, _cid_chars()))
+        if not any(f.name == FONTS[f"latin-{'serif' if style == 'mincho' else 'sans'}"][0] for f in chain):
+            chain.insert(1, Face(STANDARD_LATIN[style], None, _winansi_chars()))
         if not _warned:
             print(f"ceri: warning: IPAex fonts not found; using {cid}, which is NOT embedded "
                   "(see `ceri doctor`)", file=sys.stderr)
@@ -144,6 +152,13 @@ def _cid_chars() -> frozenset[int]:
             continue
         chars.add(code)
     return frozenset(chars)
+
+
+@cache
+def _winansi_chars() -> frozenset[int]:
+    """The characters of the standard fonts' WinAnsiEncoding (cp1252), which reportlab writes them in."""
+    return frozenset(ord(ch) for ch in bytes(range(0x20, 0x100)).decode("cp1252", errors="ignore")
+                     if ch.isprintable() or ch == "\xa0")
 
 
 def embedded(style: str = "mincho") -> bool:

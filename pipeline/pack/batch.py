@@ -4,6 +4,7 @@ Every pack is independent of the others, so the output does not depend on --jobs
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -13,6 +14,7 @@ from typing import Any
 from pipeline import renderers, rules
 from pipeline.errors import CeriError, InputError
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.pack import manifest
 from pipeline.pack.build import (
     PackOptions,
@@ -49,6 +51,7 @@ class Job:
 class Summary:
     results: list[PackResult] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # what could not be written beside the packs (zips)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -59,7 +62,7 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        bad = self.count("failed") or self.count("refused") or self.has_errors
+        bad = self.count("failed") or self.count("refused") or self.has_errors or self.failures
         return 1 if bad else 0
 
     def line(self) -> str:
@@ -76,17 +79,18 @@ def plan(records: Records, out_dir: Path, options: PackOptions, students: Iterab
     chosen = sorted(records.students) if not students else sorted(set(students))
     unknown = [s for s in chosen if s not in records.students]
     if unknown:
-        known = ", ".join(sorted(records.students)) or "none"
+        ids = sorted(records.students)
+        known = ", ".join(ids[:10]) + (f", … ({len(ids)} in all)" if len(ids) > 10 else "") if ids else "none"
         raise CeriError(f"no student {', '.join(map(repr, unknown))} in the records (students: {known})")
     _institution_has_what_documents_need(records, chosen)
-    by_student: dict[str, list[dict]] = {}
-    for f in (f.to_json() for f in rules.check(records, options.as_of)):
-        by_student.setdefault(f["student"], []).append(f)
     env = manifest.environment_digest()
     jobs = []
-    for sid in chosen:
+    # a student's findings are made, hashed into their packs' inputs and kept as JSON with the jobs: the
+    # Finding objects of the batch are never all held (and only the chosen students are checked)
+    for sid, found in rules.check_each(records, options.as_of, chosen):
+        mine_all = [f.to_json() for f in found]
         for internship in sorted(records.internships_of(sid), key=lambda i: i.id):
-            mine = sorted((f for f in by_student.get(sid, ()) if f.get("internship") in (None, internship.id)),
+            mine = sorted((f for f in mine_all if f.get("internship") in (None, internship.id)),
                           key=manifest.canonical)
             inputs = manifest.inputs_digest(records, sid, internship.id, as_of=options.as_of,
                                             langs=options.langs, findings=mine,
@@ -249,7 +253,7 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
         close_registers(tidy=options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
-        write_zips(out_dir, sorted({j.student for j in summary.jobs}))
+        summary.failures += write_zips(out_dir, sorted({j.student for j in summary.jobs}))
 
 
 def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, options: PackOptions
@@ -271,28 +275,39 @@ def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, opti
             reg.close()
 
 
-def reserve_serials(register: str, wanted: list[RenderRequest | None]) -> None:
-    """Take the serials of every certificate among wanted, in order, before any worker starts."""
-    if any(renderers.is_certificate(r) for r in wanted):  # nothing to number: no register is created
+def reserve_serials(register: str, wanted: Iterable[RenderRequest | None]) -> None:
+    """Take the serials of every certificate among wanted, in order, before any worker starts. wanted
+    may be a generator: each request (and its context) is let go once its serial is taken."""
+    rest = iter(wanted)
+    first = next((r for r in rest if renderers.is_certificate(r)), None)
+    if first is not None:  # nothing to number: no register is created
         with Register(register) as reg:
-            _reserve(reg, wanted)
+            _reserve(reg, itertools.chain([first], rest))
 
 
-def _reserve(reg: Register, wanted: list[RenderRequest | None]) -> None:
+def _reserve(reg: Register, wanted: Iterable[RenderRequest | None]) -> None:
     with reg.write(durable=False):  # one transaction for them all
         for request in wanted:
             if renderers.is_certificate(request):
                 reserve_serial(reg, request)
 
 
-def write_zips(out_dir: Path, students: list[str]) -> None:
+def write_zips(out_dir: Path, students: list[str]) -> list[str]:
     """One zip per recipient beside each internship's folder (zipping.recipient_zips), rewritten only when
-    its content changed, removed when the stage no longer calls for it."""
+    its content changed, removed when the stage no longer calls for it. A zip that cannot be written (a
+    full or read-only disk) is a message, and the old zip stays as it was (write_atomic): the packs are in
+    place and the summary is still printed."""
+    failed = []
     for sid in students:
         if not (out_dir / sid).is_dir():
             continue
         for target, data in recipient_zips(out_dir, sid).items():
-            if data is None:
-                target.unlink(missing_ok=True)
-            elif not target.is_file() or target.read_bytes() != data:
-                write_atomic(target, data)
+            try:
+                if data is None:
+                    target.unlink(missing_ok=True)
+                elif not target.is_file() or target.read_bytes() != data:
+                    write_atomic(target, data)
+            except OSError as exc:
+                failed.append(_("{file}: cannot write the zip ({error})").format(file=target,
+                                                                                 error=exc.strerror or exc))
+    return failed

@@ -12,6 +12,7 @@ from typing import Any
 
 from pipeline import renderers
 from pipeline.context import build_context
+from pipeline.desk.status import case_summary
 from pipeline.fileio import DIR_MODE, make_private_dir, sync_files, write_new_private
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
@@ -121,20 +122,24 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             if renderers.documents()[w.doc].fillable:  # pack.pdf is for reading: the form as printed
                 part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
-    if parts:
-        files["pack.pdf"] = merge([_cover(records, student_id, internship_id, options, findings, entries), *parts])
-    files["findings.json"] = manifest.dumps(findings)
+    # where the case stands (step, next action) beside the findings: the office reads one file
+    case = case_summary(records, student_id, internship_id, options.as_of)
+    files["findings.json"] = manifest.dumps({"case": case, "findings": findings})
+    if parts:  # the cover sheet opens pack.pdf: the same case, the findings and who acts, what is missing
+        files["pack.pdf"] = merge([_cover(records, student_id, internship_id, options, findings, entries, case),
+                                   *parts])
     return files, entries
 
 
 def _cover(records, student_id: str, internship_id: str, options: PackOptions, findings: list[dict[str, Any]],
-           entries: list[dict[str, Any]]) -> tuple[str, str, bytes]:
+           entries: list[dict[str, Any]], case: dict[str, Any]) -> tuple[str, str, bytes]:
     """The cover sheet that opens pack.pdf: stage, findings and who acts, what is missing."""
     student, internship = records.students[student_id], records.internships[internship_id]
     lang = "ja+en" if "ja+en" in options.langs else options.langs[0]
     context = build_context(records, student_id, internship_id, as_of=options.as_of)
     request = RenderRequest("cover-sheet", lang, "pdf", context, options={
-        "stage": stage(student, internship, options.as_of), "findings": findings, "documents": entries})
+        "stage": stage(student, internship, options.as_of), "findings": findings, "documents": entries,
+        "case": case})
     return (_title("cover-sheet", lang, False), "cover-sheet-", renderers.render(request))
 
 

@@ -172,10 +172,10 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
         with Pool(records=records, paths=paths, options=options, jobs=jobs, most=len(summary.rows)) as pool:
             try:
                 if options.register:  # serials in fellow order, whatever --jobs (see pack.batch.reserve_serials)
-                    reserve_serials(options.register, [
+                    reserve_serials(options.register, (
                         renderers.RenderRequest("jsps-report", lang, "pdf", build_context(
                             records, r.student, as_of=options.as_of, year=options.year))
-                        for r in summary.rows for lang in options.langs])
+                        for r in summary.rows for lang in options.langs))  # one context at a time
                 results = pool.map(_render, [r.student for r in summary.rows], str(out_dir), progress=progress,
                                    crashed=lambda sid, exc: ([], f"{sid}: FAILED: worker process failed: {exc!r}"))
             finally:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__, fonts
-from pipeline.resources import FORMS, ROOT, TEMPLATES
+from pipeline.resources import FORMS, PACKAGE, TEMPLATES
 
 MANIFEST = "manifest.json"
 FORMAT = 1  # bump when the manifest's layout changes
@@ -43,7 +43,7 @@ def environment_digest() -> str:
     """Everything outside the records that shapes a pack: ceri's code and version, templates/, forms/,
     and the font files found. Computed once per process (the fonts are tens of MB)."""
     h = hashlib.sha256(f"ceri {__version__} manifest {FORMAT}\0".encode())
-    _tree(h, "pipeline", ROOT / "pipeline", "*.py")
+    _tree(h, "pipeline", PACKAGE, "*.py")
     _tree(h, "templates", TEMPLATES)
     _tree(h, "forms", FORMS)
     for role in sorted(fonts.FONTS):

@@ -3,10 +3,14 @@ paths), fonts are loaded once per worker, results come back in the order of the 
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from typing import Any
@@ -17,7 +21,33 @@ from pipeline.records import Records, load
 STATE: dict[str, Any] = {}  # this process's records and options (set before forking, or by _init)
 
 
-def _init(paths: tuple[str, ...], options: Any, rehearse: Callable[[], Any] | None) -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker when its parent dies, even by kill -9: on Linux the kernel sends SIGKILL (prctl
+    PR_SET_PDEATHSIG), elsewhere a thread watches the parent id. A worker left behind would keep placing
+    packs and hold the output folder's lock (inherited with the fork) for ever; killed, the kernel
+    releases the lock, and the next run removes the temporary files it left."""
+    if sys.platform == "linux":
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    else:
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="ceri-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
+
+
+def _init(parent: int, paths: tuple[str, ...], options: Any, rehearse: Callable[[], Any] | None) -> None:
+    die_with_parent(parent)
     if "records" not in STATE:  # spawned, not forked: load what the parent had
         STATE.update(records=load(paths), options=options)
     for style in fonts.STYLES:  # once per worker, not once per pack
@@ -58,7 +88,7 @@ class Pool:
         if self.workers > 1:
             ctx = multiprocessing.get_context("fork") if sys.platform == "linux" else None
             self._executor = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init,
-                                                 initargs=(tuple(paths), options, rehearse))
+                                                 initargs=(os.getpid(), tuple(paths), options, rehearse))
             self._executor.submit(_ready)  # forked now (a fork pool starts all its processes at once)
 
     def __enter__(self) -> Pool:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from pipeline.records.models import MODELS
+from pipeline.records.reference import describe
 
 
 def json_schema() -> dict[str, Any]:
@@ -14,6 +15,7 @@ def json_schema() -> dict[str, Any]:
     refs, top = models_json_schema([(m, "validation") for m in MODELS.values()],
                                    ref_template="#/$defs/{model}")
     defs = top["$defs"]
+    describe(defs)
     for model in MODELS.values():
         d = defs[model.__name__]
         d["required"] = ["kind", *[r for r in d.get("required", []) if r != "kind"]]

@@ -7,6 +7,8 @@ strings, refusing tags, anchors, aliases and duplicate keys as we go, so hostile
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -15,6 +17,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from pipeline.errors import Problem
+from pipeline.i18n import _
 
 Path = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (about 20x faster, same events and marks)
@@ -52,26 +55,55 @@ class Document:
         return Problem(self.file, m.line, m.column, message)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
-    """Where a loaded record was read, light enough to keep for every record of a batch: its file's
-    bytes (shared by the file's documents) and its place among them. The marks are read again when a
-    message needs one; kept, the raw values and marks of a thousand students would take two thirds of
-    their records' memory (34 of 53 MiB)."""
+    """Where a loaded record was read, light enough to keep for every record of a batch: its file's name,
+    size and digest (shared by the file's documents), its place among them and the line it starts on.
+
+    Neither the file's bytes nor its marks are kept: a message that needs a FILE:LINE:COLUMN reads the
+    file again (messages about one file come together, so the last few files read are cached). Kept, the
+    bytes of 50,000 students' files were 2 KiB a student, and their raw values and marks two thirds of
+    their records' memory."""
 
     file: str
-    raw: bytes
+    size: int
+    digest: bytes  # of the bytes read: a file changed since is noticed, not misread
     index: int  # among read_documents(file, raw)'s documents
+    line: int  # where the record starts, for when the file has changed since
 
-    def document(self) -> Document:
-        return _reread(self.file, self.raw)[self.index]
+    @staticmethod
+    def of(file: str, raw: bytes) -> tuple[int, bytes]:
+        """The size and digest a Source keeps of a file's bytes."""
+        return len(raw), hashlib.blake2b(raw, digest_size=16).digest()
+
+    def document(self) -> Document | None:
+        try:  # the file as it is now: a cached reading of it is good while it keeps its inode and mtime
+            st = os.stat(self.file)
+        except OSError:
+            return None
+        docs = _reread(self.file, self.size, self.digest, (st.st_ino, st.st_mtime_ns, st.st_size))
+        return docs[self.index] if docs is not None and self.index < len(docs) else None
 
     def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
-        return self.document().problem(path, message, key=key)
+        doc = self.document()
+        if doc is None:
+            # The file was changed, moved or deleted since ceri read it: its marks now belong to other
+            # text, and pointing into it would mislead. The line the record started on, as it was read,
+            # still says where to look (the record itself was validated from what was read then).
+            return Problem(self.file, self.line, 1, message)
+        return doc.problem(path, message, key=key)
 
 
 @lru_cache(maxsize=4)  # messages about one file come together (a duplicate id, then its first place)
-def _reread(file: str, raw: bytes) -> list[Document]:
+def _reread(file: str, size: int, digest: bytes, _stamp: tuple[int, int, int]) -> list[Document] | None:
+    """The file's documents if it still holds the bytes that were loaded, else None."""
+    try:
+        with open(file, "rb") as f:
+            raw = f.read(size + 1)  # a file that grew is not read whole: it has changed
+    except OSError:
+        return None
+    if Source.of(file, raw) != (size, digest):
+        return None
     return read_documents(file, raw)[0]
 
 
@@ -81,6 +113,7 @@ def _mark(m: yaml.Mark) -> Mark:
 
 _SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
 _SEQUENCE_END, _MAPPING_END = yaml.SequenceEndEvent, yaml.MappingEndEvent
+MAX_DEPTH = 64  # records nest a few levels; a hostile file nests thousands (Python's stack holds ~1000 frames)
 
 
 class _Composer:
@@ -123,6 +156,14 @@ class _Composer:
         if ev.tag not in (None, "!"):
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
             self.report(here, f"YAML tags ({tag}) are not allowed: values are plain text")
+        if kind in (_SEQUENCE, _MAPPING) and len(path) >= MAX_DEPTH:
+            self.report(here, _("nested more than {limit} levels deep: records nest a few levels")
+                        .format(limit=MAX_DEPTH))
+            depth = 1
+            while depth:  # skip the rest without recursing
+                t = type(self.next())
+                depth += (t is _SEQUENCE or t is _MAPPING) - (t is _SEQUENCE_END or t is _MAPPING_END)
+            return None
         if kind is _SCALAR:
             plain = ev.implicit[0] and not ev.style  # libyaml says '' where PyYAML says None
             return None if plain and ev.value in NULLS else ev.value

@@ -17,7 +17,7 @@ SEVERITIES = ("error", "warning", "info")
 LANGS = ("en", "ja")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a batch of 50,000 students holds some 120,000 findings
 class Finding:
     """One thing `ceri check` found about a student's internship (internship None: about the student)."""
 

@@ -27,12 +27,18 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline import fonts
 from pipeline.errors import RenderError
 from pipeline.fonts.linebreak import wrap
+from pipeline.i18n import _
 from pipeline.renderers.form.embed import Add, Fonts, stream
 
 MIN_SIZE = 5.0  # auto-shrink stops here: smaller is not legible on a printed form
+MIN_PARAGRAPH = 7.0  # … and here for a multi-line field: a paragraph at 5 pt is not read (see attach.py)
 DEFAULT_SIZE = 10.0
 PAD = 2.0
 LEADING = 1.15
+
+
+class Overflow(RenderError):
+    """A value that does not fit its field even at the field's minimum size (it may go to a 別紙)."""
 
 
 @dataclass
@@ -85,7 +91,8 @@ def layout(box: TextBox) -> tuple[float, list[str]]:
         inner_w = box.width / box.maxlen - 1
     start = box.size or (DEFAULT_SIZE if box.multiline else min(12.0, max(MIN_SIZE, inner_h * 0.8)))
     size = start
-    while size >= MIN_SIZE:
+    floor = min(MIN_PARAGRAPH, start) if box.multiline else MIN_SIZE
+    while size >= floor:
         if box.comb and box.maxlen:
             if all(fonts.width(ch, size, box.style) <= inner_w for ch in text) and size <= inner_h + 1:
                 return size, [text]
@@ -96,8 +103,9 @@ def layout(box: TextBox) -> tuple[float, list[str]]:
         elif fonts.width(text, size, box.style) <= inner_w and size <= inner_h + 2:
             return size, [text]
         size = round(size - 0.5, 2)
-    raise RenderError(f"the value {text!r} does not fit the field's box ({box.width:.0f}×{box.height:.0f} pt) "
-                      f"even at {MIN_SIZE:g} pt; shorten it or use a larger field", record=box.record, field=box.field)
+    raise Overflow(_("the value {text!r} does not fit the field's box ({w:.0f}×{h:.0f} pt) even at {floor:g} pt; "
+                     "shorten it or use a larger field").format(text=text, w=box.width, h=box.height, floor=floor),
+                   record=box.record, field=box.field)
 
 
 def _draw_line(c: Canvas, text: str, x: float, y: float, size: float, style: str) -> None:

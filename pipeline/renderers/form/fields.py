@@ -14,6 +14,9 @@ from typing import Any
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
+from pipeline.i18n import _
+from pipeline.renderers.form.limits import MAX_WIDGETS, LimitError
+
 # field flags (PDF 32000-1 §12.7.3-4), by bit number - 1
 FLAGS = {
     "readonly": 1 << 0, "required": 1 << 1, "noexport": 1 << 2, "multiline": 1 << 12, "password": 1 << 13,
@@ -194,8 +197,17 @@ def _states(annot: DictionaryObject) -> list[str]:
 def fields(pdf: PdfReader | PdfWriter) -> dict[str, Field]:
     """Every terminal field that has a widget on a page, by qualified name, in page order."""
     out: dict[str, Field] = {}
+    seen = 0
     for index, page in enumerate(pdf.pages):
-        for ref in page.get("/Annots") or []:
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else []  # often an indirect array
+        if not isinstance(annots, list):
+            raise LimitError(_("a page's /Annots is not an array (a damaged PDF)"))
+        seen += len(annots)
+        if seen > MAX_WIDGETS:  # before resolving them: each costs a parse
+            raise LimitError(_("refused: more than {limit} annotations (a damaged or hostile PDF)")
+                            .format(limit=MAX_WIDGETS))
+        for ref in annots:
             annot = ref.get_object()
             if annot.get("/Subtype") != "/Widget":
                 continue

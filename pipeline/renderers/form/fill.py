@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -18,9 +19,20 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
-from pipeline.renderers.form.appearance import TextBox, appearances, draw, form_xobjects, layout, parse_da
+from pipeline.i18n import _
+from pipeline.renderers.form import attach
+from pipeline.renderers.form.appearance import (
+    Overflow,
+    TextBox,
+    appearances,
+    draw,
+    form_xobjects,
+    layout,
+    parse_da,
+)
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
 from pipeline.renderers.form.flatten import flatten, flatten_edit
+from pipeline.renderers.form.limits import open_reader
 from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
@@ -44,14 +56,8 @@ class Box:
 
 
 def open_pdf(data: bytes, source: str = "form") -> PdfReader:
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            reader.decrypt("")
-        _ = len(reader.pages)
-    except Exception as exc:  # pypdf raises many types for broken files
-        raise CeriError(f"{source}: not a readable PDF ({exc})") from None
-    return reader
+    """A parsed PDF, checked against the limits on files from outside first (limits.py)."""
+    return open_reader(data, source)
 
 
 @lru_cache(maxsize=8)
@@ -135,7 +141,8 @@ class _InWriter:
 @lru_cache(maxsize=8)
 def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
     """The serialised objects and the fields of a parsed form, once per process (never modified)."""
-    return template(reader), fields(reader)
+    form = fields(reader)  # first: it refuses a hostile widget count before every object is serialised
+    return template(reader), form
 
 
 # The last few fills, before flattening: a pack renders each form twice (the fillable file, and the
@@ -143,27 +150,29 @@ def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
 # form (cached above for the process; an entry keeps its Template alive, so the id stays its own),
 # the values, the style and the record.
 RECENT = 4
-_recent: dict[tuple, Edit] = {}
+_recent: dict[tuple, tuple[Edit, list[tuple[str, str, str]]]] = {}
 
 
-def _filled(reader: PdfReader, values: dict[str, Any], style: str, record: str | None, source: str) -> Edit | None:
-    """The fill as a pdfout Edit (cached for the next call with the same values), or None when the form
-    needs the full-copy path (fonts that cannot be embedded, fields that are not indirect objects)."""
-    if not fonts.embedded(style):
+def _filled(reader: PdfReader, values: dict[str, Any], style: str, record: str | None,
+            source: str) -> tuple[Edit, list[tuple[str, str, str]]] | None:
+    """The fill as a pdfout Edit and what goes to the 別紙 (cached for the next call with the same
+    values), or None when the form needs the full-copy path (fonts that cannot be embedded, fields that
+    are not indirect objects)."""
+    if not fonts.embedded(style) or os.environ.get("CERI_FILL_PATH") == "pypdf":  # the switch tests the other path
         return None
     base, form = _template(reader)
     key = (id(base), tuple((k, "" if v is None else str(v)) for k, v in values.items()), style, record)
-    filled = _recent.get(key)
-    if filled is None:
+    hit = _recent.get(key)
+    if hit is None:
         filled = Edit(base)
         try:
-            _apply(filled, form, values, style, record, source)
+            sheet = _apply(filled, form, values, style, record, source)
         except NotIndirect:
             return None
-        _recent[key] = filled
+        hit = _recent[key] = (filled, sheet)
         while len(_recent) > RECENT:
             _recent.pop(next(iter(_recent)))
-    return filled
+    return hit
 
 
 def _flat(filled: Edit | None) -> Edit | None:
@@ -179,36 +188,64 @@ def _flat(filled: Edit | None) -> Edit | None:
 
 
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
-                  record: str | None = None, source: str = "form") -> bytes:
-    """The PDF with each named field set to its value; every widget gets an appearance stream.
+                  record: str | None = None, source: str = "form", captions: dict[str, str] | None = None) -> bytes:
+    """The PDF with each named field set to its value; every widget gets an appearance stream. A value
+    too long for its field goes to a continuation sheet (別紙) appended to the PDF, under its caption
+    (captions: field → how the form names the item; else the field's tooltip or name).
 
     With embeddable fonts, only the changed and new objects are written: the rest of the form is
     copied as serialised once per process (pdfout.Edit).
     """
     reader = _parsed(data, source)
-    filled = _filled(reader, values, style, record, source)
-    if filled is not None and not flatten_out:
-        return filled.write()
+    hit = _filled(reader, values, style, record, source)
+    filled, sheet = hit if hit is not None else (None, [])
     flat = _flat(filled) if flatten_out else None
-    if flat is not None:
-        return flat.write()
-    writer = PdfWriter(clone_from=reader)
-    _apply(_InWriter(writer), fields(writer), values, style, record, source, writer)
-    if flatten_out:
-        flatten(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+    if filled is not None and not flatten_out:
+        out = filled.write()
+    elif flat is not None:
+        out = flat.write()
+    else:
+        writer = PdfWriter(clone_from=reader)
+        sheet = _apply(_InWriter(writer), fields(writer), values, style, record, source, writer)
+        if flatten_out:
+            flatten(writer)
+        buf = io.BytesIO()
+        writer.write(buf)
+        out = buf.getvalue()
+    if sheet:
+        items = [((captions or {}).get(name) or tip, text) for name, tip, text in sheet]
+        out = attach.append(out, items, style, record)
+    return out
+
+
+def _see_attached(boxes: list[tuple[Widget | None, TextBox]], record: str | None, name: str) -> None:
+    """Each widget of a field whose value goes to the 別紙 shows 「別紙のとおり / See attached sheet」 (or the
+    longest form of it that fits); a field too small for even 「別紙」 cannot take the value at all."""
+    for _w, box in boxes:
+        for note in attach.notes():
+            box.text = note
+            try:
+                layout(box)
+                break
+            except Overflow:
+                continue
+        else:
+            raise RenderError(_("the value does not fit the field, which is too small even to say "
+                                "'{note}' and continue on an attached sheet").format(note=attach.notes()[-1]),
+                              record=record, field=name)
 
 
 def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, Any], style: str,
-           record: str | None, source: str, writer: PdfWriter | None = None) -> None:
-    """Check every value, then set the fields' values and appearances through target."""
+           record: str | None, source: str, writer: PdfWriter | None = None) -> list[tuple[str, str, str]]:
+    """Check every value, then set the fields' values and appearances through target. Returns what goes
+    to the continuation sheet: (field, its tooltip or name, full text) of each value too long for its field
+    (the field shows 「別紙のとおり」; its /V keeps the whole text)."""
     unknown = [n for n in values if n not in form]
     if unknown:
         have = ", ".join(list(form)[:20]) or "none (use overlay mode)"
         raise CeriError("; ".join(f"{source} has no field '{n}'" for n in unknown) + f" (fields: {have})")
     texts: list[tuple[Field, str, list[tuple[Widget, TextBox]]]] = []
+    sheet: list[tuple[str, str, str]] = []  # (field, its tooltip or name, full text) for the 別紙
     buttons: list[tuple[Field, str]] = []
     problems: list[str] = []  # one message per field, all reported together
     for name, raw in values.items():
@@ -222,8 +259,13 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
             else:
                 export, shown = _text_for_choice(f, value, record) if f.kind in ("combo", "list") else (value, value)
                 boxes = _boxes(f, shown, style, record) if shown else []
-                for _, box in boxes:
-                    layout(box)
+                try:
+                    for _w, box in boxes:
+                        layout(box)
+                except Overflow:
+                    _see_attached(boxes, record, name)
+                    tip = inherited(f.node, "/TU")
+                    sheet.append((name, str(tip) if tip else name, shown))
                 texts.append((f, export, boxes))
         except RenderError as exc:
             problems.append(str(exc))
@@ -239,7 +281,7 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
         target.own(f.node)[NameObject("/V")] = TextStringObject(export)
         for w in f.widgets:  # no stale appearance may show an old value
             target.own(w.annot).pop("/AP", None)
-        for w, _ in boxes:
+        for w, _box in boxes:
             target.own(w.annot)[NameObject("/AP")] = DictionaryObject({NameObject("/N"): next(it)})
     for f, state in buttons:
         target.own(f.node)[NameObject("/V")] = NameObject(state)
@@ -253,6 +295,7 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
         font_dict = target.sub(target.sub(acro, "/DR"), "/Font")
         for name, font in used_fonts.items():
             font_dict[NameObject(name)] = font
+    return sheet
 
 
 def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record: str | None = None,
@@ -267,6 +310,16 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
             raise CeriError(f"{source}: box '{b.name}' is on page {b.page}, but the PDF has {npages} pages")
         text_boxes.append(TextBox(b.value, b.width, b.height, b.name, size=b.size, align=b.align,
                                   multiline=b.multiline, style=style, record=record))
+    sheet: list[tuple[str, str]] = []  # (box name, full text) of values that go to the 別紙
+    for b, tb in zip(boxes, text_boxes, strict=True):
+        if not tb.text:
+            continue
+        try:
+            layout(tb)
+        except Overflow:
+            whole = tb.text
+            _see_attached([(None, tb)], record, b.name)
+            sheet.append((b.name, whole))
     buf = io.BytesIO()
     c = Canvas(buf, invariant=1)
     for index, page in enumerate(writer.pages):
@@ -283,4 +336,4 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
         page.merge_transformed_page(over, Transformation().translate(llx, lly))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return attach.append(out.getvalue(), sheet, style, record) if sheet else out.getvalue()

@@ -24,6 +24,7 @@ from pipeline.context import require_internship
 from pipeline.context.jinja import environment
 from pipeline.errors import CeriError, InputError, Problem
 from pipeline.records.yamlstrict import Document, read_documents
+from pipeline.renderers.form.attach import captions
 from pipeline.renderers.form.fill import Box, fill_acroform, fill_overlay, open_pdf
 
 BOX_KEYS = {"page", "x", "y", "width", "height", "value", "size", "align", "multiline", "name"}
@@ -181,8 +182,9 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
     if fmap.mode == "overlay":
         return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
     try:
+        spec = fmap.form.with_name(fmap.form.stem + ".spec.yaml")  # ceri's own forms: items named as printed
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
-                             source=source)
+                             source=source, captions=captions(spec) if spec.is_file() else None)
     except CeriError as exc:
         if "has no field" in str(exc):  # point at the map line naming the missing field
             from pipeline.renderers.form.fields import fields as list_fields

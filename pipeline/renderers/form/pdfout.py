@@ -311,9 +311,9 @@ class Edit:
             parts.append(data)
             pos += len(data)
         size = max(reach) + 1
-        xref = [f"xref\n0 {size}\n0000000000 65535 f \n".encode()]
-        xref += [(f"{offsets[n]:010d} {base.gens.get(n, 0):05d} n \n" if n in offsets
-                  else "0000000000 00000 f \n").encode() for n in range(1, size)]
+        nums = [0, *sorted(reach)]
+        runs = [(0, size - 1)] if size <= 4 * len(nums) + 4096 else _runs(nums)  # one table, as readers of
+        xref = [b"xref\n"] + [_subsection(run, offsets, base.gens) for run in runs]  # the plain shape expect
         digest = hashlib.md5(b"".join(parts)).digest()  # noqa: S324 (an identifier, not security)
         first = base.first_id or digest
         trailer = DictionaryObject()
@@ -325,3 +325,32 @@ class Edit:
         _dump(trailer, out)
         tail = b"trailer\n" + b"".join(out) + f"\nstartxref\n{pos}\n%%EOF\n".encode()
         return b"".join(parts) + b"".join(xref) + tail
+
+
+GAP = 64  # in a sparse file, free numbers written as free entries; a longer gap starts a new subsection
+
+
+def _runs(nums: list[int]) -> list[tuple[int, int]]:
+    """(first, last) of the xref subsections for these sorted object numbers, a new one where numbers
+    jump (a form from outside may number an object 999999999; listing every free number up to it would
+    take gigabytes). Files numbered 1, 2, 3… with small gaps keep one table (pack.parts reads those)."""
+    runs = [[nums[0], nums[0]]]
+    for n in nums[1:]:
+        if n - runs[-1][1] > GAP:
+            runs.append([n, n])
+        else:
+            runs[-1][1] = n
+    return [(a, b) for a, b in runs]
+
+
+def _subsection(run: tuple[int, int], offsets: dict[int, int], gens: dict[int, int]) -> bytes:
+    first, last = run
+    rows = [f"{first} {last - first + 1}\n".encode()]
+    for n in range(first, last + 1):
+        if n == 0:
+            rows.append(b"0000000000 65535 f \n")
+        elif n in offsets:
+            rows.append(f"{offsets[n]:010d} {gens.get(n, 0):05d} n \n".encode())
+        else:
+            rows.append(b"0000000000 00000 f \n")
+    return b"".join(rows)

@@ -16,11 +16,15 @@ import yaml
 from pydantic import ValidationError
 
 from pipeline.errors import CeriError
+from pipeline.i18n import _
 from pipeline.records.load import convert
 from pipeline.records.models import Evaluation
+from pipeline.records.types import ID_RE
 from pipeline.records.yamlstrict import read_documents
+from pipeline.renderers.form import formkey, typed
 from pipeline.renderers.form.fields import _plain, fields, state_label
 from pipeline.renderers.form.fill import open_pdf
+from pipeline.renderers.form.limits import MAX_FIELDS, MAX_LINE, MAX_TEXT, parsing
 
 FORM_ID = re.compile(r"^ceri:evaluation-form:v(\d+)$")
 SUPPORTED = {1}
@@ -29,8 +33,11 @@ RATINGS = ("research", "problem_solving", "practical", "communication", "initiat
 FIELD_OF = {**{f"ratings.{r}": f"rating_{r}" for r in RATINGS}, "attendance_days": "attendance_days",
             "hours_total": "hours_total", "evaluator": "evaluator_name", "strengths": "strengths",
             "improvements": "improvements", "comment": "comment", "evaluated_on": "evaluation_date"}
-# what people write for a date on a paper-like form, read as YYYY-MM-DD: 2026/10/1, 2026.10.1, 2026年10月1日
-WRITTEN_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+FREE_TEXT = ("strengths", "improvements", "comment")
+
+
+def form_id(version: int = max(SUPPORTED)) -> str:
+    return f"ceri:evaluation-form:v{version}"
 
 
 @dataclass
@@ -38,9 +45,11 @@ class ReadBack:
     student: str
     internship: str
     evaluation: Evaluation
+    checked: bool = True  # the identifiers carry the office's check (False: --accept-unchecked)
 
 
-def _value(form: dict, name: str) -> str:
+def _value(form: dict, name: str, source: str) -> str:
+    """The field's value as typed: line breaks as \\n, control characters refused, length bounded."""
     f = form.get(name)
     if f is None:
         return ""
@@ -52,7 +61,7 @@ def _value(form: dict, name: str) -> str:
         v = state_label(v if v.startswith("/") else "/" + v)
     if v is None or v == "Off":
         return ""
-    return v.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return typed.text(v, name, source, MAX_TEXT if name in FREE_TEXT else MAX_LINE)
 
 
 def _lang_key(base: str, text: str) -> dict[str, str]:
@@ -62,36 +71,74 @@ def _lang_key(base: str, text: str) -> dict[str, str]:
     return {f"{base}_{'en' if text.isascii() else 'ja'}": text}
 
 
-def read_evaluation(data: bytes, *, received_on: date, source: str = "form") -> ReadBack:
-    form = fields(open_pdf(data, source))
-    form_id = _value(form, "ceri_form")
-    m = FORM_ID.match(form_id)
-    if not m:
-        raise CeriError(f"{source}: not a ceri evaluation form (its ceri_form field is "
-                        f"{form_id or 'missing'!r}); fill the form made by `ceri render evaluation-form`")
-    if int(m.group(1)) not in SUPPORTED:
-        raise CeriError(f"{source}: evaluation form version {m.group(1)} is newer than this ceri reads")
-    student, internship = _value(form, "ceri_student"), _value(form, "ceri_internship")
+def _identifiers(form: dict, source: str, accept_unchecked: bool) -> tuple[str, str, bool]:
+    """(student, internship, checked): ids in the records' format, verified by the office's key."""
+    student, internship = _value(form, "ceri_student", source), _value(form, "ceri_internship", source)
     if not internship:
-        raise CeriError(f"{source}: the form does not say which internship it is about (ceri_internship is empty)")
-    problems = [f"{source}: field {FIELD_OF[f'ratings.{r}']} is empty (a rating 1–5 is needed)"
-                for r in RATINGS if not _value(form, f"rating_{r}")]
-    problems += [f"{source}: field {name} is empty" for name in ("attendance_days", "hours_total", "evaluator_name")
-                 if not _value(form, name)]
+        raise CeriError(_("{file}: the form does not say which internship it is about (ceri_internship is empty)")
+                        .format(file=source))
+    for name, value in (("ceri_student", student), ("ceri_internship", internship)):
+        if not ID_RE.fullmatch(value):
+            raise CeriError(_("{file}: field {field}: {value!r} is not a record id; this form was altered")
+                            .format(file=source, field=name, value=value[:40]))
+    if formkey.FIELD not in form:  # issued before forms carried a check
+        if accept_unchecked:
+            return student, internship, False
+        raise CeriError(_("{file}: the form carries no check of its identifiers (issued by an older ceri); "
+                          "issue a new one with `ceri render evaluation-form`, or read it with "
+                          "--accept-unchecked after checking by hand that it is the right internship")
+                        .format(file=source))
+    key = formkey.load_key(create=False)
+    if key is None:
+        raise CeriError(_("{file}: cannot check the form: no form key at {key} (the key of the computer "
+                          "that issued the form; set CERI_FORM_KEY to it)").format(file=source,
+                                                                                 key=formkey.key_path()))
+    if not formkey.verify(key, form_id(), student, internship, _value(form, formkey.FIELD, source)):
+        raise CeriError(_("{file}: the form's identifiers (student {student}, internship {internship}) do not "
+                          "match the check ceri put on it: it was altered, or issued with another key")
+                        .format(file=source, student=student, internship=internship))
+    return student, internship, True
+
+
+def read_evaluation(data: bytes, *, received_on: date, source: str = "form",
+                    accept_unchecked: bool = False) -> ReadBack:
+    reader = open_pdf(data, source)
+    with parsing(source):
+        return _read(reader, received_on, source, accept_unchecked)
+
+
+def _read(reader, received_on: date, source: str, accept_unchecked: bool) -> ReadBack:
+    form = fields(reader)
+    if len(form) > MAX_FIELDS:
+        raise CeriError(_("{file}: refused: {count} form fields, more than the limit of {limit}")
+                        .format(file=source, count=len(form), limit=MAX_FIELDS))
+    fid = _value(form, "ceri_form", source)
+    m = FORM_ID.match(fid)
+    if not m:
+        raise CeriError(_("{file}: not a ceri evaluation form (its ceri_form field is {value}); fill the form "
+                          "made by `ceri render evaluation-form`").format(file=source, value=repr(fid or "missing")))
+    if int(m.group(1)) not in SUPPORTED:
+        raise CeriError(_("{file}: evaluation form version {version} is newer than this ceri reads")
+                        .format(file=source, version=m.group(1)))
+    student, internship, checked = _identifiers(form, source, accept_unchecked)
+    problems = [_("{file}: field {field} is empty (a rating 1–5 is needed)").format(file=source, field=f"rating_{r}")
+                for r in RATINGS if not _value(form, f"rating_{r}", source)]
+    problems += [_("{file}: field {field} is empty").format(file=source, field=name)
+                 for name in ("attendance_days", "hours_total", "evaluator_name") if not _value(form, name, source)]
     if problems:
         raise CeriError("\n".join(problems))
     block: dict[str, Any] = {
         "received_on": received_on,
-        "evaluated_on": _written_date(_value(form, "evaluation_date")),
-        "evaluator": {**_lang_key("name", _value(form, "evaluator_name")),
-                      **_lang_key("title", _value(form, "evaluator_title"))},
-        "ratings": {r: _value(form, f"rating_{r}") for r in RATINGS},
-        "attendance_days": _value(form, "attendance_days").removesuffix("日").strip(),
-        "hours_total": _value(form, "hours_total").removesuffix("時間").strip(),
+        "evaluated_on": typed.written_date(_value(form, "evaluation_date", source)),
+        "evaluator": {**_lang_key("name", _value(form, "evaluator_name", source)),
+                      **_lang_key("title", _value(form, "evaluator_title", source))},
+        "ratings": {r: typed.plain(_value(form, f"rating_{r}", source)) for r in RATINGS},
+        "attendance_days": typed.number(_value(form, "attendance_days", source), "日"),
+        "hours_total": typed.number(_value(form, "hours_total", source), "時間"),
     }
-    for key in ("strengths", "improvements", "comment"):
-        if _value(form, key):
-            block[key] = _value(form, key)
+    for key in FREE_TEXT:
+        if _value(form, key, source):
+            block[key] = _value(form, key, source)
     try:
         evaluation = Evaluation.model_validate(block)
     except ValidationError as exc:
@@ -99,19 +146,14 @@ def read_evaluation(data: bytes, *, received_on: date, source: str = "form") -> 
         for err in exc.errors(include_url=False):
             key = ".".join(str(p) for p in err["loc"])
             name = FIELD_OF.get(key, FIELD_OF.get(key.split(".")[0], key))
-            lines.append(f"{source}: field {name}: {err['msg']} (got {err.get('input')!r})")
+            lines.append(_("{file}: field {field}: {error} (got {value})").format(
+                file=source, field=name, error=err["msg"], value=repr(err.get("input"))[:80]))
         raise CeriError("\n".join(lines)) from None
     if evaluation.evaluated_on is not None and evaluation.evaluated_on > received_on:
-        raise CeriError(f"{source}: field evaluation_date: {evaluation.evaluated_on} is after {received_on}, the day "
-                        "the form is read (--as-of); check the date the evaluator wrote")
-    return ReadBack(student, internship, evaluation)
-
-
-def _written_date(text: str) -> str | None:
-    """The form's date as YYYY-MM-DD (None when left empty); anything else goes to the schema as written,
-    which names the field and the value."""
-    m = WRITTEN_DATE.fullmatch(text)
-    return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else (text or None)
+        raise CeriError(_("{file}: field evaluation_date: {date} is after {received}, the day the form is read "
+                          "(--as-of); check the date the evaluator wrote")
+                        .format(file=source, date=evaluation.evaluated_on, received=received_on))
+    return ReadBack(student, internship, evaluation, checked)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -123,8 +165,10 @@ def _str(dumper: yaml.SafeDumper, s: str) -> yaml.Node:
 
 
 def _decimal(dumper: yaml.SafeDumper, d: Decimal) -> yaml.Node:
-    return dumper.represent_scalar("tag:yaml.org,2002:int" if d == d.to_integral() else "tag:yaml.org,2002:float",
-                                   str(d.normalize() if d == d.to_integral() else d))
+    """A plain decimal, never exponent notation (Decimal('320').normalize() prints as 3.2E+2)."""
+    if d == d.to_integral():
+        return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(d)))
+    return dumper.represent_scalar("tag:yaml.org,2002:float", format(d.normalize(), "f"))
 
 
 _Dumper.add_representer(str, _str)

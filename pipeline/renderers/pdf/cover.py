@@ -6,6 +6,7 @@ Made by `ceri pack` (pack/build.py), which passes in options:
              evaluated, graded
   findings   the internship's findings (Finding.to_json() dicts)
   documents  the pack's manifest entries ({doc, status, reason?})
+  case       optional: pipeline/desk's case_summary (step, next action, owner), shown when given
 """
 
 from __future__ import annotations
@@ -33,6 +34,16 @@ def actors() -> dict[str, str]:
     return yaml.safe_load((TEMPLATES / "cover-actors.yaml").read_text("utf-8"))
 
 
+def _stage_paras(w, opts: dict, lg: str) -> tuple[str, ...]:
+    """The stage in words, with the desk's STEP where the pack passes the case."""
+    stage = w.t(f"stage_{opts['stage']}")
+    case = opts.get("case")
+    if not case:
+        return stage
+    return tuple(f"{p}（STEP {case['step']}: {case[f'step_{x}']}）" if x == "ja" else
+                 f"{p} (STEP {case['step']}: {case[f'step_{x}']})" for p, x in zip(stage, langs(lg), strict=True))
+
+
 def cover_sheet(request: RenderRequest) -> bytes:
     opts = request.options
     if "stage" not in opts:
@@ -49,7 +60,7 @@ def cover_sheet(request: RenderRequest) -> bytes:
         Row(w.t("internship"), Cell((iid,), iid, "id")),
         Row(w.label("company"), Cell(v.pick(internship.company, "name"), iid, "company.name")),
         Row(w.label("period"), Cell(v.period(internship.period), iid, "period")),
-        Row(w.t("stage"), Cell(w.t(f"stage_{opts['stage']}"), iid, "steps")),
+        Row(w.t("stage"), Cell(_stage_paras(w, opts, lg), iid, "steps")),
     ])
     kinds = documents()
     entries = opts.get("documents") or []
@@ -75,7 +86,12 @@ def cover_sheet(request: RenderRequest) -> bytes:
         page.paragraph(w.t("no_findings"), size=9, field="findings")
     page.heading(w.t("missing_heading"))
     missing = [e for e in entries if e.get("status") == "missing"]
-    lines = [w.t(f"next_{opts['stage']}")]
+    case = opts.get("case")
+    if case:  # the desk's next action and who owns it (pipeline/desk): the same words as `ceri status`
+        lines = [tuple(f"{case[f'next_action_{x}']}（{case[f'owner_{x}']}）" if x == "ja" else
+                       f"{case[f'next_action_{x}']} ({case[f'owner_{x}']})" for x in langs(lg))]
+    else:
+        lines = [w.t(f"next_{opts['stage']}")]
     for e in missing:
         title = " / ".join(kinds[e["doc"]].title[x] for x in langs(lg)) if e["doc"] in kinds else e["doc"]
         lines.append(tuple(f"{title}: {e.get('reason') or ''}" for _x in langs(lg))[:1])

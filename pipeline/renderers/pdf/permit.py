@@ -105,9 +105,8 @@ def permit_checklist(request: RenderRequest) -> bytes:
     page.table([
         Row(w.t("bureau"), Cell(both(fmt.bureau(pref, "ja"), fmt.bureau(pref, "en"), page.lang), sid,
                                 "address.prefecture")),
+        # (that permission is needed before the start, the intro says; the start is in the table above)
         Row(w.t("apply_by"), Cell(v.date(months_before(start, 2)), iid, "period.start")),
-        Row(w.t("granted_by"), Cell(w.t("granted_by_value", start={lg: v.date1(start, lg) for lg in ("ja", "en")}),
-                                    iid, "period.start")),
     ])
     page.heading(w.t("notes_heading"))
     for key in ("note_fee", "note_bring", "note_processing"):  # which permission: the row above says

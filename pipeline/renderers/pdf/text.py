@@ -6,6 +6,7 @@ RenderError names the record and field so the secretariat knows what to shorten.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -37,6 +38,7 @@ class Fitted:
 
 
 text_width = fonts.width
+BREAK = re.compile(r"\r\n|\r|\n")
 
 
 Color = tuple[float, float, float]
@@ -76,18 +78,26 @@ class Pen:
             x += pdfmetrics.stringWidth(piece, name, size)
         return x - start
 
-    def write(self) -> None:
-        """Write the page's text (once, before the page is shown)."""
-        c, doc = self.c, self.c._doc
+    def presets(self, runs: list[_Run]) -> dict[str, tuple[str, str]]:
+        """Give the fixed wording of runs (every page of the document) the fonts' first subsets; once
+        per document, before any text is written."""
         fixed: dict[str, set[str]] = {}
-        for run in self.runs:
+        for run in runs:
             if run.fixed:
                 fixed.setdefault(run.font, set()).update(run.text)
         presets = {}
         for name, chars in sorted(fixed.items()):
             font = pdfmetrics.getFont(name)
             if font._dynamicFont:
-                presets[name] = lean.preset(font, doc, chars)
+                presets[name] = lean.preset(font, self.c._doc, chars)
+        return presets
+
+    def write(self, presets: dict[str, tuple[str, str]] | None = None) -> None:
+        """Write the page's text (once, before the page is shown); presets: from presets() when the
+        document has several pages, else this page's own."""
+        c, doc = self.c, self.c._doc
+        if presets is None:
+            presets = self.presets(self.runs)
         ops = ["q BT"]
         names: dict[tuple[str, int], str] = {}  # (font, subset) → its resource name in this document
         current: tuple[str, float] | None = None
@@ -149,17 +159,22 @@ def draw_line(pen: Pen, x: float, y: float, width: float, text: str, size: float
 
 
 def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
-        style: str = "mincho", *, record: str | None = None, field: str | None = None) -> Fitted:
+        style: str = "mincho", *, record: str | None = None, field: str | None = None,
+        grow: bool = False) -> Fitted:
     """Lay out paragraphs (one or more lines each) in a width × height box.
 
     First each paragraph on one line, shrinking a little (to 85 %); then wrapped, from size down to
-    min_size (which includes one small line). If even that overflows, RenderError names the field: a value is never clipped.
+    min_size (which includes one small line). If even that overflows: with grow, the text is wrapped at
+    min_size on as many lines as it takes (the box grows: a table row, a document flowing onto the next
+    page); else RenderError names the field. A value is never clipped.
     """
-    for p in paragraphs:  # a character no font has is reported before any layout work
-        fonts.check(p, style, record=record, field=field)
+    for line in hard_lines(paragraphs):  # a character no font has is reported before any layout work
+        fonts.check(line, style, record=record, field=field)
     fitted = _fit(tuple(paragraphs), width, height, size, min_size, style)
     if fitted is not None:
         return fitted
+    if grow:
+        return Fitted(tuple(ln for p in paragraphs for ln in wrap(p, width, min_size, style)), min_size, style)
     shown = " / ".join(paragraphs)
     if len(shown) > 60:
         shown = shown[:57] + "..."
@@ -168,22 +183,45 @@ def fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, m
                       "shorten it", record=record, field=field)
 
 
+def hard_lines(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
+    """The lines the text itself breaks into: a line break in a value is content (a job description
+    typed as a YAML block, a comment typed in a form) and always starts a new line."""
+    return tuple(line for p in paragraphs for line in BREAK.split(p))
+
+
 @lru_cache(maxsize=4096)  # labels and sentences are laid out alike in every document of a batch
 def _fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, min_size: float,
          style: str) -> Fitted | None:
+    lines = hard_lines(paragraphs)
     sizes = []
     s = size
     while s >= min_size - 1e-6:
         sizes.append(round(s, 2))
         s -= STEP
     for s in [s for s in sizes if s >= size * SHRINK_FIRST]:
-        if (len(paragraphs) * s * LEADING <= height + 1e-6
-                and all(text_width(p, s, style) <= width for p in paragraphs)):
-            return Fitted(paragraphs, s, style)
+        if (len(lines) * s * LEADING <= height + 1e-6
+                and all(text_width(p, s, style) <= width for p in lines)):
+            return Fitted(lines, s, style)
     for s in sizes:
         lines = [ln for p in paragraphs for ln in wrap(p, width, s, style)]
         if len(lines) * s * LEADING <= height + 1e-6:
             return Fitted(tuple(lines), s, style)
+    return None
+
+
+@lru_cache(maxsize=4096)  # the same sentences and notes in every document of a batch
+def wrapped(text: str, width: float, size: float, style: str = "mincho") -> tuple[str, ...]:
+    return tuple(wrap(text, width, size, style))
+
+
+def tighter(text: str, width: float, size: float, floor: float = 9.0) -> Fitted | None:
+    """text on one line (each of its own lines), shrunk by at most 15 % and never below floor, or None."""
+    lines = hard_lines((text,))
+    s = size
+    while s >= max(size * SHRINK_FIRST, floor) - 1e-6:
+        if all(text_width(line, round(s, 2)) <= width for line in lines):
+            return Fitted(lines, round(s, 2), "mincho")
+        s -= STEP
     return None
 
 
