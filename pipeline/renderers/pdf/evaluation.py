@@ -88,8 +88,8 @@ def company_issuer(page: Page, internship: Internship, ev: Evaluation) -> None:
     page.issuer(lines, official=False)  # official=False: never the university's seal image
     cy = top - max(height, 60) / 2 - 2
     # above the circle (24 pt radius), where the block's text never reaches
-    draw_line(page.pen, page.right - 70, cy + 24 + 3, 80, page.words.joined(page.words.t("company_seal")), 7,
-              align="center", fixed=True, color=GRAY.rgb(), field="seal")
+    draw_line(page.pen, page.right - 100, cy + 24 + 3, 100, page.words.joined(page.words.t("company_seal")), 9,
+              align="right", fixed=True, color=GRAY.rgb(), field="seal")
     page.space(4)
 
 
@@ -120,7 +120,7 @@ def evaluation_certificate(request: RenderRequest) -> bytes:
     ])
     page.paragraph(w.t("certify"), field="certify")
     company_issuer(page, internship, ev)
-    page.paragraph(w.t("prepared_note"), size=8, field="prepared_note")
+    page.paragraph(w.t("prepared_note"), size=9, field="prepared_note")
     return page.finish()
 
 
