@@ -36,7 +36,7 @@ def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register
     check_report_date(year, day, allow_estimated)  # before anything is read or written
     check_output(out_dir, paths)
     records = load_records(paths)
-    options = JspsOptions(as_of=day, year=year, langs=(lang,), register=str(resolve_path(register_path, out_dir)),
+    options = JspsOptions(as_of=day, year=year, langs=(lang,), register=str(resolve_path(register_path, records)),
                           allow_estimated=allow_estimated)
     with progress_bar(len(records.students), quiet, "reports") as progress:
         summary = run(records, paths, out_dir, options, jobs=jobs or os.cpu_count(), progress=progress)
