@@ -21,7 +21,7 @@ from pipeline.renderers import DocumentKind, RenderRequest
 FORMATS = {
     "enrollment-certificate": "pdf", "internship-certificate": "pdf", "permit-checklist": "pdf",
     "permit-application": "pdf", "evaluation-form": "pdf", "evaluation-request": "docx",
-    "evaluation-certificate": "pdf", "jsps-report": "pdf",
+    "evaluation-certificate": "pdf", "grading-sheet": "pdf", "jsps-report": "pdf",
 }
 EXTRA = {"evaluation-request": DocumentKind(
     "evaluation-request", {"ja": "評価書ご提出のお願い", "en": "Request for Evaluation"}, True, False, {})}

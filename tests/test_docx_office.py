@@ -24,11 +24,11 @@ CASES = [
      ["AT&T <Japan> 株式会社", "髙橋 健太", "令和8年9月1日", "令和8年11月30日", "時給 1,800円", "令和8年12月15日",
       "通信ログの時系列解析による異常検知手法の研究"]),
     ("ic-en", "internship-certificate", "en", "22DA0101", "CERI-2026-003",
-     ["AT&T <Japan> K.K.", "Kenta TAKAHASHI", "September 1, 2026", "¥1,800 per hour", "December 15, 2026"]),
+     ["AT&T <Japan> K.K.", "TAKAHASHI Kenta", "September 1, 2026", "¥1,800 per hour", "December 15, 2026"]),
     ("ec-ja", "enrollment-certificate", "ja", "23DB0012", None,
-     ["グエン ティ ラン", "Nguyễn Thị Lan", "平成8年4月12日", "令和10年3月31日", "23DB0012"]),
+     ["グエン ティ ラン", "NGUYỄN Thị Lan", "1996年4月12日", "令和10年3月31日", "23DB0012"]),
     ("ec-en", "enrollment-certificate", "en", "23DB0012", None,
-     ["Thị Lan Nguyễn", "April 12, 1996", "Certificate of Enrollment", "Informatics Program"]),
+     ["NGUYỄN Thị Lan", "April 12, 1996", "Certificate of Enrollment", "Informatics Program"]),
     ("er-ja", "evaluation-request", "ja", "22DA0101", "CERI-2026-003",
      ["AT&T <Japan> 株式会社", "鈴木 大輔 様", "令和8年12月29日", "internship@example.soken.ac.jp"]),
     ("er-en", "evaluation-request", "en", "22DA0101", "CERI-2026-003",
@@ -60,7 +60,8 @@ def test_libreoffice_shows_every_value(pdfs, tmp_path, case):
         assert squash(value) in text, value
     assert "{{" not in text and "{%" not in text
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    assert pages == (2 if lang == "ja+en" else 1)
+    # a bilingual certificate is one page; the letter in ja+en is the Japanese then the English one
+    assert pages == (2 if lang == "ja+en" and _doc == "evaluation-request" else 1)
     fonts = "\n".join(" ".join(row) for row in pdffonts(pdf, tmp_path))
     if lang != "en":  # the East Asian font slot reached LibreOffice: IPAex Mincho, embedded
         assert re.search(r"\+IPAexMincho\s.*\byes\s+yes\b", fonts), fonts

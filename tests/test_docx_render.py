@@ -28,7 +28,8 @@ def test_documents_yaml_declares_the_docx_renderers():
 def test_internship_certificate_ja_has_every_value_exactly():
     lines = texts(make("internship-certificate", "ja", "22DA0101", "CERI-2026-003"))
     for value in ("AT&T <Japan> 株式会社", "髙橋 健太", "TAKAHASHI Kenta", "22DA0101",
-                  "遺伝学コース（国立遺伝学研究所）", "東京都港区虎ノ門4-1-1", "データサイエンス研究インターン",
+                  "遺伝学コース", "国立遺伝学研究所", "平成11年11月3日", "日本",
+                  "博士課程（5年一貫制）\u3000第4学年", "東京都港区虎ノ門4-1-1", "データサイエンス研究インターン",
                   "通信ログの時系列解析による異常検知手法の研究", "令和8年9月1日 〜 令和8年11月30日",
                   "30時間", "時給 1,800円", "2単位", "令和8年12月15日", "国立大学法人 総合研究大学院大学",
                   "学長\u3000総研 太郎"):
@@ -40,7 +41,7 @@ def test_internship_certificate_ja_has_every_value_exactly():
 
 def test_internship_certificate_en_has_every_value_exactly():
     lines = texts(make("internship-certificate", "en", "22DA0101", "CERI-2026-003", as_of=date(2026, 8, 20)))
-    for value in ("AT&T <Japan> K.K.", "Kenta TAKAHASHI", "4-1-1 Toranomon, Minato-ku, Tokyo",
+    for value in ("AT&T <Japan> K.K.", "TAKAHASHI Kenta", "4-1-1 Toranomon, Minato-ku, Tokyo",
                   "September 1, 2026 \u2013 November 30, 2026", "¥1,800 per hour", "30 hours", "August 20, 2026",
                   "Genetics Program (National Institute of Genetics)", "Taro SOKEN", "President"):
         assert value in lines, value
@@ -49,11 +50,11 @@ def test_internship_certificate_en_has_every_value_exactly():
 
 def test_vietnamese_name_and_era_dates_in_the_enrollment_certificate():
     ja = texts(make("enrollment-certificate", "ja", "23DB0012"))
-    for value in ("グエン ティ ラン", "Nguyễn Thị Lan", "平成8年4月12日", "23DB0012", "情報学コース",
-                  "国立情報学研究所", "博士課程（5年一貫制）", "3年", "令和5年4月1日", "令和10年3月31日"):
+    for value in ("グエン ティ ラン", "NGUYỄN Thị Lan", "1996年4月12日", "23DB0012", "情報学コース",
+                  "国立情報学研究所", "博士課程（5年一貫制）\u3000第3学年", "ベトナム", "令和5年4月1日", "令和10年3月31日"):
         assert value in ja, value
     en = texts(make("enrollment-certificate", "en", "23DB0012"))
-    for value in ("Thị Lan Nguyễn", "April 12, 1996", "Doctoral course (5-year)", "April 1, 2023",
+    for value in ("NGUYỄN Thị Lan", "April 12, 1996", "Doctoral course (5-year), Year 3", "Viet Nam", "April 1, 2023",
                   "March 31, 2028", "December 15, 2026"):
         assert value in en, value
 
@@ -84,22 +85,37 @@ def test_western_date_style_of_the_institution(tmp_path):
     from pipeline.renderers import RenderRequest, render
 
     recs = records()
-    ctx = build_context(recs, "23DB0012", as_of=date(2026, 12, 15))
+    ctx = build_context(recs, "22DA0101", as_of=date(2026, 12, 15))  # a Japanese national: by date_style
+    assert "平成11年11月3日" in texts(render(RenderRequest("enrollment-certificate", "ja", "docx", ctx)))
     ctx["institution"] = recs.institution.model_copy(update={"date_style": "western"})
     data = render(RenderRequest("enrollment-certificate", "ja", "docx", ctx))
-    assert "1996年4月12日" in texts(data)
+    assert "1999年11月3日" in texts(data)
 
 
-def test_ja_plus_en_is_both_documents_after_a_page_break():
+def test_ja_plus_en_certificate_is_one_bilingual_document():
     data = make("internship-certificate", "ja+en", "23DB0012")
     lines = texts(data)
-    assert "研究インターンシップ実施証明書" in lines and "Certificate of Internship" in lines
-    assert "Nguyễn Thị Lan" in lines and "Thị Lan Nguyễn" in lines
+    assert "研究インターンシップ実施証明書 / Certificate of Internship" in lines
+    # bilingual labels as on the PDF, the same items as the PDF (birth date, nationality, course, institute)
+    for value in ("氏名 / Name", "グエン ティ ラン / NGUYỄN Thị Lan", "生年月日 / Date of birth",
+                  "1996年4月12日 / April 12, 1996", "国籍・地域 / Nationality / Region", "ベトナム / Viet Nam",
+                  "博士課程（5年一貫制） / Doctoral course (5-year), 第3学年 / Year 3", "印", "情報学コース（国立情報学研究所） / Informatics Program (National Institute of Informatics)"):
+        assert value in lines, value
     d = open_docx(data)
     breaks = d.element.body.findall(f".//{qn('w:br')}")
-    assert [b.get(qn("w:type")) for b in breaks] == ["page"]
-    assert len(d.element.body.findall(qn("w:sectPr"))) == 1
+    assert [b.get(qn("w:type")) for b in breaks if b.get(qn("w:type"))] == []  # one document, no page break
+    margins = d.element.body.findall(f".//{qn('w:tblCellMar')}")
+    assert margins and margins[0].find(qn("w:left")).get(qn("w:w")) == "113"  # text clear of the borders
 
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_word_certificates_carry_the_pdfs_items_and_a_seal_space(lang):
+    lines = texts(make("enrollment-certificate", lang, "23DB0012"))
+    expected = {"ja": ["ベトナム", "1996年4月12日", "国立情報学研究所", "博士課程（5年一貫制）\u3000第3学年", "印"],
+                "en": ["Viet Nam", "April 12, 1996", "National Institute of Informatics",
+                       "Doctoral course (5-year), Year 3", "Seal"]}[lang]
+    for value in expected:
+        assert value in lines, value
 
 @pytest.mark.parametrize("doc", DOCX_DOCS)
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -141,7 +141,7 @@ def test_templates_variables_lists_names_with_examples():
     assert rows["internship.period.start"] == "2026-09-01 (| date → 令和8年9月1日)"
     assert rows["internship.payments"].startswith("list of 0")
     assert "internships" in rows and "institution.secretariat_email" in rows and "return_by" in rows
-    assert "{{ student.name | name_en }}" in result.output and "Kenta TAKAHASHI" in result.output
+    assert "{{ student.name | name_en }}" in result.output and "TAKAHASHI Kenta" in result.output
 
 
 def test_templates_variables_for_another_student_in_english():

@@ -51,16 +51,36 @@ def test_yen():
 
 def test_names():
     vn = PersonName(family="NGUYEN", given="Thi Lan", family_ja="グエン", given_ja="ティ ラン")
-    assert f.name_western(vn) == "Thi Lan NGUYEN"
+    assert f.name_western(vn) == f.name_roman(vn) == "NGUYEN Thi Lan"  # as in the passport, everywhere
+    assert f.name_roman(PersonName(family="Nguyễn", given="Thị Lan")) == "NGUYỄN Thị Lan"
     assert f.name_ja(vn) == "グエン ティ ラン"
     assert f.name_ja(PersonName(family="SHARMA", given="Priya")) == "SHARMA Priya"
     assert f.name_western(PersonName(family="SUKARNO")) == "SUKARNO"
     assert f.name_ja(PersonName(family="TAKAHASHI", given="Kenta", family_ja="髙橋", given_ja="健太")) == "髙橋 健太"
 
 
+@pytest.mark.parametrize(("code", "ja", "en"), [
+    ("KR", "大韓民国", "Republic of Korea"), ("KP", "北朝鮮", "North Korea"), ("TW", "台湾", "Taiwan"),
+    ("CN", "中国", "China"), ("VN", "ベトナム", "Viet Nam"), ("US", "アメリカ合衆国", "United States of America"),
+    ("GB", "英国", "United Kingdom"), ("RU", "ロシア", "Russia"), ("HK", "香港", "Hong Kong"),
+    ("IN", "インド", "India"), ("TR", "トルコ", "Türkiye"),  # Babel's names where they agree
+])
+def test_country_names_as_the_japanese_government_writes_them(code, ja, en):
+    assert (f.nationality(code, "ja"), f.nationality(code, "en")) == (ja, en)
+
+
+def test_birth_dates_western_for_foreign_nationals():
+    from datetime import date
+    d = date(1996, 4, 12)
+    assert f.birth_date(d, "VN", "ja", "era") == "1996年4月12日"
+    assert f.birth_date(d, "JP", "ja", "era") == "平成8年4月12日"
+    assert f.birth_date(d, "JP", "ja", "western") == "1996年4月12日"
+    assert f.birth_date(d, "VN", "en") == "April 12, 1996"
+
+
 def test_nationality_names():
     assert f.nationality("VN", "ja") == "ベトナム"
-    assert f.nationality("VN", "en") == "Vietnam"
+    assert f.nationality("VN", "en") == "Viet Nam"
     assert f.nationality("NO", "en") == "Norway"
     assert f.nationality("JP", "ja") == "日本"
 

@@ -107,7 +107,10 @@ def rows(out: Path) -> dict[str, dict[str, str]]:
 def test_totals_payments_estimates_and_two_internships(records_dir, tmp_path, monkeypatch):
     fakes.install(monkeypatch)
     result = report(records_dir, tmp_path / "out", "--jobs", "2")
-    assert result.exit_code == 0, result.output
+    # April 1, 2027: in the submission window, F1's estimated amount holds the run back (exit 1, warned)
+    assert result.exit_code == 1, result.output
+    assert "warning: F1: the 2026 amount is estimated" in result.stderr and "--allow-estimated" in result.stderr
+    assert "F2: " not in result.stderr.replace("F2: internships", "")
     got = rows(tmp_path / "out")
     assert sorted(got) == ["F1", "F2", "F4"]  # F3 was paid in 2025 only; S5 is no fellow
     estimate = remuneration(load([records_dir]).internships["F1-B"], 2026)
@@ -165,3 +168,27 @@ def test_missing_renderer_still_writes_the_summary(records_dir, tmp_path, monkey
     assert result.exit_code == 1 and "no PDF renderer" in result.stderr
     assert sorted(rows(tmp_path)) == ["F1", "F2", "F4"]
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_allow_estimated_issues_without_the_warning(records_dir, tmp_path, monkeypatch):
+    fakes.install(monkeypatch)
+    result = report(records_dir, tmp_path / "out", "--jobs", "1", "--allow-estimated")
+    assert result.exit_code == 0, result.output
+    assert "estimated" not in result.stderr
+
+
+def test_before_the_window_an_estimate_is_a_warning_only(records_dir, tmp_path, monkeypatch):
+    fakes.install(monkeypatch)
+    result = CliRunner().invoke(main, ["jsps-report", str(records_dir), "--year", "2026", "-o", str(tmp_path / "o"),
+                                       "--as-of", "2027-02-01", "--quiet", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "warning: F1: the 2026 amount is estimated" in result.stderr
+
+
+def test_a_year_not_over_is_refused_before_anything_is_written(records_dir, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["jsps-report", str(records_dir), "--year", "2026", "-o", str(out),
+                                       "--as-of", "2026-06-01"])
+    assert result.exit_code == 2
+    assert "issued from January 1, 2027" in result.stderr and "--allow-estimated" in result.stderr
+    assert not out.exists()

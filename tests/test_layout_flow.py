@@ -4,6 +4,7 @@ next page under the title marked （続き）/ (continued), with page numbers, t
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 
@@ -81,6 +82,7 @@ def test_a_short_certificate_stays_one_page_without_a_page_number(tmp_path):
 def test_the_companys_227_character_comment_goes_on_the_evaluation_certificate(tmp_path, lang):
     assert len(COMMENT_227) == 227
     ctx = with_values(evaluation={"comment": COMMENT_227})
+    ctx["today"] = date(2026, 12, 15)  # issued after the evaluation was received (December 10)
     pdf = make("evaluation-certificate", lang, "22DA0101", ctx=ctx)
     assert squeeze(COMMENT_227) in squeeze(pdftotext(pdf, tmp_path))
     body = [s for _, s, t in sizes(pdf) if squeeze(t) and squeeze(t) in squeeze(COMMENT_227)]
@@ -90,6 +92,7 @@ def test_the_companys_227_character_comment_goes_on_the_evaluation_certificate(t
 def test_a_long_jsps_table_repeats_its_header_on_the_next_page(tmp_path):
     ctx = with_values("22DA0101", "CERI-2026-003", duties_ja=DUTIES_JA * 2, duties_en=DUTIES_EN * 2)
     ctx["internship"] = None
+    ctx["today"] = date(2027, 4, 1)  # the 2026 report is issued in 2027
     pdf = make("jsps-report", "ja+en", "22DA0101", ctx=ctx)
     pages = reader(pdf).pages
     assert len(pages) >= 2

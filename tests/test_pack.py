@@ -38,7 +38,8 @@ def fake_renderers(monkeypatch):
 
 
 def pack(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["pack", *args, "--as-of", AS_OF, "--quiet"])
+    day = [] if "--as-of" in args else ["--as-of", AS_OF]
+    result = CliRunner().invoke(main, ["pack", *args, *day, "--quiet"])
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
@@ -63,15 +64,30 @@ def docs_of(folder: Path) -> dict[str, str]:
 
 def test_documents_chosen_per_kind_of_student():
     records = load([EXAMPLES])
-    chosen = {iid: [w.doc for w in select(records.students[i.student], i)]
+    before = date(2026, 5, 1)  # before CERI-2026-001's permit was granted and -003's evaluation came in
+    chosen = {iid: [w.doc for w in select(records.students[i.student], i, as_of=before)]
               for iid, i in records.internships.items()}
     base = ["enrollment-certificate", "internship-certificate", "evaluation-form", "evaluation-request"]
     permit = ["permit-checklist", "permit-application"]
     assert set(chosen["CERI-2026-001"]) == set(base + permit)  # status of residence "Student"
     assert set(chosen["CERI-2026-002"]) == set(base)  # Japanese national
-    assert set(chosen["CERI-2026-003"]) == set(base + ["evaluation-certificate"])  # evaluated
+    assert set(chosen["CERI-2026-003"]) == set(base)  # the evaluation is not in yet
     assert set(chosen["CERI-2026-005"]) == set(base)  # permanent resident: no work permit
     assert chosen["CERI-2026-001"][:2] == ["enrollment-certificate", "internship-certificate"]
+
+
+def test_settled_papers_are_not_made_again():
+    records = load([EXAMPLES])
+    later = date(2026, 12, 15)
+    chosen = {iid: [w.doc for w in select(records.students[i.student], i, as_of=later)]
+              for iid, i in records.internships.items()}
+    # the permit granted 2026-05-26 covers the internship: no checklist, no new application
+    assert "permit-application" not in chosen["CERI-2026-001"] and "permit-checklist" not in chosen["CERI-2026-001"]
+    # evaluation received 2026-12-10: its certificate and the grading sheet, no blank form or request letter
+    assert set(chosen["CERI-2026-003"]) == {"enrollment-certificate", "internship-certificate",
+                                            "evaluation-certificate", "grading-sheet"}
+    # a student still waiting for the permit gets the application
+    assert "permit-application" in chosen["CERI-2026-006"]
 
 
 def test_missing_renderer_is_listed_not_faked(tmp_path, monkeypatch):
@@ -107,10 +123,11 @@ def test_pack_contents_manifest_and_modes(tmp_path):
         assert {d["file"] for d in present} | {"pack.pdf", "findings.json"} == on_disk
         pdfs = [d for d in present if d["format"] == "pdf"]
         merged = PdfReader(folder / "pack.pdf")
-        assert [o.title for o in merged.outline] == [
+        # pack.pdf opens with the cover sheet (a page of its own, not a file of the pack), then the documents
+        assert [o.title for o in merged.outline] == ["書類一式 表紙 / Cover Sheet"] + [
             f"{fakes.kinds()[d['doc']].title['ja']} / {fakes.kinds()[d['doc']].title['en']}" for d in pdfs]
-        assert len(merged.pages) == sum(len(PdfReader(folder / d["file"]).pages) for d in pdfs)
-        assert merged.page_labels[0] == f"{pdfs[0]['doc']}.ja+en-1"
+        assert len(merged.pages) == 1 + sum(len(PdfReader(folder / d["file"]).pages) for d in pdfs)
+        assert merged.page_labels[0] == "cover-sheet-1" and merged.page_labels[1] == f"{pdfs[0]['doc']}.ja+en-1"
         for d in present:
             if d["format"] == "docx":
                 assert zipfile.is_zipfile(folder / d["file"])
@@ -167,21 +184,50 @@ def test_jobs_do_not_change_the_output(tmp_path):
     assert any(name.endswith(".en.pdf") for name in one) and any(name.endswith(".ja.pdf") for name in one)
 
 
-def test_zip_per_student_is_deterministic(tmp_path):
-    pack(EXAMPLES, "-o", str(tmp_path / "a"), "--jobs", "1", "--zip", "--student", "22DA0101")
-    pack(EXAMPLES, "-o", str(tmp_path / "b"), "--jobs", "2", "--zip", "--student", "22DA0101")
-    za, zb = tmp_path / "a" / "22DA0101.zip", tmp_path / "b" / "22DA0101.zip"
-    assert za.read_bytes() == zb.read_bytes()
-    assert stat.S_IMODE(za.stat().st_mode) == 0o600
-    with zipfile.ZipFile(za) as zf:
-        names = zf.namelist()
-        assert names == sorted(names)
-        for name in names:
-            assert zf.read(name) == (tmp_path / "a" / name).read_bytes()
-    expected = sorted(p.relative_to(tmp_path / "a").as_posix() for p in (tmp_path / "a" / "22DA0101").rglob("*")
-                      if p.is_file())
-    assert names == expected and any("CERI-2026-003" in n for n in names)
+def test_zips_per_recipient_are_deterministic_and_hold_no_internal_files(tmp_path):
+    # May 1: 23DB0012's permit is not granted yet (May 26): the student takes the application to the bureau
+    for out, jobs in (("a", "1"), ("b", "2")):
+        pack(EXAMPLES, "-o", str(tmp_path / out), "--jobs", jobs, "--zip", "--student", "23DB0012",
+             "--as-of", "2026-05-01")
+    root = tmp_path / "a" / "23DB0012"
+    immigration, company = root / "CERI-2026-001.immigration.zip", root / "CERI-2026-001.company.zip"
+    for z in (immigration, company):
+        assert z.read_bytes() == (tmp_path / "b" / "23DB0012" / z.name).read_bytes()
+        assert stat.S_IMODE(z.stat().st_mode) == 0o600
+    with zipfile.ZipFile(immigration) as zf:
+        assert zf.namelist() == ["CERI-2026-001/enrollment-certificate.ja+en.pdf",
+                                 "CERI-2026-001/internship-certificate.ja+en.pdf",
+                                 "CERI-2026-001/permit-application.ja+en.pdf", "CERI-2026-001/permit-checklist.ja+en.pdf"]
+        for name in zf.namelist():
+            assert zf.read(name) == (root / name).read_bytes()
+    with zipfile.ZipFile(company) as zf:
+        assert zf.namelist() == ["CERI-2026-001/evaluation-form.ja+en.pdf",
+                                 "CERI-2026-001/evaluation-request.ja+en.docx"]
+    assert not list((tmp_path / "a").glob("*.zip"))  # no zip mixing every recipient's papers
 
+
+def test_a_settled_internships_pack_and_zips(tmp_path):
+    # December 15: 22DA0101's evaluation came in on December 10; 23DB0012's permit was granted in May
+    pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", "--zip", "--student", "22DA0101", "--student", "23DB0012",
+         "--as-of", "2026-12-15")
+    done = tmp_path / "22DA0101" / "CERI-2026-003"
+    assert docs_of(done) == {"enrollment-certificate": "present", "internship-certificate": "present",
+                             "evaluation-certificate": "present", "grading-sheet": "present"}
+    with zipfile.ZipFile(tmp_path / "22DA0101" / "CERI-2026-003.company.zip") as zf:
+        assert zf.namelist() == ["CERI-2026-003/evaluation-certificate.ja+en.pdf"]  # to stamp, no blank form
+    assert "permit-application" not in docs_of(tmp_path / "23DB0012" / "CERI-2026-001")
+    assert not (tmp_path / "23DB0012" / "CERI-2026-001.immigration.zip").exists()
+    assert "段階" in text_of(done / "pack.pdf", 1) and "成績評価待ち" in text_of(done / "pack.pdf", 1)
+
+
+def test_lang_all_makes_bilingual_forms_once(tmp_path):
+    pack(EXAMPLES, "-o", str(tmp_path), "--jobs", "1", "--lang", "all", "--student", "24DB0055",
+         "--as-of", "2026-06-01")
+    names = sorted(p.name for p in (tmp_path / "24DB0055" / "CERI-2026-006").iterdir())
+    assert [n for n in names if n.startswith("permit-application")] == ["permit-application.ja+en.pdf"]
+    assert [n for n in names if n.startswith("evaluation-form")] == ["evaluation-form.ja+en.pdf"]
+    assert {n for n in names if n.startswith("enrollment-certificate")} == {
+        "enrollment-certificate.ja.pdf", "enrollment-certificate.en.pdf", "enrollment-certificate.ja+en.pdf"}
 
 def test_one_bad_internship_does_not_stop_the_batch(tmp_path):
     src = tmp_path / "records"
@@ -324,14 +370,14 @@ def test_certificates_are_issued_through_the_register(tmp_path):
 
     records = load([EXAMPLES])
     db = tmp_path / "register.sqlite"
-    options = PackOptions(as_of=date(2026, 6, 1), register=str(db))
+    options = PackOptions(as_of=date(2026, 12, 15), register=str(db))  # after the evaluation came in
     summary = run(records, (EXAMPLES,), tmp_path, options, students=["22DA0101"], jobs=1)
     assert summary.count("built") == 2
     manifest = json.loads((tmp_path / "22DA0101" / "CERI-2026-003" / "manifest.json").read_text())
     serials = {d["doc"]: d.get("serial") for d in manifest["documents"] if d["status"] == "present"}
     assert serials["internship-certificate"].startswith("CERI-2026-")
     assert serials["evaluation-certificate"] and serials["enrollment-certificate"]
-    assert serials["evaluation-form"] is None and serials["evaluation-request"] is None
+    assert serials["grading-sheet"] is None and "evaluation-form" not in serials  # settled: no blank form
     cert = tmp_path / "22DA0101" / "CERI-2026-003" / "internship-certificate.ja+en.pdf"
     with Register(db) as reg:
         verdict = verify(reg, cert.read_bytes())
@@ -387,7 +433,8 @@ def test_the_register_then_the_files_reach_the_disk_before_a_pack_is_in_place(tm
         expected += [*certificates, ("register synced", "register.sqlite"), ("files synced", files),
                      ("in place", internship, True)]
     assert events == expected
-    assert [len([e for e in events if e[0] == "complete" and e[1] == i]) for i in packs] == [2, 3]
+    # on June 1 the evaluation of -003 is not in yet: two certificates each (no evaluation certificate)
+    assert [len([e for e in events if e[0] == "complete" and e[1] == i]) for i in packs] == [2, 2]
     assert not any(e[2] for e in events if e[0] == "complete")  # no commit of its own waits for the disk
 
 

@@ -11,7 +11,7 @@ from pipeline.pack import merge as merge_module
 from pipeline.pack.merge import merge
 from pipeline.pack.parts import read_part
 from pipeline.renderers import RenderRequest
-from tests.pdf_helpers import AS_OF, context, examples, make, pdffonts, pdftotext, pngs, reader
+from tests.pdf_helpers import context, examples, make, pdffonts, pdftotext, pngs, reader
 
 STUDENT, INTERNSHIP = "23DB0012", "CERI-2026-001"  # status of residence "Student": both forms apply
 DOCS = ("enrollment-certificate", "permit-application", "evaluation-form")
@@ -90,9 +90,12 @@ def test_merge_is_deterministic():
 
 
 def test_a_pack_puts_its_forms_into_pack_pdf_flattened(tmp_path):
+    from datetime import date
+
     from pipeline.pack.build import PackOptions, render_documents
 
-    files, entries = render_documents(examples(), STUDENT, INTERNSHIP, PackOptions(as_of=AS_OF), [])
+    # May 1: before the permit was granted (May 26), so the pack holds the permit application too
+    files, entries = render_documents(examples(), STUDENT, INTERNSHIP, PackOptions(as_of=date(2026, 5, 1)), [])
     merged = reader(files["pack.pdf"])
     assert "/AcroForm" not in merged.trailer["/Root"]
     assert not any(p.get("/Annots") for p in merged.pages)

@@ -126,7 +126,7 @@ def test_serial_number_and_verification_qr(tmp_path):
 def test_qr_encodes_the_serial_when_no_verification_text(tmp_path):
     if not shutil.which("zbarimg"):
         pytest.skip("zbar-tools not installed")
-    pdf = make("evaluation-certificate", "en", "22DA0101", "CERI-2026-003", options={"serial": "CERI-2026-00007"})
+    pdf = make("internship-certificate", "en", "22DA0101", "CERI-2026-003", options={"serial": "CERI-2026-00007"})
     assert "Certificate No. CERI-2026-00007" in pdftotext(pdf, tmp_path)
     assert zbar(pdf, tmp_path).stdout.strip() == "CERI-2026-00007"
 

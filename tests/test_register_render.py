@@ -92,6 +92,7 @@ def test_real_certificate_prints_serial_and_qr(doc, tmp_path):
     out = tmp_path / "cert.pdf"
     args = [*RENDER, "-o", str(out), "--internship", "CERI-2026-003"]
     args[1], args[4] = doc, "22DA0101"  # the example whose internship has an evaluation
+    args[6] = "2026-12-15"  # after the evaluation was received (December 10)
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     text = text_of(out)

@@ -67,7 +67,7 @@ def test_genuine(issued):
     db, files = issued
     result = ceri_process("verify", files["CERI-2026-00001"], "--register", db)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ("genuine: serial CERI-2026-00001, issued on 2026-06-01 to Thị Lan Nguyễn (23DB0012) "
+    assert result.stdout == ("genuine: serial CERI-2026-00001, issued on 2026-06-01 to NGUYỄN Thị Lan (23DB0012) "
                              "(internship-certificate, ja+en, internship CERI-2026-001)\n")
 
 
@@ -130,7 +130,7 @@ def test_revoked_after_revoke(issued, tmp_path):
     result = ceri("register", "revoke", "CERI-2026-00002", "--reason", "issued to the wrong address",
                   "--register", db, "--as-of", "2026-06-03")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("revoked: serial CERI-2026-00002, issued on 2026-06-01 to Kenta TAKAHASHI")
+    assert result.stdout.startswith("revoked: serial CERI-2026-00002, issued on 2026-06-01 to TAKAHASHI Kenta")
     result = ceri("verify", files["CERI-2026-00002"], "--register", db)
     assert result.returncode == 1
     assert result.stdout.startswith("revoked: serial CERI-2026-00002")
@@ -156,7 +156,7 @@ def test_list_formats_and_filters(issued):
     rows = list(csv.DictReader(io.StringIO(ceri("register", "list", "--register", db, "--format", "csv",
                                                 "--student", "22DA0101").stdout)))
     assert [r["serial"] for r in rows] == ["CERI-2026-00002", "CERI-2026-00003"]
-    assert rows[1]["internship"] == "CERI-2026-003" and rows[1]["student_name"] == "Kenta TAKAHASHI"
+    assert rows[1]["internship"] == "CERI-2026-003" and rows[1]["student_name"] == "TAKAHASHI Kenta"
     import hashlib
 
     assert rows[1]["sha256"] == hashlib.sha256(files["CERI-2026-00003"].read_bytes()).hexdigest()

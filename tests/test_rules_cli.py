@@ -56,8 +56,8 @@ def test_examples_as_text_grouped_by_student():
     assert res.exit_code == 1
     out = res.stdout
     assert "\x1b[" not in out  # not a terminal: no colour
-    assert "25MA0099  Minjun KIM" in out and "22DA0101  Kenta TAKAHASHI" in out
-    block = out.split("25MA0099  Minjun KIM\n")[1].split("\n\n")[0].splitlines()
+    assert "25MA0099  KIM Minjun" in out and "22DA0101  TAKAHASHI Kenta" in out
+    block = out.split("25MA0099  KIM Minjun\n")[1].split("\n\n")[0].splitlines()
     assert block[0].split()[:3] == ["error", "CERI-2026-010", "not-doctoral"]  # errors first
     assert any(line.split()[:3] == ["warning", "CERI-2026-010", "permit-not-granted"] for line in block)
     # 8, plus two permits applied for before the employment contract (a required document) was signed

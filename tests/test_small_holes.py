@@ -102,7 +102,8 @@ def test_a_full_disk_while_zipping_keeps_the_packs_and_the_summary(tmp_path, mon
     out = tmp_path / "out"
     r = ceri("pack", EXAMPLES, "-o", out, "--student", "23DB0012", "--zip", "--jobs", "1", "--quiet")
     assert r.returncode == 1
-    assert f"{out / '23DB0012.zip'}: cannot write the zip (No space left on device)" in r.stderr
+    # (one zip per recipient: the company's is the one due on that day)
+    assert f"{out / '23DB0012' / 'CERI-2026-001.company.zip'}: cannot write the zip (No space left on device)" in r.stderr
     assert "packs: 1 built" in r.stdout and "Traceback" not in r.stderr
     assert (out / "23DB0012" / "CERI-2026-001" / "manifest.json").is_file()
     assert not list(out.glob("*.zip")) and not list(out.glob(".tmp-*"))

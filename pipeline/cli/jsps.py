@@ -15,6 +15,7 @@ from pipeline.i18n import _
 from pipeline.pack.jsps import JspsOptions, months, run
 from pipeline.register import resolve_path
 from pipeline.renderers import LANGS
+from pipeline.renderers.pdf.jsps import check_report_date, in_submission_window
 
 
 @main.command("jsps-report")
@@ -26,12 +27,17 @@ from pipeline.renderers import LANGS
 @jobs_option
 @quiet_option
 @register_option
+@click.option("--allow-estimated", is_flag=True,
+              help="Issue reports whose amounts are estimated (no payments recorded), or for a year not yet over.")
 @reports_errors
-def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register_path):
+def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register_path, allow_estimated):
     """Reports on remuneration received (報酬受給報告書〈様式5-3〉) of JSPS fellows paid in YEAR."""
+    day = today(as_of)
+    check_report_date(year, day, allow_estimated)  # before anything is read or written
     check_output(out_dir, paths)
     records = load_records(paths)
-    options = JspsOptions(as_of=today(as_of), year=year, langs=(lang,), register=str(resolve_path(register_path, records)))
+    options = JspsOptions(as_of=day, year=year, langs=(lang,), register=str(resolve_path(register_path, records)),
+                          allow_estimated=allow_estimated)
     with progress_bar(len(records.students), quiet, "reports") as progress:
         summary = run(records, paths, out_dir, options, jobs=jobs or os.cpu_count(), progress=progress)
     for r in summary.rows:
@@ -42,6 +48,14 @@ def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register
         click.echo(message, err=True)
     if summary.missing:
         click.echo(summary.missing, err=True)
+    estimated = [r for r in summary.rows if r.estimated]
+    if not allow_estimated:
+        for r in estimated:
+            click.echo(_("warning: {student}: the {year} amount is estimated (no payments recorded): record the "
+                         "payments before submitting the report, or give --allow-estimated")
+                       .format(student=r.student, year=year), err=True)
     click.echo(_("jsps-report {year}: {fellows} fellows paid, {files} files → {folder}").format(
         year=year, fellows=len(summary.rows), files=len(summary.written), folder=out_dir))
-    sys.exit(summary.exit_code)
+    # at submission time (from April 1 of the next year) an estimated amount must not go out unnoticed
+    held = bool(estimated) and not allow_estimated and in_submission_window(year, day)
+    sys.exit(summary.exit_code or (1 if held else 0))

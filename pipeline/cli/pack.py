@@ -46,7 +46,7 @@ def progress_bar(total: int, quiet: bool, label: str):
               help="Language of the documents; 'all' makes ja, en and ja+en.")
 @as_of_option
 @jobs_option
-@click.option("--zip", "make_zip", is_flag=True, help="Also write DIR/<student>.zip of each student's packs.")
+@click.option("--zip", "make_zip", is_flag=True, help="Also write one zip per recipient: DIR/<student>/<internship>.immigration.zip (what the student takes to the bureau) and .company.zip (the company's form and letter).")
 @click.option("--force", is_flag=True, help="Rebuild packs that are up to date.")
 @click.option("--strict", is_flag=True, help="Refuse to build packs whose records have error findings.")
 @quiet_option

@@ -35,9 +35,11 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
               help="Certificate register (default: $CERI_REGISTER, else the institution record's register:, "
               "else the user's data folder; `ceri doctor` shows which).")
 @sign_option
+@click.option("--allow-estimated", is_flag=True,
+              help="jsps-report: issue a report for a year not yet over (its amounts estimated).")
 @reports_errors
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
-                   register_path, sign_path):
+                   register_path, sign_path, allow_estimated):
     """Render one document (DOC) for one student to FILE."""
     check_output(output, [*paths, *([template] if template else [])])
     if also_pdf:
@@ -46,7 +48,8 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
     context = build_context(records, student_id, internship_id, as_of=today(as_of), year=year)
     if documents()[doc].internship:
         require_internship(context, doc)
-    request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
+    request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template,
+                            options={"allow_estimated": True} if allow_estimated else {})
     if also_pdf and fmt != "docx":
         raise click.UsageError(_("--pdf goes with --format docx"))
     if not is_certificate(request):

@@ -6,6 +6,14 @@ from collections.abc import Callable
 from datetime import date
 
 from pipeline.context import formatting as f
+from pipeline.rules.permits import permission
+
+
+def _permission_kind(internship, student) -> str:
+    """comprehensive | individual: the work permit the internship needs ('' if none is needed)."""
+    need = permission(student, internship) if internship is not None else None
+    return need.kind if need else ""
+
 
 FILTERS: dict[str, Callable] = {
     "date_ja": lambda d: f.date_ja(d) if d else "",  # 2026年7月1日
@@ -15,11 +23,14 @@ FILTERS: dict[str, Callable] = {
     "yen": lambda n: f.yen(n, "ja"),  # 300,000円
     "yen_en": lambda n: f.yen(n, "en"),  # ¥300,000
     "name_ja": f.name_ja,  # 髙橋 﨑子 / NGUYEN Thi Lan
-    "name_en": f.name_western,  # Thi Lan NGUYEN
-    "name_family_first": f.name_roman_family_first,  # NGUYEN Thi Lan
+    "name_en": f.name_roman,  # NGUYEN Thi Lan: as in the passport
+    "name_family_first": f.name_roman,  # NGUYEN Thi Lan (the same roman name)
     "nationality_ja": lambda c: f.nationality(c, "ja"),
     "nationality_en": lambda c: f.nationality(c, "en"),
     "prefecture_ja": lambda p: f.prefecture(p, "ja"),
     "bureau_ja": lambda p: f.bureau(p, "ja"),
     "bureau_en": lambda p: f.bureau(p, "en"),
+    "bureau_head_ja": lambda p: f.bureau_head(p, "ja"),  # 東京出入国在留管理局長 (申請先)
+    "bureau_head_en": lambda p: f.bureau_head(p, "en"),
+    "permission_kind": _permission_kind,  # {{ internship | permission_kind(student) }}
 }

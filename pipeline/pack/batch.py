@@ -32,7 +32,7 @@ from pipeline.pack.build import (
 from pipeline.pack.outdir import owned
 from pipeline.pack.select import select
 from pipeline.pack.workers import STATE, Pool
-from pipeline.pack.zipping import student_zip
+from pipeline.pack.zipping import recipient_zips
 from pipeline.records import Records
 from pipeline.records.load import InputError, student_hint
 from pipeline.register import Register, reserve_serial
@@ -329,19 +329,21 @@ def settle(register: str) -> None:
 
 
 def write_zips(out_dir: Path, students: list[str]) -> list[str]:
-    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed. A zip
-    that cannot be written (a full or read-only disk) is a message, and the old zip stays as it was
-    (write_atomic): the packs are in place and the summary is still printed."""
+    """One zip per recipient beside each internship's folder (zipping.recipient_zips), rewritten only when
+    its content changed, removed when the stage no longer calls for it. A zip that cannot be written (a
+    full or read-only disk) is a message, and the old zip stays as it was (write_atomic): the packs are in
+    place and the summary is still printed."""
     failed = []
     for sid in students:
         if not (out_dir / sid).is_dir():
             continue
-        target = out_dir / f"{sid}.zip"
-        try:
-            data = student_zip(out_dir, sid)
-            if not target.is_file() or target.read_bytes() != data:
-                write_atomic(target, data)
-        except OSError as exc:
-            failed.append(_("{file}: cannot write the zip ({error})").format(file=target,
-                                                                             error=exc.strerror or exc))
+        for target, data in recipient_zips(out_dir, sid).items():
+            try:
+                if data is None:
+                    target.unlink(missing_ok=True)
+                elif not target.is_file() or target.read_bytes() != data:
+                    write_atomic(target, data)
+            except OSError as exc:
+                failed.append(_("{file}: cannot write the zip ({error})").format(file=target,
+                                                                                 error=exc.strerror or exc))
     return failed

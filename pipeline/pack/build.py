@@ -17,7 +17,7 @@ from pipeline.fileio import DIR_MODE, make_private_dir, sync_files, write_new_pr
 from pipeline.pack import manifest
 from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
-from pipeline.pack.select import Wanted, select
+from pipeline.pack.select import Wanted, select, stage
 from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.register.issue import is_registered
 from pipeline.register.seal import sealer_for
@@ -91,7 +91,7 @@ def requests(records, student_id: str, internship_id: str, options: PackOptions,
     """Every document of one pack in order, with the request that renders it (None: not available)."""
     student = records.students[student_id]
     internship = records.internships[internship_id]
-    wanted = select(student, internship, (f["code"] for f in findings))
+    wanted = select(student, internship, (f["code"] for f in findings), as_of=options.as_of)
     present = [w.doc for w in wanted if w.missing is None]
     context = build_context(records, student_id, internship_id, as_of=options.as_of)
     out: list[tuple[Wanted, RenderRequest | None]] = []
@@ -100,7 +100,7 @@ def requests(records, student_id: str, internship_id: str, options: PackOptions,
             out.append((w, None))
             continue
         out.extend((w, RenderRequest(w.doc, lang, w.fmt, context, options={"pack_documents": present}))
-                   for lang in options.langs)
+                   for lang in renderers.pack_langs(w.doc, options.langs))
     return out
 
 
@@ -132,12 +132,25 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             if renderers.documents()[w.doc].fillable:  # pack.pdf is for reading: the form as printed
                 part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
-    if parts:
-        files["pack.pdf"] = merge(parts, signed)
     # where the case stands (step, next action) beside the findings: the office reads one file
-    files["findings.json"] = manifest.dumps(
-        {"case": case_summary(records, student_id, internship_id, options.as_of), "findings": findings})
+    case = case_summary(records, student_id, internship_id, options.as_of)
+    files["findings.json"] = manifest.dumps({"case": case, "findings": findings})
+    if parts:  # the cover sheet opens pack.pdf: the same case, the findings and who acts, what is missing
+        files["pack.pdf"] = merge([_cover(records, student_id, internship_id, options, findings, entries, case),
+                                   *parts], signed)
     return files, entries
+
+
+def _cover(records, student_id: str, internship_id: str, options: PackOptions, findings: list[dict[str, Any]],
+           entries: list[dict[str, Any]], case: dict[str, Any]) -> tuple[str, str, bytes]:
+    """The cover sheet that opens pack.pdf: stage, findings and who acts, what is missing."""
+    student, internship = records.students[student_id], records.internships[internship_id]
+    lang = "ja+en" if "ja+en" in options.langs else options.langs[0]
+    context = build_context(records, student_id, internship_id, as_of=options.as_of)
+    request = RenderRequest("cover-sheet", lang, "pdf", context, options={
+        "stage": stage(student, internship, options.as_of), "findings": findings, "documents": entries,
+        "case": case})
+    return (_title("cover-sheet", lang, False), "cover-sheet-", renderers.render(request))
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class JspsOptions:
     year: int
     langs: tuple[str, ...] = ("ja",)
     register: str | None = None  # the certificate register: each report gets its serial
+    allow_estimated: bool = False  # a report for a year not yet over (its amounts estimated)
 
 
 @dataclass
@@ -143,7 +144,8 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
     try:
         context = build_context(records, student_id, as_of=options.as_of, year=options.year)
         for lang in options.langs:
-            request = renderers.RenderRequest("jsps-report", lang, "pdf", context)
+            request = renderers.RenderRequest("jsps-report", lang, "pdf", context,
+                                              options={"allow_estimated": options.allow_estimated})
             data, serial = certify(request, options.register)
             name = f"{student_id}.jsps-report.{lang}.pdf"
             path = Path(out_dir) / name

@@ -23,6 +23,8 @@ class Bureau:
     key: str
     ja: str
     en: str
+    head_ja: str = ""  # 申請先: 東京出入国在留管理局長 (a branch's applications go to its regional bureau's head)
+    head_en: str = ""
 
 
 def _data(name: str) -> dict:
@@ -40,7 +42,7 @@ def _bureau_of() -> dict[str, Bureau]:
     table = {}
     for key, b in _data("bureaus.yaml").items():
         for pref in b["prefectures"]:
-            table[pref] = Bureau(key, b["ja"], b["en"])
+            table[pref] = Bureau(key, b["ja"], b["en"], b.get("head_ja", ""), b.get("head_en", ""))
     return table
 
 

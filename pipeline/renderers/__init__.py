@@ -29,6 +29,7 @@ class DocumentKind:
     renderers: dict[str, str]
     fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
     requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
+    langs: tuple[str, ...] = LANGS  # the languages it comes in: (ja+en,) for a form that is one bilingual sheet
     prints: tuple[str, ...] | None = None  # the context's records it shows (None: see documents.yaml)
 
 
@@ -49,6 +50,7 @@ def documents() -> dict[str, DocumentKind]:
     raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
     return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
                                bool(d.get("fillable", False)), d.get("requires") or {},
+                               tuple(d.get("langs") or LANGS),
                                tuple(d["prints"]) if d.get("prints") else None)
             for name, d in raw.items()}
 
@@ -81,10 +83,27 @@ def is_certificate(request: RenderRequest | None) -> bool:
     return request is not None and request.fmt in ("pdf", "docx") and documents()[request.doc].certificate
 
 
+def check_lang(doc: str, lang: str) -> None:
+    """Refuse a language a document does not come in (never silently give another)."""
+    langs = documents()[doc].langs
+    if lang not in langs:
+        raise CeriError(_("{doc} is one bilingual form (Japanese and English) and has no '{lang}' version: "
+                          "leave out --lang or give --lang {langs}").format(doc=doc, lang=lang,
+                                                                           langs=" or ".join(langs)))
+
+
+def pack_langs(doc: str, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages a pack makes doc in: those wanted that it comes in, else its own (a bilingual form
+    once, whether the pack asks for ja, en or all three)."""
+    langs = documents()[doc].langs
+    return tuple(lg for lg in wanted if lg in langs) or langs[:1]
+
+
 def render(request: RenderRequest) -> bytes:
     """Render one document to bytes (nothing is written: the caller writes atomically)."""
     if request.lang not in LANGS:
         raise CeriError(_("unknown language '{lang}' (use ja, en or ja+en)").format(lang=request.lang))
+    check_lang(request.doc, request.lang)
     return renderer(request.doc, request.fmt)(request)
 
 

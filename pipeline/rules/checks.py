@@ -25,10 +25,11 @@ from pipeline.rules.periods import (
     months_days_total,
     overlap,
 )
+from pipeline.rules.permits import COMPREHENSIVE_MAX_HOURS, permission
 
 JSPS_MAX_MONTHS = Decimal(6)
 PERMIT_SOON_DAYS = 60        # standard processing takes 2 weeks to 2 months
-COMPREHENSIVE_MAX_HOURS = Decimal(28)
+__all__ = ["COMPREHENSIVE_MAX_HOURS", "RULES", "Hit", "Rule", "Subject"]
 
 
 @dataclass(frozen=True)
@@ -154,29 +155,35 @@ def unknown_student(s: Subject) -> Iterator[Hit]:
 
 # ---- status of residence --------------------------------------------------------------------------
 
-def _needs_permit(s: Subject) -> bool:
-    return s.student.residence is not None and s.student.residence.status == "student"
-
-
 @rule("permit-required")
 def permit_required(s: Subject) -> Iterator[Hit]:
-    if not _needs_permit(s):
+    i = s.internship
+    need = permission(s.student, i)
+    if need is None:
         return
-    i, pref = s.internship, s.student.address.prefecture
+    pref = s.student.address.prefecture
     bureau = bureau_for(pref)
     docs = declarations()["permit-required"].extra["documents"]
-    case = "individual" if i.hours_per_week > COMPREHENSIVE_MAX_HOURS else "comprehensive"
-    yield Hit({"start": i.period.start, "hours_per_week": i.hours_per_week, "permission": case,
-               "prefecture": pref, "bureau": bureau.key, "bureau_en": bureau.en, "bureau_ja": bureau.ja,
-               "documents": list(docs)}, case,
-              text={"bureau": {"en": bureau.en, "ja": bureau.ja}, "documents": list(docs.values())})
+    kinds = declarations()["permit-required"].extra["permissions"]
+    case = "covered" if need.covered else "insufficient" if need.insufficient else need.kind
+    data = {"start": i.period.start, "hours_per_week": i.hours_per_week, "permission": need.kind,
+            "prefecture": pref, "bureau": bureau.key, "bureau_en": bureau.en, "bureau_ja": bureau.ja,
+            "documents": list(docs)}
+    text = {"bureau": {"en": bureau.en, "ja": bureau.ja}, "documents": list(docs.values())}
+    if need.granted_on is not None:
+        data.update({"granted_on": need.granted_on, "held": need.held, "limit": need.limit})
+        held = need.held or need.kind
+        text["held"] = kinds[held]
+        text["limit"] = str(need.limit if need.limit is not None else "—")
+    yield Hit(data, case, text=text)
 
 
 @rule("permit-not-granted")
 def permit_not_granted(s: Subject) -> Iterator[Hit]:
-    if not _needs_permit(s):
-        return
     i, decl = s.internship, declarations()["permit-not-granted"]
+    need = permission(s.student, i)
+    if need is None or need.insufficient:  # an insufficient permission: permit-required's error says so
+        return
     permit = i.work_permit
     granted = permit.granted_on if permit else None
     applied_on = permit.applied_on if permit else None
@@ -212,6 +219,20 @@ def passport_expires(s: Subject) -> Iterator[Hit]:
         return
     if res.passport.expires_on < s.internship.period.end:
         yield Hit({"expires_on": res.passport.expires_on, "end": s.internship.period.end})
+
+
+@rule("internship-after-completion")
+def internship_after_completion(s: Subject) -> Iterator[Hit]:
+    completion, end = s.student.program.expected_completion_on, s.internship.period.end
+    if end > completion:
+        yield Hit({"end": end, "completion": completion})
+
+
+@rule("residence-for-japanese-national", scope="student")
+def residence_for_japanese_national(s: Subject) -> Iterator[Hit]:
+    res = s.student.residence
+    if s.student.nationality == "JP" and res is not None:
+        yield Hit({"status": res.status})
 
 
 # ---- funding --------------------------------------------------------------------------------------

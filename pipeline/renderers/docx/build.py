@@ -17,11 +17,12 @@ from typing import Any
 
 import docx
 import yaml
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.context.labels import document_text, label
 from pipeline.renderers import documents
@@ -107,11 +108,44 @@ def slim(document) -> None:
             del rels[rid]
 
 
+def cell_margins(table, *, vertical: int = 57, horizontal: int = 113) -> None:
+    """Room between the text and the cell borders (twips: 57 ≈ 1 mm, 113 ≈ 2 mm): Japanese text touched them."""
+    props = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for side, width in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
+        e = OxmlElement(f"w:{side}")
+        e.set(qn("w:w"), str(width))
+        e.set(qn("w:type"), "dxa")
+        margins.append(e)
+    props.append(margins)
+
+
+def add_seal(document, text: str, lang: str) -> None:
+    """A square at the right where the seal is stamped (印), as on the PDF certificates."""
+    table = document.add_table(rows=1, cols=1)
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.RIGHT
+    table.autofit = False
+    table.columns[0].width = Mm(22)
+    row = table.rows[0]
+    row.height = Mm(22)
+    row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+    cell = row.cells[0]
+    cell.width = Mm(22)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    add_runs(p, text, lang)
+    for run in p.runs:
+        run.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+
+
 def add_table(document, rows: list[list[str]], lang: str) -> None:
     table = document.add_table(rows=0, cols=2)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(45), Mm(115))
+    cell_margins(table)
+    widths = (Mm(58), Mm(102)) if lang == "ja+en" else (Mm(45), Mm(115))  # '生年月日 / Date of birth' on one line
     table.autofit = False
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid LibreOffice lays out by; Word reads the cell widths
@@ -130,7 +164,10 @@ def wording(doc: str, lang: str, text: str) -> str:
         return text
     key = text[1:]
     if key == "title":
-        return documents()[doc].title[lang]
+        title = documents()[doc].title
+        return f"{title['ja']} / {title['en']}" if lang == "ja+en" else title[lang]
+    if lang == "ja+en":  # the two sentences, Japanese then English
+        return "\n".join(wording(doc, lg, text) for lg in ("ja", "en"))
     value = document_text(doc, lang)[key]
     for placeholder, expression in PLACEHOLDERS.items():
         value = value.replace(placeholder, expression)
@@ -149,6 +186,8 @@ def build(doc: str, lang: str) -> bytes:
                 add_runs(document.add_paragraph(), "", lang)
         elif kind == "table":
             add_table(document, value, lang)
+        elif kind == "seal":
+            add_seal(document, value, lang)
         elif kind == "title":
             p = document.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -156,13 +195,14 @@ def build(doc: str, lang: str) -> bytes:
         elif kind == "raw":
             add_runs(document.add_paragraph(), value, lang)
         elif kind in ALIGN:
-            p = document.add_paragraph()
-            p.alignment = ALIGN[kind]
-            add_runs(p, value, lang)
+            for line in value.split("\n"):  # ja+en wording: one paragraph per language
+                p = document.add_paragraph()
+                p.alignment = ALIGN[kind]
+                add_runs(p, line, lang)
         else:
             raise ValueError(f"{SPEC}: {doc}.{lang}: unknown block '{kind}'")
     slim(document)
-    set_core_properties(document.core_properties, issued=BUILT_ON, title=documents()[doc].title[lang])
+    set_core_properties(document.core_properties, issued=BUILT_ON, title=wording(doc, lang, "&title"))
     return save_deterministic(document)
 
 

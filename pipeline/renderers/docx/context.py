@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import pass_context
 from jinja2.sandbox import SandboxedEnvironment
 
-from pipeline.context.formatting import format_date
+from pipeline.context.formatting import birth_date, format_date
 from pipeline.context.jinja import environment
 from pipeline.context.labels import _labels, label
 from pipeline.errors import RenderError
@@ -62,6 +62,18 @@ def _date(ctx, value: date | None) -> str:
     return format_date(value, lang, style)
 
 
+@pass_context
+def _birth_date(ctx, student: Any) -> str:
+    """{{ student | birth_date }}: a foreign national's in the Western calendar (as on the passport), a
+    Japanese national's by institution.date_style."""
+    style = ctx["institution"].date_style
+    lang = ctx.get("lang", "ja")
+    if lang == "ja+en":
+        return (f"{birth_date(student.birth_date, student.nationality, 'ja', style)} / "
+                f"{birth_date(student.birth_date, student.nationality, 'en')}")
+    return birth_date(student.birth_date, student.nationality, lang, style)
+
+
 def _finalize(value: Any) -> Any:
     """None prints as nothing; characters a Word file cannot hold are refused, never dropped."""
     if value is None:
@@ -78,6 +90,7 @@ def docx_environment() -> SandboxedEnvironment:
     """The shared sandbox with StrictUndefined and our filters, autoescaping for XML, plus `date`."""
     env = environment(autoescape=True)
     env.filters["date"] = _date
+    env.filters["birth_date"] = _birth_date
     env.finalize = _finalize
     return env
 

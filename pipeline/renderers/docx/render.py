@@ -48,7 +48,10 @@ def render_docx(request: RenderRequest) -> bytes:
     if request.template is not None:
         return _docxtpl(request, [Path(request.template)], user=True)
     ctx = docx_context(request)
-    langs = ["ja", "en"] if request.lang == "ja+en" else [request.lang]
+    # a bilingual template (<doc>.ja+en.docx, labels '氏名 / Name') where one is built, else the Japanese
+    # document, a page break and the English one
+    bilingual = request.lang == "ja+en" and not template_path(request.doc, "ja+en").exists()
+    langs = ["ja", "en"] if bilingual else [request.lang]
     paths = [template_path(request.doc, lang) for lang in langs]
     templates = []
     for path in paths:

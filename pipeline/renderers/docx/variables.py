@@ -33,10 +33,13 @@ def filter_examples(context: dict[str, Any]) -> list[tuple[str, str]]:
                "yen_en": "300000", "name_ja": "student.name", "name_en": "student.name",
                "name_family_first": "student.name", "nationality_ja": "student.nationality",
                "nationality_en": "student.nationality", "prefecture_ja": "student.address.prefecture",
-               "bureau_ja": "student.address.prefecture", "bureau_en": "student.address.prefecture"}
+               "bureau_ja": "student.address.prefecture", "bureau_en": "student.address.prefecture",
+               "bureau_head_ja": "student.address.prefecture", "bureau_head_en": "student.address.prefecture",
+               "birth_date": "student"}
+    calls = {"permission_kind": "internship | permission_kind(student)"}  # filters that take an argument
     rows = []
-    for name in ["date", *FILTERS]:
-        expr = f"{samples.get(name, 'student.id')} | {name}"
+    for name in ["date", "birth_date", *FILTERS]:
+        expr = calls.get(name) or f"{samples.get(name, 'student.id')} | {name}"
         value = env.from_string("{{ " + expr + " }}").render(context) if student else ""
         rows.append((f"{{{{ {expr} }}}}", value))
     return rows

@@ -34,6 +34,9 @@ def fill_shipped(name: str, request: RenderRequest, literal: dict[str, str] | No
 
 
 def permit_application(request: RenderRequest) -> bytes:
+    from pipeline.renderers.pdf.permit import require_permit  # the checklist's rule and message
+
+    require_permit(request.context["student"], request.doc)
     return fill_shipped("permit-application", request)
 
 

@@ -10,14 +10,22 @@ from pipeline.renderers.pdf.words import Paras, both, langs
 
 
 def student_name(student: Student, lang: str) -> Paras:
-    """Japanese order with kanji where given (髙橋 健太) / the name as in the passport (Kenta TAKAHASHI)."""
+    """Japanese order with kanji where given (髙橋 健太) / the name as in the passport (TAKAHASHI Kenta)."""
     n = student.name
     ja = fmt.name_ja(n)
     if lang == "ja":
         return (ja,)
     if lang == "en" or not n.family_ja:  # no Japanese script: the passport name says it all
-        return (fmt.name_western(n),)
-    return both(ja, fmt.name_western(n), lang)
+        return (fmt.name_roman(n),)
+    return both(ja, fmt.name_roman(n), lang)
+
+
+def birth_date(page: Page, student: Student) -> Paras:
+    """A foreign national's birth date in the Western calendar on Japanese documents too (as on the
+    passport); a Japanese national's by the institution's date style."""
+    out = {lg: fmt.birth_date(student.birth_date, student.nationality, lg, page.values.style)
+           for lg in langs(page.lang)}
+    return (f"{out['ja']}（{out['en']}）",) if page.lang == "ja+en" else (out[page.lang],)
 
 
 def name_rows(page: Page, student: Student) -> list[Row]:
@@ -26,14 +34,14 @@ def name_rows(page: Page, student: Student) -> list[Row]:
     rows = [Row(page.words.label("name"), Cell(student_name(student, page.lang), sid, "name"))]
     if page.lang == "ja" and student.name.family_ja:
         rows.append(Row(page.words.label("name_roman"),
-                        Cell((fmt.name_roman_family_first(student.name),), sid, "name")))
+                        Cell((fmt.name_roman(student.name),), sid, "name")))
     return rows
 
 
 def person_rows(page: Page, student: Student, *, nationality: bool = False) -> list[Row]:
     sid = student.id
     rows = name_rows(page, student)
-    rows.append(Row(page.words.label("birth_date"), Cell(page.values.date(student.birth_date), sid, "birth_date")))
+    rows.append(Row(page.words.label("birth_date"), Cell(birth_date(page, student), sid, "birth_date")))
     if nationality:
         rows.append(Row(page.words.label("nationality"),
                         Cell(both(fmt.nationality(student.nationality, "ja"),

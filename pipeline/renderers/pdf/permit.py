@@ -8,10 +8,13 @@ from datetime import date
 from pipeline.context import formatting as fmt
 from pipeline.context import require_internship
 from pipeline.errors import CeriError
+from pipeline.i18n import _
+from pipeline.records.models import Student
 from pipeline.renderers import RenderRequest
 from pipeline.renderers.pdf.common import name_rows
 from pipeline.renderers.pdf.layout import Cell, Page, Row
-from pipeline.renderers.pdf.words import both
+from pipeline.renderers.pdf.words import both, langs
+from pipeline.rules.permits import Permission, needs_permit, permission
 
 # The six documents (shared/DESIGN.md): wording key, who prepares it, the pack document that is it.
 DOCUMENTS: tuple[tuple[str, str, str], ...] = (
@@ -31,16 +34,36 @@ def months_before(d: date, months: int) -> date:
     return date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
 
 
+def require_permit(student: Student, doc: str) -> None:
+    """The permit documents are for status "Student" only: anyone else gets the reason and no document."""
+    if needs_permit(student):
+        return
+    if student.nationality == "JP":
+        status = _("none (Japanese national)")
+    else:
+        status = student.residence.status if student.residence else _("none")
+    raise CeriError(_("{doc} is only for students whose status of residence is 'student' (留学); student "
+                      "'{student}' has status {status}, so no work permit (資格外活動許可) is needed")
+                    .format(doc=doc, student=student.id, status=status))
+
+
+def _permission_text(page: Page, need: Permission) -> tuple[str, ...]:
+    """Which permission to apply for, or the one granted that covers the internship (rules/permits.py,
+    as `ceri check` says it)."""
+    w, v = page.words, page.values
+    if need.covered:
+        held = need.held or need.kind
+        return w.t("permission_covered", held={lg: w.one(f"permission_{held}", lg) for lg in langs(page.lang)},
+                   granted_on={lg: v.date1(need.granted_on, lg) for lg in langs(page.lang)})
+    return w.t(f"permission_{need.kind}_needed")
+
+
 def permit_checklist(request: RenderRequest) -> bytes:
     require_internship(request.context, request.doc)
     student = request.context["student"]
     internship = request.context["internship"]
+    require_permit(student, request.doc)
     residence = student.residence
-    if residence is None or residence.status != "student":
-        status = residence.status if residence else "none (Japanese national)"
-        raise CeriError(f"permit-checklist is only for students whose status of residence is 'student' "
-                        f"(留学); student '{student.id}' has status {status}, so no work permit "
-                        "(資格外活動許可) is needed")
     page = Page(request)
     w, v, sid, iid = page.words, page.values, student.id, internship.id
     page.header()
@@ -61,6 +84,7 @@ def permit_checklist(request: RenderRequest) -> bytes:
         Row(w.label("company"), Cell(v.pick(internship.company, "name"), iid, "company.name")),
         Row(w.label("period"), Cell(v.period(internship.period), iid, "period")),
         Row(w.label("hours_per_week"), Cell(v.hours(internship.hours_per_week), iid, "hours_per_week")),
+        Row(w.t("permission"), Cell(_permission_text(page, permission(student, internship)), iid, "work_permit")),
     ]
     page.table(rows)
     page.heading(w.t("documents_heading"))
@@ -81,12 +105,11 @@ def permit_checklist(request: RenderRequest) -> bytes:
     page.table([
         Row(w.t("bureau"), Cell(both(fmt.bureau(pref, "ja"), fmt.bureau(pref, "en"), page.lang), sid,
                                 "address.prefecture")),
+        # (that permission is needed before the start, the intro says; the start is in the table above)
         Row(w.t("apply_by"), Cell(v.date(months_before(start, 2)), iid, "period.start")),
-        Row(w.t("granted_by"), Cell(w.t("granted_by_value", start={lg: v.date1(start, lg) for lg in ("ja", "en")}),
-                                    iid, "period.start")),
     ])
     page.heading(w.t("notes_heading"))
-    for key in ("note_fee", "note_bring", "note_hours", "note_processing"):
+    for key in ("note_fee", "note_bring", "note_processing"):  # which permission: the row above says
         page.paragraph(tuple(f"・{p}" for p in w.t(key)), size=8.5 if page.lang == "ja+en" else 9.5,
                        field=key)
     return page.finish()
