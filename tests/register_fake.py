@@ -41,7 +41,8 @@ def install(monkeypatch) -> None:
     import name)."""
     real = renderers.documents()
     target = f"{__name__}:render_certificate"
-    fake = {name: replace(kind, renderers={**kind.renderers, "pdf": target}) if kind.certificate else kind
+    fake = {name: replace(kind, renderers={**kind.renderers, "pdf": target})
+            if kind.certificate or kind.issued_as else kind
             for name, kind in real.items()}
     monkeypatch.setattr(renderers, "documents", lambda: fake)
     CALLS.clear()

@@ -57,3 +57,16 @@ def test_no_report_before_the_year_is_over(tmp_path):
              "--allow-estimated", "--register", tmp_path / "reg.sqlite", "-o", out)
     assert r.returncode == 0, r.stderr
     assert "見込み" in text_of(out)
+
+
+def test_reports_are_logged_in_the_register_as_reports_not_certificates(tmp_path):
+    """The batch logs each 様式5-3 so the office knows what went out, as a report: no serial printed."""
+    reg = tmp_path / "reg.sqlite"
+    r = ceri("jsps-report", "examples", "--year", "2026", "--as-of", "2027-04-05", "--allow-estimated",
+             "--register", reg, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    listed = ceri("register", "list", "--register", reg)
+    rows = [line for line in listed.stdout.splitlines() if line.startswith("CERI-")]
+    assert len(rows) == 2 and all("jsps-report (report)" in row for row in rows), listed.stdout
+    for pdf in (tmp_path / "out").glob("*.pdf"):
+        assert "CERI-" not in text_of(pdf)

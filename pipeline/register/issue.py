@@ -121,14 +121,16 @@ def is_registered(request: RenderRequest | None) -> bool:
     its caller asks to log as a report (options["issue_kind"] = "report")."""
     from pipeline import renderers
 
-    return request is not None and (renderers.is_certificate(request) or request.options.get("issue_kind") == "report")
+    return request is not None and (renderers.is_certificate(request) or issue_kind(request) == "report")
 
 
 def issue_kind(request: RenderRequest) -> str:
     """certificate (a PDF whose bytes are sealed), editable (a Word file: its serial and text count, its
     bytes cannot), or report: a document logged in the register that certifies nothing (the renderer asks
     with options["issue_kind"] = "report")."""
-    asked = request.options.get("issue_kind")
+    from pipeline import renderers
+
+    asked = request.options.get("issue_kind") or renderers.documents()[request.doc].issued_as
     if asked in KINDS:
         return asked
     return "editable" if request.fmt == "docx" else "certificate"

@@ -31,6 +31,7 @@ class DocumentKind:
     requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
     langs: tuple[str, ...] = LANGS  # the languages it comes in: (ja+en,) for a form that is one bilingual sheet
     prints: tuple[str, ...] | None = None  # the context's records it shows (None: see documents.yaml)
+    issued_as: str | None = None  # "report": logged in the register, no serial printed (a fellow's own report)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def documents() -> dict[str, DocumentKind]:
     return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
                                bool(d.get("fillable", False)), d.get("requires") or {},
                                tuple(d.get("langs") or LANGS),
-                               tuple(d["prints"]) if d.get("prints") else None)
+                               tuple(d["prints"]) if d.get("prints") else None, d.get("issued_as"))
             for name, d in raw.items()}
 
 
