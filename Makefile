@@ -65,7 +65,7 @@ demo: system venv
 	$(BIN)/ceri status examples/ --as-of $(AS_OF)
 	@test -f out/demo-key/signing.p12 || $(BIN)/ceri keys init --demo -o out/demo-key --records examples/
 	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip --sign out/demo-key/signing.p12 || true
-	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
+	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of 2027-04-05 || true  # 様式5-3 goes out in April of the next year
 	$(BIN)/ceri register check
 	$(BIN)/ceri register backup out/register-backup-$$(date +%Y%m%d-%H%M%S).sqlite
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
