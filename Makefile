@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho fonts-dejavu-core \
-                poppler-utils qpdf zbar-tools libreoffice-writer-nogui
+                poppler-utils qpdf zbar-tools libreoffice-writer-nogui chromium
 AS_OF ?= 2026-06-01
 
 .PHONY: demo test system venv lint clean

@@ -1,0 +1,152 @@
+"""The pages: the status board, a case, editing a record, documents on demand, a student's own page."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
+
+from pipeline.context import build_context
+from pipeline.desk.cases import owners
+from pipeline.desk.status import counts
+from pipeline.renderers import RenderRequest, documents, render, unmet
+from pipeline.web import edit
+from pipeline.web.i18n import _
+from pipeline.web.snapshot import Snapshot
+
+PAGE = 200  # rows of the board on one page
+KINDS = ("student", "internship")
+# documents made on demand here; certificates get their serial from the register (`ceri render`, packs)
+ON_DEMAND = ("permit-checklist", "permit-application", "evaluation-form")
+
+
+def secretariat(view: Callable) -> Callable:
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        s = g.session
+        if s is None or s.role == "anonymous":
+            return redirect(url_for("login"))
+        if s.role != "secretariat":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def snapshot() -> Snapshot:
+    return g.records.current()
+
+
+def register(app: Flask) -> None:
+    @app.get("/board")
+    @secretariat
+    def board() -> str:
+        snap = snapshot()
+        if snap.records is None:
+            return render_template("broken.html", problems=snap.problems)
+        step = request.args.get("step", type=int)
+        owner = request.args.get("owner") or None
+        overdue = request.args.get("overdue") == "1"
+        query = request.args.get("q", "").strip().casefold()
+        page = max(1, request.args.get("page", 1, type=int))
+        shown = [r for r in snap.board
+                 if (step is None or r.step == step) and (not overdue or r.overdue)
+                 and (owner is None or any(a.owner == owner for a in r.actions))
+                 and (not query or query in f"{r.student} {r.internship} {r.name_en} {r.name_ja} "
+                      f"{r.company_en} {r.company_ja}".casefold())]
+        pages = max(1, -(-len(shown) // PAGE))
+        return render_template("board.html", rows=shown[(page - 1) * PAGE: page * PAGE], total=len(shown),
+                               all_counts=counts(snap.board), step=step, owner=owner, overdue=overdue,
+                               q=request.args.get("q", ""), page=min(page, pages), pages=pages,
+                               owner_keys=sorted(owners()), as_of=snap.as_of, everything=len(snap.board))
+
+    @app.get("/case/<internship>")
+    @secretariat
+    def case(internship: str) -> str:
+        snap, row = _case(internship)
+        records = snap.records
+        i = records.internships[internship]
+        student = records.students.get(i.student)
+        docs = [(d, documents()[d], unmet(d, {"student": student, "internship": i})) for d in ON_DEMAND]
+        fields = {k: edit.values(m, k) for k, m in (("student", student), ("internship", i))}
+        return render_template("case.html", row=row, i=i, student=student, docs=docs, fields=fields,
+                               columns={k: edit.form_columns(k) for k in KINDS}, saved=request.args.get("saved"))
+
+    @app.route("/case/<internship>/edit/<kind>", methods=["GET", "POST"])
+    @secretariat
+    def edit_record(internship: str, kind: str) -> Response | str | tuple[str, int]:
+        if kind not in KINDS:
+            abort(404)
+        snap, row = _case(internship)
+        records = snap.records
+        record_id = internship if kind == "internship" else records.internships[internship].student
+        if (kind, record_id) not in records.docs:
+            abort(404)
+        path, _index = edit._position(records, kind, record_id)
+        cols = edit.form_columns(kind)
+        if request.method == "GET":
+            model = records.students[record_id] if kind == "student" else records.internships[record_id]
+            current = edit.values(model, kind)
+            return render_template("edit.html", row=row, kind=kind, cols=cols, values=current, seen=current,
+                                   version=edit.version_of(path.read_bytes()), outcome=None)
+        submitted = {c.key: request.form.get(c.key, "") for c in cols}
+        seen = {c.key: request.form.get(f"seen.{c.key}", "") for c in cols}
+        outcome = edit.save(records, kind, record_id, submitted, seen, request.form.get("version", ""))
+        if outcome.saved:
+            for c, _before, _after in outcome.changed:  # the log names the field, never its value
+                g.store.audit(g.session.user, "edit", f"{kind}:{record_id}", c.key)
+            return redirect(url_for("case", internship=internship, saved="1"))
+        version = request.form.get("version", "")
+        if outcome.conflicts:  # the form now stands on what is saved: a second save is a decision made
+            version = edit.version_of(path.read_bytes())
+            seen = {**seen, **{c.key: now for c, _seen, now in outcome.conflicts}}
+        return render_template("edit.html", row=row, kind=kind, cols=cols, values=submitted, seen=seen,
+                               version=version, outcome=outcome), 409 if outcome.conflicts else 422
+
+    @app.get("/case/<internship>/document/<doc>.<lang>.pdf")
+    @secretariat
+    def document(internship: str, doc: str, lang: str) -> Response:
+        if doc not in ON_DEMAND or lang not in ("ja", "en", "ja+en"):
+            abort(404)
+        snap, _row = _case(internship)
+        i = snap.records.internships[internship]
+        context = build_context(snap.records, i.student, internship, as_of=snap.as_of)
+        data = render(RenderRequest(doc=doc, lang=lang, fmt="pdf", context=context))
+        g.store.audit(g.session.user, "download", f"internship:{internship}", f"{doc}.{lang}.pdf")
+        return Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{internship}-{doc}.{lang}.pdf"'})
+
+    @app.get("/me")
+    def me() -> str:
+        s = g.session
+        if s is None or s.role != "student":
+            abort(403)
+        snap = snapshot()
+        records = snap.records
+        student = records.students.get(s.subject) if records else None
+        if student is None:
+            abort(404)
+        rows = [r for r in snap.board if r.student == s.subject]
+        return render_template("me.html", student=student, rows=rows)
+
+    @app.get("/i/<token>")
+    def invite(token: str) -> Response:
+        from pipeline.web import auth
+
+        used = g.store.use_link(token)
+        if used is None:
+            return Response(render_template("error.html", title=_("Link not valid"), message=_(
+                "This link has expired or was already used. Ask the secretariat for a new one.")), 410)
+        role, subject = used
+        response = redirect(url_for("me"))
+        auth.start(g.store, response, role, subject=subject)
+        g.store.audit(f"{role}:{subject}", "link-opened", subject)
+        return response
+
+
+def _case(internship: str):
+    snap = snapshot()
+    if snap.records is None or internship not in snap.by_internship:
+        abort(404)
+    return snap, snap.by_internship[internship]
