@@ -24,6 +24,8 @@ from pipeline.records.load import _message, convert
 from pipeline.records.models import MODELS
 from pipeline.records.yamlstrict import read_documents
 from pipeline.roster import Column, columns
+from pipeline.roster.cells import CellError
+from pipeline.roster.cells import text_of as cell_text
 from pipeline.roster.yamlout import delete_path, dump, load_all, plain, set_path, value_set_at
 from pipeline.web.i18n import _
 
@@ -64,8 +66,12 @@ class Outcome:
 
 
 def _clean(text: str, col: Column) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.strip() if "\n" not in text.strip() else text.strip("\n ")
+    """As `ceri import` reads a cell: line breaks normalised, full-width digits and letters typed with an IME
+    made ASCII where the field is a number, a date, a code or a choice (free text is kept as typed)."""
+    try:
+        return cell_text(text, col) or ""
+    except CellError:
+        return text.strip()
 
 
 def _position(records: Records, kind: str, record_id: str) -> tuple[Path, int]:

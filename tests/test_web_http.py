@@ -1,0 +1,214 @@
+"""The browser desk through Flask's test client: roles, CSRF, the cookie, the rate limit, the audit log,
+the database's migrations, documents on demand, the command's options."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import pypdf
+from click.testing import CliRunner
+from web_helpers import PASSWORD, USER, csrf, desk, log_in
+
+from pipeline.cli import main
+from pipeline.web.auth import MAX_FAILURES
+from pipeline.web.store import MIGRATIONS, Store
+
+
+def test_pages_need_a_login(tmp_path):
+    app, _store, _records = desk(tmp_path)
+    c = app.test_client()
+    for page in ("/board", "/case/CERI-2026-001", "/case/CERI-2026-001/edit/student",
+                 "/case/CERI-2026-001/document/permit-checklist.ja.pdf"):
+        r = c.get(page)
+        assert r.status_code == 302 and r.headers["Location"].endswith("/login")
+    assert c.get("/me").status_code == 403
+
+
+def test_login_sets_a_safe_cookie_and_a_new_session(tmp_path):
+    app, _store, _records = desk(tmp_path)
+    c = app.test_client()
+    page = c.get("/login")
+    before = page.headers["Set-Cookie"]
+    r = c.post("/login", data={"name": USER, "password": PASSWORD, "csrf": csrf(page.get_data(as_text=True))})
+    cookie = r.headers["Set-Cookie"]
+    assert r.status_code == 302 and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert cookie.split(";")[0] != before.split(";")[0]  # the anonymous session is not carried over
+    assert c.get("/board").status_code == 200
+    # over HTTPS (as a reverse proxy reports it), the cookie is Secure
+    c2 = app.test_client()
+    page = c2.get("/login", base_url="https://desk.example")
+    r = c2.post("/login", base_url="https://desk.example",
+                data={"name": USER, "password": PASSWORD, "csrf": csrf(page.get_data(as_text=True))})
+    assert "Secure" in r.headers["Set-Cookie"]
+
+
+def test_a_post_without_or_with_a_wrong_csrf_token_is_refused(tmp_path):
+    app, _store, records = desk(tmp_path)
+    c = app.test_client()
+    assert c.post("/login", data={"name": USER, "password": PASSWORD}).status_code == 403
+    log_in(c)
+    before = (records / "01-nguyen-thi-lan.yaml").read_bytes()
+    r = c.post("/case/CERI-2026-001/edit/student", data={"student.email": "x@example.org", "csrf": "forged"})
+    assert r.status_code == 403
+    assert c.post("/logout").status_code == 403
+    assert (records / "01-nguyen-thi-lan.yaml").read_bytes() == before
+
+
+def test_wrong_passwords_are_rate_limited(tmp_path):
+    app, store, _records = desk(tmp_path)
+    c = app.test_client()
+    for _ in range(MAX_FAILURES):
+        assert log_in(c, password="wrong password").status_code == 401
+    r = log_in(c)  # the right password, too late
+    assert r.status_code == 429
+    assert "Too many failed attempts" in r.get_data(as_text=True) or "多すぎます" in r.get_data(as_text=True)
+    assert c.get("/board").status_code == 302
+
+
+def test_a_student_session_sees_only_its_own_page(tmp_path):
+    app, store, _records = desk(tmp_path)
+    token = store.add_link("student", "23DB0012", "test")
+    c = app.test_client()
+    assert c.get(f"/i/{token}").status_code == 302
+    me = c.get("/me", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Nguyễn" in me and "CERI-2026-001" not in me  # no other case, not even its own ids in links
+    for page in ("/board", "/case/CERI-2025-011", "/case/CERI-2026-001", "/case/CERI-2026-001/edit/student",
+                 "/case/CERI-2026-001/document/permit-checklist.ja.pdf"):
+        assert c.get(page).status_code == 403
+    assert app.test_client().get(f"/i/{token}").status_code == 410  # once only
+    assert app.test_client().get("/i/not-a-token").status_code == 410
+
+
+def test_edit_writes_round_trip_and_the_audit_log_names_fields_not_values(tmp_path):
+    app, store, records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    path = records / "01-nguyen-thi-lan.yaml"
+    path.write_text("# kept by the office\n" + path.read_text("utf-8"), "utf-8")
+    form = c.get("/case/CERI-2026-001/edit/student").get_data(as_text=True)
+    data = _form(form)
+    data["student.phone"] = "０８０－９９９９－００００"  # full-width, as an IME types it (as `ceri import` takes it)
+    data["student.address.ja"] = "神奈川県三浦郡葉山町\n湘南国際村1560-35"
+    assert c.post("/case/CERI-2026-001/edit/student", data=data).status_code == 302
+    text = path.read_text("utf-8")
+    assert text.startswith("# kept by the office\n")
+    assert "phone: 080-9999-0000" in text and "湘南国際村1560-35" in text
+    log = store.audit_log()
+    assert ("edit", "student:23DB0012", "student.phone") in [(a, t, d) for _at, _who, a, t, d in log]
+    assert not any("080-9999-0000" in " ".join(row) for row in log)
+    out = CliRunner().invoke(main, ["serve", "--audit"], env={"CERI_REGISTER": str(store.path.parent / "r.sqlite")})
+    assert out.exit_code == 0 and "student.phone" in out.output
+
+
+def test_a_stale_form_is_refused_with_what_changed(tmp_path):
+    app, _store, records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    stale = _form(c.get("/case/CERI-2026-001/edit/internship").get_data(as_text=True))
+    fresh = dict(stale, **{"internship.hours_per_week": "30"})
+    assert c.post("/case/CERI-2026-001/edit/internship", data=fresh).status_code == 302
+    stale["internship.title_en"] = "Data Engineer"
+    r = c.post("/case/CERI-2026-001/edit/internship", data=stale, headers={"Accept-Language": "en"})
+    assert r.status_code == 409
+    page = r.get_data(as_text=True)
+    assert "Changed by someone else" in page and "38.75" in page and ">30<" in page
+    assert "Data Engineer" in page  # the entry is kept in the form
+    assert "Data Engineer" not in (records / "01-nguyen-thi-lan.yaml").read_text("utf-8")
+
+
+def test_a_document_is_rendered_on_demand(tmp_path):
+    app, _store, _records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    r = c.get("/case/CERI-2026-001/document/permit-checklist.ja.pdf")
+    assert r.status_code == 200 and r.mimetype == "application/pdf"
+    assert len(pypdf.PdfReader(io.BytesIO(r.data)).pages) >= 1
+    assert c.get("/case/CERI-2026-001/document/internship-certificate.ja.pdf").status_code == 404
+
+
+def test_the_language_switch(tmp_path):
+    app, _store, _records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    assert "状況一覧" in c.get("/board", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    r = c.get("/lang/en?next=/board")
+    assert r.headers["Location"] == "/board"
+    assert "Status board" in c.get("/board", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert c.get("/lang/en?next=//evil.example/").headers["Location"] == "/"
+
+
+def test_the_board_filters(tmp_path):
+    app, _store, _records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    everything = c.get("/board").get_data(as_text=True)
+    overdue = c.get("/board?overdue=1").get_data(as_text=True)
+    company = c.get("/board?owner=company").get_data(as_text=True)
+    step7 = c.get("/board?step=7").get_data(as_text=True)
+    rows = lambda html: html.count("<tr class=")  # noqa: E731
+    assert rows(everything) == 11 and rows(overdue) == 1 and 'class="overdue"' in overdue
+    assert 0 < rows(step7) < rows(company) < rows(everything)
+
+
+def test_the_database_schema_is_versioned(tmp_path):
+    store = Store(tmp_path / "desk.sqlite")
+    assert store.version == len(MIGRATIONS)
+    Store(tmp_path / "desk.sqlite")  # opening again runs nothing twice
+    tables = {r[0] for r in sqlite3.connect(tmp_path / "desk.sqlite").execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"users", "sessions", "links", "audit", "login_attempts"} <= tables
+    assert (tmp_path / "desk.sqlite").stat().st_mode & 0o777 == 0o600
+
+
+def test_add_user_and_invite_from_the_command_line(tmp_path):
+    env = {"CERI_REGISTER": str(tmp_path / "data" / "register.sqlite")}
+    r = CliRunner().invoke(main, ["serve", "--add-user", "suzuki"], input="short\nshort\n", env=env)
+    assert r.exit_code == 2 and "10" in r.output
+    r = CliRunner().invoke(main, ["serve", "--add-user", "suzuki"], input="long enough pw\nlong enough pw\n",
+                           env=env)
+    assert r.exit_code == 0, r.output
+    assert Store(tmp_path / "data" / "desk.sqlite").password_hash("suzuki").startswith("$argon2")
+    r = CliRunner().invoke(main, ["serve", "examples", "--invite", "NOBODY"], env=env)
+    assert r.exit_code == 2
+    r = CliRunner().invoke(main, ["serve", "examples", "--invite", "23DB0012"], env=env)
+    assert r.exit_code == 0 and r.output.startswith("http://127.0.0.1:8000/i/") and "23DB0012" not in r.output
+
+
+def _form(html: str) -> dict[str, str]:
+    """The values a browser would send: inputs, textareas, selected options."""
+    from html.parser import HTMLParser
+
+    class Form(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.select, self.textarea = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "input" and "name" in a and a.get("type") != "checkbox":
+                self.data[a["name"]] = a.get("value", "")
+            elif tag == "select":
+                self.select = a["name"]
+                self.data[self.select] = ""
+            elif tag == "option" and self.select and "selected" in a:
+                self.data[self.select] = a.get("value", None) or "\0"
+            elif tag == "textarea":
+                self.textarea = a["name"]
+                self.data[self.textarea] = ""
+
+        def handle_data(self, data):
+            if self.textarea:
+                self.data[self.textarea] += data
+            elif self.select and self.data.get(self.select) == "\0":
+                self.data[self.select] = data
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            elif tag == "textarea":
+                self.textarea = None
+
+    p = Form()
+    p.feed(html[html.index('<form method="post" class="record">'):])
+    return {k: v for k, v in p.data.items()}
