@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -65,6 +66,8 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
     from pipeline.web import create_app
 
     app = create_app(records_dir, store=store, as_of=as_of)
+    # load and check the records now, not on the first person's request
+    threading.Thread(target=app.extensions["ceri"]["records"].current, daemon=True).start()
     click.echo(_("The desk is at http://{host}:{port}/ (Ctrl+C stops it)").format(host=host, port=port))
     options = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for",
                "clear_untrusted_proxy_headers": True} if trusted_proxy else {}

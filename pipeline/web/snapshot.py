@@ -6,6 +6,7 @@ checking them takes seconds; the board then only filters the rows already built.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,7 +15,7 @@ from pathlib import Path
 from pipeline.desk.status import CaseRow, FindingIndex, rows
 from pipeline.errors import InputError
 from pipeline.records import Records, load
-from pipeline.records.load import expand
+from pipeline.records.load import SUFFIXES
 from pipeline.rules import Finding, check
 
 State = tuple[tuple[str, int, int], ...]
@@ -32,12 +33,19 @@ class Snapshot:
 
 
 def state_of(folder: Path) -> State:
-    files, _ = expand([folder])
+    """Every *.yaml / *.yml below folder with its size and modification time (os.scandir: pathlib's rglob
+    took 0.3 s for 4,444 files, a request's whole budget)."""
     out = []
-    for f in files:
-        st = f.stat()
-        out.append((str(f), st.st_size, st.st_mtime_ns))
-    return tuple(out)
+    stack = [str(folder)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for e in entries:
+                if e.is_dir():
+                    stack.append(e.path)
+                elif e.name.endswith(SUFFIXES) and e.is_file():
+                    st = e.stat()
+                    out.append((e.path, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(out))
 
 
 class RecordsCache:
