@@ -1,8 +1,10 @@
 """The records as the desk sees them: loaded once per state of the records folder, with their findings.
 
 A state is the list of YAML files with their sizes and modification times: a save through the desk, an
-editor or `ceri import` changes it, and the next request loads again. Loading 5,000 internships and
-checking them takes seconds; the board then only filters the rows already built."""
+editor or `ceri import` changes it, and the next request sees it. Loading and checking 5,000 internships
+takes seconds, so a change of a few files reloads only those files and checks only their students again
+(a student's findings depend on their own records only, pipeline.rules.check_each); anything else (the
+institution, many files, an id now in two files, records that do not load) loads everything again."""
 
 from __future__ import annotations
 
@@ -69,7 +71,7 @@ class RecordsCache:
             snap = self._snap
             if snap and snap.state == state and snap.as_of == as_of:
                 return snap
-            self._snap = snap = build(self.folder, state, as_of)
+            self._snap = snap = update(snap, state, as_of) or build(self.folder, state, as_of)
             return snap
 
 
@@ -81,3 +83,43 @@ def build(folder: Path, state: State, as_of: date) -> Snapshot:
     findings = check(records, as_of)
     board = rows(records, as_of, index=FindingIndex(findings))
     return Snapshot(state, as_of, records, [], findings, board, {r.internship: r for r in board})
+
+
+INCREMENTAL = 200  # more changed files than this: load everything again
+
+
+def update(prev: Snapshot | None, state: State, as_of: date) -> Snapshot | None:
+    """The snapshot for `state` from the previous one, reloading only the changed files; None when it
+    must be built from scratch."""
+    if prev is None or prev.records is None or prev.as_of != as_of:
+        return None
+    old, new = dict((f, (a, b)) for f, a, b in prev.state), dict((f, (a, b)) for f, a, b in state)
+    changed = {f for f in old.keys() | new.keys() if old.get(f) != new.get(f)}
+    if not changed or len(changed) > INCREMENTAL:
+        return None
+    records = prev.records
+    if any(records.docs.get(("institution", "")) and records.docs[("institution", "")].file == f for f in changed):
+        return None
+    try:
+        part = load(sorted(f for f in changed if f in new)) if changed & new.keys() else Records()
+    except InputError:
+        return None
+    if part.docs.get(("institution", "")):
+        return None
+    students = {k: v for k, v in records.students.items() if records.docs[("student", k)].file not in changed}
+    internships = {k: v for k, v in records.internships.items()
+                   if records.docs[("internship", k)].file not in changed}
+    if students.keys() & part.students.keys() or internships.keys() & part.internships.keys():
+        return None  # an id now in two files: the full load says where
+    affected = ({v.id for k, v in records.students.items() if k not in students}
+                | {v.student for k, v in records.internships.items() if k not in internships}
+                | set(part.students) | {i.student for i in part.internships.values()})
+    merged = Records(students={**students, **part.students}, internships={**internships, **part.internships},
+                     institution=records.institution, files=[Path(f) for f, _s, _m in state],
+                     docs={k: v for k, v in records.docs.items() if v.file not in changed} | part.docs)
+    fresh = check(merged, as_of, students=affected)
+    findings = sorted([f for f in prev.findings if f.student not in affected] + fresh, key=lambda f: f.student)
+    board = [r for r in prev.board if r.student not in affected] + \
+        rows(merged, as_of, students=affected, index=FindingIndex(fresh))
+    board.sort(key=lambda r: (r.student, r.start, r.internship))
+    return Snapshot(state, as_of, merged, [], findings, board, {r.internship: r for r in board})
