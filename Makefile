@@ -38,6 +38,11 @@ demo: system venv
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
 	@echo
 	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"
+	@echo
+	@echo "The desk in a browser (status board, cases, editing) on the examples:"
+	@echo "  $(BIN)/ceri serve --add-user YOUR-NAME     # once: choose a password"
+	@echo "  cp -r examples out/desk-records && $(BIN)/ceri serve out/desk-records --as-of $(AS_OF)"
+	@echo "  then open http://127.0.0.1:8000/ and log in (docs/serve.md)"
 
 test: system venv
 	$(BIN)/ruff check .
