@@ -161,3 +161,39 @@ def test_a_student_link_never_shows_another_students_page(server, browser):
     again = browser.new_context().new_page()
     assert again.goto(link).status == 410
     context.close()
+
+
+def test_an_intake_through_the_invite_link_is_reviewed_and_accepted(server, browser):
+    out = subprocess.run([sys.executable, "-m", "pipeline", "serve", str(server["records"]), "--invite",
+                          "24DB0055", "--url", server["url"]], env=server["env"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    student = browser.new_context(locale="en-US", viewport={"width": 1000, "height": 900}).new_page()
+    student.goto(out.stdout.strip())
+    student.fill("#f-student\\.name\\.family", "Trần")
+    student.fill("#f-student\\.name\\.given", "Thị Ngọc Ánh")
+    student.fill("#f-student\\.name\\.family_ja", "チャン")
+    student.fill("#f-student\\.name\\.given_ja", "ティ ゴック アイン")
+    student.fill("#f-student\\.address\\.ja", "神奈川県三浦郡葉山町湘南国際村1560-35 𠮷田ハイツ101")
+    student.fill("#f-student\\.residence\\.card_number", "AB1234567")  # one digit short
+    student.click("form.intake button[type=submit]")
+    expect(student.locator(".field.invalid")).to_have_count(1)
+    student.screenshot(path=SHOTS / "intake-error.png", full_page=True)
+    student.fill("#f-student\\.residence\\.card_number", "ＡＢ１２３４５６７８ＣＤ")  # full-width, from an IME
+    student.click("form.intake button[type=submit]")
+    expect(student.locator("p.ok")).to_be_visible()
+    path = server["records"] / "05-sharma-priya.yaml"
+    assert "Trần" not in path.read_text("utf-8")  # a proposal, not written
+    context, page = _login(browser, server["url"])
+    page.goto(f"{server['url']}/board?q=24DB0055")
+    page.locator("table.board tbody tr a").first.click()
+    diff = page.locator("section.pending table.diff")
+    expect(diff).to_contain_text("Thị Ngọc Ánh")
+    expect(diff).to_contain_text("AB12345678CD")
+    page.screenshot(path=SHOTS / "intake-review.png", full_page=True)
+    page.click("section.pending button[type=submit]:not(.secondary)")
+    expect(page.locator("p.ok")).to_be_visible()
+    expect(page.locator("section.pending")).to_have_count(0)
+    text = path.read_text("utf-8")
+    assert "family: Trần" in text and "given: Thị Ngọc Ánh" in text and "𠮷田ハイツ101" in text
+    assert "card_number: AB12345678CD" in text
+    context.close()

@@ -119,6 +119,28 @@ def save(records: Records, kind: str, record_id: str, submitted: dict[str, str],
         return Outcome(saved=True, changed=[(c, current[c.key], new[c.key]) for c in edits])
 
 
+def propose(records: Records, student_id: str, submitted: dict[str, str], keys: tuple[str, ...]
+            ) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A student's intake: the fields `keys` as typed, checked as a save would check them, nothing written.
+    Returns (the changed fields: key → new text, the errors by field)."""
+    path, index = _position(records, "student", student_id)
+    cols = [c for c in form_columns("student") if c.key in keys]
+    raw = path.read_bytes()
+    current = _current_values(path, raw, index, "student")
+    new = {c.key: _clean(submitted.get(c.key, ""), c) for c in cols}
+    edits = [c for c in cols if new[c.key] != current[c.key]]
+    docs = [d for d in load_all(raw) if d is not None]
+    _model, errors = _validate(path, docs, docs[index], "student", edits, new)
+    return {c.key: new[c.key] for c in edits}, errors
+
+
+def current_values(records: Records, kind: str, record_id: str) -> tuple[dict[str, str], str]:
+    """The record's values as the file holds them now, and the file's version."""
+    path, index = _position(records, kind, record_id)
+    raw = path.read_bytes()
+    return _current_values(path, raw, index, kind), version_of(raw)
+
+
 def _current_values(path: Path, raw: bytes, index: int, kind: str) -> dict[str, str]:
     docs, _problems = read_documents(str(path), raw)
     model, _found = convert(docs[index])

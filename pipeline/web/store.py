@@ -7,6 +7,7 @@ stored as their SHA-256 only: a copy of the database opens no session."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import sqlite3
@@ -63,6 +64,19 @@ MIGRATIONS: tuple[str, ...] = (
         who TEXT NOT NULL              -- a user name or a client address, hashed
     );
     CREATE INDEX login_attempts_who ON login_attempts(who, at);
+    """,
+    # 2: changes a student proposes through their link, for the secretariat to review
+    """
+    CREATE TABLE pending (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        student TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        changes TEXT NOT NULL,         -- JSON: field key → the value typed
+        status TEXT NOT NULL DEFAULT 'pending',   -- pending | accepted | rejected
+        decided_by TEXT,
+        decided_at TEXT
+    );
+    CREATE INDEX pending_student ON pending(student, status);
     """,
 )
 
@@ -209,6 +223,27 @@ class Store:
     def forget_failures(self, *who: str) -> None:
         with self.connect() as db:
             db.executemany("DELETE FROM login_attempts WHERE who = ?", [(digest(w),) for w in who])
+
+    # ---- pending changes (a student's intake) ---------------------------------------------------------
+    def propose(self, student: str, changes: dict[str, str]) -> int:
+        with self.connect() as db:
+            db.execute("UPDATE pending SET status = 'replaced', decided_at = ? WHERE student = ? "
+                       "AND status = 'pending'", (_iso(_now()), student))  # the latest intake counts
+            cur = db.execute("INSERT INTO pending (student, created_at, changes) VALUES (?, ?, ?)",
+                             (student, _iso(_now()), json.dumps(changes, ensure_ascii=False)))
+            return cur.lastrowid
+
+    def pending(self, student: str) -> list[tuple[int, str, dict[str, str]]]:
+        with self.connect() as db:
+            rows = db.execute("SELECT id, created_at, changes FROM pending WHERE student = ? AND status = 'pending' "
+                              "ORDER BY id", (student,)).fetchall()
+        return [(n, at, json.loads(changes)) for n, at, changes in rows]
+
+    def decide(self, pending_id: int, student: str, status: str, by: str) -> bool:
+        with self.connect() as db:
+            cur = db.execute("UPDATE pending SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "
+                             "AND student = ? AND status = 'pending'", (status, by, _iso(_now()), pending_id, student))
+            return cur.rowcount == 1
 
     # ---- audit ---------------------------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str, detail: str = "") -> None:

@@ -19,6 +19,13 @@ PAGE = 200  # rows of the board on one page
 KINDS = ("student", "internship")
 # documents made on demand here; certificates get their serial from the register (`ceri render`, packs)
 ON_DEMAND = ("permit-checklist", "permit-application", "evaluation-form")
+# what a student enters through their link: what the passport, the residence card and the address say
+INTAKE = ("student.name.family", "student.name.given", "student.name.family_ja", "student.name.given_ja",
+          "student.birth_date", "student.nationality", "student.address.postal_code",
+          "student.address.prefecture", "student.address.ja", "student.address.en", "student.residence.status",
+          "student.residence.period_of_stay.years", "student.residence.period_of_stay.months",
+          "student.residence.expires_on", "student.residence.card_number", "student.residence.passport.number",
+          "student.residence.passport.expires_on")
 
 
 def secretariat(view: Callable) -> Callable:
@@ -70,7 +77,10 @@ def register(app: Flask) -> None:
         student = records.students.get(i.student)
         docs = [(d, documents()[d], unmet(d, {"student": student, "internship": i})) for d in ON_DEMAND]
         fields = {k: edit.values(m, k) for k, m in (("student", student), ("internship", i))}
-        return render_template("case.html", row=row, i=i, student=student, docs=docs, fields=fields,
+        pending = [(n, at, [(c, fields["student"].get(c.key, ""), changes[c.key])
+                            for c in edit.form_columns("student") if c.key in changes])
+                   for n, at, changes in g.store.pending(i.student)]
+        return render_template("case.html", row=row, i=i, student=student, docs=docs, fields=fields, pending=pending,
                                columns={k: edit.form_columns(k) for k in KINDS}, saved=request.args.get("saved"))
 
     @app.route("/case/<internship>/edit/<kind>", methods=["GET", "POST"])
@@ -117,8 +127,8 @@ def register(app: Flask) -> None:
         return Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{internship}-{doc}.{lang}.pdf"'})
 
-    @app.get("/me")
-    def me() -> str:
+    @app.route("/me", methods=["GET", "POST"])
+    def me() -> str | tuple[str, int]:
         s = g.session
         if s is None or s.role != "student":
             abort(403)
@@ -128,7 +138,45 @@ def register(app: Flask) -> None:
         if student is None:
             abort(404)
         rows = [r for r in snap.board if r.student == s.subject]
-        return render_template("me.html", student=student, rows=rows)
+        cols = [c for c in edit.form_columns("student") if c.key in INTAKE]
+        values, _version = edit.current_values(records, "student", s.subject)
+        errors: dict[str, list[str]] = {}
+        sent = False
+        if request.method == "POST":
+            typed = {c.key: request.form.get(c.key, "") for c in cols}
+            changes, errors = edit.propose(records, s.subject, typed, INTAKE)
+            values = typed
+            if not errors:
+                if changes:
+                    g.store.propose(s.subject, changes)
+                    g.store.audit(f"student:{s.subject}", "intake", f"student:{s.subject}", " ".join(changes))
+                sent = True
+        return render_template("me.html", student=student, rows=rows, cols=cols, values=values, errors=errors,
+                               sent=sent), 422 if errors else 200
+
+    @app.post("/case/<internship>/intake/<int:pending_id>/<decision>")
+    @secretariat
+    def intake(internship: str, pending_id: int, decision: str) -> Response:
+        if decision not in ("accept", "reject"):
+            abort(404)
+        snap, row = _case(internship)
+        proposals = {n: changes for n, _at, changes in g.store.pending(row.student)}
+        if pending_id not in proposals:
+            abort(404)
+        if decision == "accept":
+            current, version = edit.current_values(snap.records, "student", row.student)
+            outcome = edit.save(snap.records, "student", row.student, {**current, **proposals[pending_id]},
+                                current, version)
+            if not outcome.saved:
+                messages = [m for ms in outcome.errors.values() for m in ms]
+                return Response(render_template("error.html", title=_("Cannot do this"),
+                                                message="\n".join(messages)), 422)
+            for c, _before, _after in outcome.changed:
+                g.store.audit(g.session.user, "intake-accepted", f"student:{row.student}", c.key)
+        g.store.decide(pending_id, row.student, "accepted" if decision == "accept" else "rejected", g.session.user)
+        if decision == "reject":
+            g.store.audit(g.session.user, "intake-rejected", f"student:{row.student}", str(pending_id))
+        return redirect(url_for("case", internship=internship, saved="1" if decision == "accept" else None))
 
     @app.get("/i/<token>")
     def invite(token: str) -> Response:
