@@ -7,7 +7,7 @@ APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho
                 poppler-utils qpdf zbar-tools libreoffice-writer-nogui chromium
 AS_OF ?= 2026-06-01
 
-.PHONY: demo test system venv lint clean
+.PHONY: demo test system venv lint clean lock
 
 # Debian packages the documents and the suite need, installed as root only when missing.
 system:
@@ -21,11 +21,18 @@ system:
 	  else echo "warning: missing Debian packages:$$missing (run as root or install them)"; fi; \
 	fi
 
-$(STAMP): pyproject.toml
+# The venv is installed from the lock file (exact versions, tested together), then ceri itself.
+$(STAMP): pyproject.toml requirements.lock
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements.lock
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
+
+# Refresh requirements.lock after changing the dependencies in pyproject.toml (then run make test).
+lock: venv
+	$(BIN)/pip install -q pip-tools
+	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 venv: $(STAMP)
 

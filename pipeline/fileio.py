@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import struct
 import sys
 import tempfile
@@ -19,13 +20,31 @@ DIR_MODE = 0o700
 # every temporary entry ceri makes in an output folder starts so (.tmp-<pid>-<what>): a later run that
 # owns the folder removes what a killed run left behind (pipeline.pack.outdir)
 TMP_PREFIX = ".tmp-"
+OWN_TMP = re.compile(r"\.tmp-\d+-.+")  # .tmp-<pid>-<what>: a user's own .tmp-notes.txt is not ceri's
+
+
+def is_own_temporary(name: str) -> bool:
+    return OWN_TMP.fullmatch(name) is not None
 ZIP_DOS_DATE = (1980 - 1980) << 9 | 1 << 5 | 1  # every entry's date: 1 January 1980 (the earliest), 00:00
 ZIP_MODE = 0o100600  # every zip entry ceri writes is a private regular file once unpacked
 
 
 def make_private_dir(path: Path) -> None:
-    """Create a directory (and parents) that only the owner can read."""
-    path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    """Create a directory (and the parents it needs) that only the owner can read, whatever the umask:
+    mkdir(parents=True) makes the parents 0777 & ~umask, so under umask 000 they were world-writable."""
+    path = Path(path)
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, DIR_MODE)
+        except FileExistsError:  # made meanwhile by another process (a worker): theirs to set
+            if not folder.is_dir():
+                raise
+            continue
+        os.chmod(folder, DIR_MODE)  # the umask may have taken bits away too (umask 0700)
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MODE) -> Path:

@@ -92,3 +92,55 @@ def test_the_pack_builds_with_a_long_job_description(tmp_path):
     assert len(reader(permit_pdf.read_bytes()).pages) == 2
     text = squeeze(pdftotext((next(out.rglob("pack.pdf"))).read_bytes(), tmp_path))
     assert squeeze(en) in text and squeeze(ja[:80] + ja[80:]) in text
+
+
+def test_layout_problems_name_the_value_no_document_can_hold(tmp_path):
+    from pipeline.records import load
+    from pipeline.renderers import layout_problems
+
+    assert layout_problems(load([EXAMPLES])) == []  # the examples: nothing render would refuse
+    folder = tmp_path / "records"
+    folder.mkdir()
+    src = (EXAMPLES / "01-nguyen-thi-lan.yaml").read_text("utf-8")
+    src = src.replace("duties_en: Research and development of evaluation methods for large language models",
+                      "duties_en: " + "research " * 4000)
+    src = src.replace("given_ja: ティ ラン", "given_ja: ティ\U0001F600ラン")
+    (folder / "lan.yaml").write_text(src, "utf-8")
+    problems = layout_problems(load([folder]))
+    assert len(problems) == 2
+    by_field = {("duties_en" in p.message): p for p in problems}
+    duties = by_field[True]
+    assert duties.file.endswith("lan.yaml") and duties.line == src[:src.index("duties_en")].count("\n") + 1
+    assert "internship CERI-2026-001" in duties.message and "35999 characters" in duties.message  # YAML drops the last space
+    assert "U+1F600" in by_field[False].message and "name.given_ja" in by_field[False].message
+
+
+def _scan() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = BytesIO()
+    c = Canvas(buf, pagesize=(595, 842), invariant=1)
+    c.drawString(72, 800, "Official form (scan)")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_an_overlay_box_too_small_sends_its_value_to_the_sheet(tmp_path):
+    from pipeline.renderers.form.fill import Box, fill_overlay
+
+    ja, _en = duties(300, 0)
+    pdf = fill_overlay(_scan(), [Box(1, 100, 600, 300, 30, ja, multiline=True, name="12 duties")])
+    assert len(reader(pdf).pages) == 2
+    first, sheet = pdftotext(pdf, tmp_path, "-f", "1", "-l", "1"), pdftotext(pdf, tmp_path, "-f", "2")
+    assert "別紙のとおり" in first and "■ 12 duties" in sheet and squeeze(ja) in squeeze(sheet)
+
+
+def test_a_field_too_small_even_for_the_note_is_refused_naming_it():
+    from pipeline.errors import RenderError
+    from pipeline.renderers.form.fill import Box, fill_overlay
+
+    with pytest.raises(RenderError, match="tiny.*too small even to say '別紙'"):
+        fill_overlay(_scan(), [Box(1, 100, 600, 6, 6, "研究開発" * 10, name="tiny")])

@@ -256,3 +256,30 @@ def test_hours_through_read_merge_and_validate(tmp_path, sent, hours):
     v = ceri("validate", rec)
     assert v.returncode == 0, v.stderr
     assert load([rec]).internships["CERI-2026-001"].evaluation.hours_total == Decimal(hours)
+
+
+def _key_in_child(path: str, queue) -> None:
+    import os
+
+    os.environ["CERI_FORM_KEY"] = path
+    from pipeline.renderers.form import formkey
+
+    queue.put(formkey.load_key(create=True))
+
+
+def test_the_form_key_is_made_once_private_and_shared_by_racing_workers(tmp_path):
+    import multiprocessing
+    import stat
+
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    path = tmp_path / "data" / "form.key"
+    procs = [ctx.Process(target=_key_in_child, args=(str(path), queue)) for _ in range(6)]
+    for p in procs:
+        p.start()
+    keys = {queue.get(timeout=60) for _ in procs}
+    for p in procs:
+        p.join()
+    assert len(keys) == 1 and len(next(iter(keys))) == 32
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert sorted(p.name for p in path.parent.iterdir()) == ["form.key"]

@@ -100,3 +100,15 @@ def test_multiline_duties_in_the_docx(lang):
     if lang != "ja":
         assert DUTIES_EN in cells
     assert b"<w:br/>" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_a_multiline_comment_in_the_evaluation_forms_box(tmp_path, flatten):
+    """What a company types with Enter in the comment box, filled by ceri (e.g. a corrected copy)."""
+    from pipeline.renderers.form.fill import fill_acroform
+    from pipeline.resources import FORMS
+
+    pdf = fill_acroform((FORMS / "evaluation-form.pdf").read_bytes(), {"comment": COMMENT}, flatten_out=flatten)
+    assert_own_lines(pdftotext(pdf, tmp_path), COMMENT)
+    if not flatten:
+        assert reader(pdf).get_fields()["comment"]["/V"] == COMMENT

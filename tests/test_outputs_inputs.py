@@ -56,6 +56,10 @@ def test_render_onto_a_records_file_or_into_the_records_folder_is_refused(record
     r = ceri("render", "enrollment-certificate", rec, "--student", "23DB0012", "-o", link)
     assert r.returncode == 2 and "this is one of the inputs" in r.stderr
     assert rec.read_bytes() == before
+    hard = tmp_path / "hard.pdf"
+    hard.hardlink_to(rec)
+    r = ceri("render", "enrollment-certificate", rec, "--student", "23DB0012", "-o", hard)
+    assert r.returncode == 2 and "this is one of the inputs" in r.stderr
     r = ceri("render", "enrollment-certificate", records, "--student", "23DB0012", "-o", records / "c.pdf")
     assert r.returncode == 2 and "inside the records folder" in r.stderr
     assert not (records / "c.pdf").exists()

@@ -114,12 +114,13 @@ WILD_FORMS = sorted(p.name for p in WILD.glob("*.pdf")) if WILD.is_dir() else []
 
 
 def _roomy_text_fields(data: bytes) -> list[str]:
-    """Up to three text fields whose first widget is large enough for a short value."""
+    """Up to three text fields whose first widget is large enough for a short value (no length limit:
+    a value longer than /MaxLen is rightly refused)."""
     from pipeline.renderers.form.fields import fields
 
     names = []
     for name, f in fields(PdfReader(BytesIO(data))).items():
-        if f.kind == "text" and f.widgets:
+        if f.kind == "text" and f.widgets and f.attr("/MaxLen") is None:
             x0, y0, x1, y1 = f.widgets[0].rect
             if x1 - x0 >= 120 and y1 - y0 >= 12:
                 names.append(name)

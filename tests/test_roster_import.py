@@ -25,7 +25,7 @@ def test_a_filled_template_becomes_one_file_per_student_that_loads(tmp_path):
     roster = fill_template(tmp_path / "roster.xlsx", [row(), second, third])
     result = ceri("import", roster, "-o", tmp_path / "records")
     assert result.returncode == 0, result.stderr
-    assert "3 rows: 2 students, 2 internships; files created 2, updated 0, unchanged 0" in result.stdout
+    assert "rows read 3: students 2, internships 2; files created 2, updated 0, unchanged 0" in result.stdout
     files = sorted((tmp_path / "records").iterdir())
     assert [f.name for f in files] == ["S001.yaml", "S002.yaml"]
     assert all(stat.S_IMODE(f.stat().st_mode) == 0o600 for f in files)
@@ -231,3 +231,21 @@ def test_a_roster_of_a_few_columns_updates_only_those(tmp_path):
     assert after.students["23DB0012"].address == before.students["23DB0012"].address
     changed = {k for k, v in after.internships.items() if v != before.internships[k]}
     assert changed == {"CERI-2026-001"}
+
+
+def test_a_workbook_and_a_csv_together_and_their_rows_agree(tmp_path):
+    first = fill_template(tmp_path / "a.xlsx", [row()])
+    later = row(**{"internship.id": "I002", "internship.period.start": "2026-10-01",
+                   "internship.period.end": "2026-12-01", "student.email": None})  # empty: from the workbook
+    second = write_csv(tmp_path / "b.csv", [later])
+    result = ceri("import", first, second, "-o", tmp_path / "records")
+    assert result.returncode == 0, result.stderr
+    assert "rows read 2: students 1, internships 2" in result.stdout
+    records = load([tmp_path / "records"])
+    assert records.students["S001"].email == "jane@example.ac.jp"
+    assert [i.id for i in records.internships_of("S001")] == ["I001", "I002"]
+    clash = write_csv(tmp_path / "c.csv", [row(**{"internship.id": "I003", "student.sex": "male"})])
+    result = ceri("import", first, clash, "-o", tmp_path / "records")
+    sex = list(row()).index("student.sex") + 1
+    assert result.stderr.splitlines() == [
+        f"{clash}:2:{sex}: 'male' differs from 'female' in {first}:名簿!F2: the rows of student 'S001' must agree"]

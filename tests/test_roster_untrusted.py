@@ -9,7 +9,7 @@ from roster_support import fill_template, row, write_csv
 
 from pipeline.roster import reading
 
-from helpers import ceri
+from helpers import ROOT, ceri
 
 
 def _refused(tmp_path, path, message):
@@ -90,3 +90,34 @@ def test_the_import_never_writes_over_its_input(tmp_path):
     result = ceri("import", path, "-o", tmp_path)
     assert result.returncode == 2  # the folder's records must load first: this one is a CSV
     assert path.read_bytes() == before and (tmp_path / "S001.yaml").is_symlink()
+
+
+def test_workbook_xml_is_parsed_through_defusedxml():
+    """openpyxl guards its XML parsing (entity expansion, external entities) only when defusedxml is there."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+
+
+def test_the_limits_the_docs_state_are_the_code_s():
+    for doc in ("roster.md", "limits.md"):
+        text = " ".join((ROOT / "docs" / doc).read_text("utf-8").split())
+        assert f"{reading.MAX_FILE_BYTES // 2**20} MB" in text, doc
+        assert f"{reading.MAX_ZIP_MEMBERS}" in text and f"{reading.MAX_UNZIPPED_BYTES // 2**20} MB" in text, doc
+        assert f"{reading.MAX_ROWS:,}" in text and f"{reading.MAX_COLUMNS}" in text, doc
+
+
+def test_a_damaged_sheet_is_one_message(tmp_path):
+    good = fill_template(tmp_path / "good.xlsx", [row()])
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut in the middle of the rows
+            out.writestr(item, data)
+    result = ceri("import", bad, "-o", tmp_path / "records")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert [line.split(": ")[0] for line in result.stderr.splitlines()][-1] == f"{bad}:名簿!A1"
+    assert "damaged sheet" in result.stderr
+    assert not (tmp_path / "records").exists()

@@ -47,7 +47,7 @@ def import_command(files: tuple[Path, ...], out_dir: Path | None, template: Path
     if not dry_run:
         apply(plan)
     counts = {a: sum(1 for c in plan.files if c.action == a) for a in ("create", "update", "unchanged")}
-    click.echo(_("{rows} rows: {students} students, {internships} internships; files created {create}, "
+    click.echo(_("rows read {rows}: students {students}, internships {internships}; files created {create}, "
                  "updated {update}, unchanged {unchanged}{dry}").format(
         rows=plan.rows, students=plan.students, internships=plan.internships, **counts,
         dry=_(" (dry run: nothing written)") if dry_run else ""))

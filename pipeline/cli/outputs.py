@@ -24,7 +24,7 @@ def check_output(output: Path, inputs: Iterable[str | os.PathLike[str]]) -> None
     out = _real(output)
     for given in inputs:
         real = _real(given)
-        if out == real:
+        if out == real or (out.exists() and real.is_file() and os.path.samefile(out, real)):  # a hard link
             raise CeriError(_("{file}: this is one of the inputs ({input}); write the output elsewhere")
                             .format(file=output, input=given))
         if Path(given).is_dir() and real in out.parents:

@@ -66,6 +66,8 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
             click.echo(f"{r.student}/{r.internship}: FAILED: {r.message}", err=True)
         elif r.status == "refused":
             click.echo(f"{r.student}/{r.internship}: refused: {r.message}", err=True)
+    for message in summary.failures:
+        click.echo(message, err=True)
     missing = sorted({d for r in summary.results for d in r.missing})
     if missing and not quiet:
         click.echo(f"not available yet (listed as missing in the manifests): {', '.join(missing)}", err=True)

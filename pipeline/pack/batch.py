@@ -14,6 +14,7 @@ from typing import Any
 from pipeline import renderers, rules
 from pipeline.errors import CeriError, InputError
 from pipeline.fileio import write_atomic
+from pipeline.i18n import _
 from pipeline.pack import manifest
 from pipeline.pack.build import (
     PackOptions,
@@ -50,6 +51,7 @@ class Job:
 class Summary:
     results: list[PackResult] = field(default_factory=list)
     jobs: list[Job] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)  # what could not be written beside the packs (zips)
 
     def count(self, status: str) -> int:
         return sum(r.status == status for r in self.results)
@@ -60,7 +62,7 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
-        bad = self.count("failed") or self.count("refused") or self.has_errors
+        bad = self.count("failed") or self.count("refused") or self.has_errors or self.failures
         return 1 if bad else 0
 
     def line(self) -> str:
@@ -251,7 +253,7 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
         close_registers(tidy=options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
-        write_zips(out_dir, sorted({j.student for j in summary.jobs}))
+        summary.failures += write_zips(out_dir, sorted({j.student for j in summary.jobs}))
 
 
 def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, options: PackOptions
@@ -290,12 +292,20 @@ def _reserve(reg: Register, wanted: Iterable[RenderRequest | None]) -> None:
                 reserve_serial(reg, request)
 
 
-def write_zips(out_dir: Path, students: list[str]) -> None:
-    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed."""
+def write_zips(out_dir: Path, students: list[str]) -> list[str]:
+    """DIR/<student>.zip beside each student's folder, rewritten only when its content changed. A zip
+    that cannot be written (a full or read-only disk) is a message, and the old zip stays as it was
+    (write_atomic): the packs are in place and the summary is still printed."""
+    failed = []
     for sid in students:
         if not (out_dir / sid).is_dir():
             continue
-        data = student_zip(out_dir, sid)
         target = out_dir / f"{sid}.zip"
-        if not target.is_file() or target.read_bytes() != data:
-            write_atomic(target, data)
+        try:
+            data = student_zip(out_dir, sid)
+            if not target.is_file() or target.read_bytes() != data:
+                write_atomic(target, data)
+        except OSError as exc:
+            failed.append(_("{file}: cannot write the zip ({error})").format(file=target,
+                                                                             error=exc.strerror or exc))
+    return failed

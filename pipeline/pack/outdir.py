@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pipeline.errors import CeriError
 from pipeline.fileio import TMP_PREFIX as TMP
-from pipeline.fileio import make_private_dir
+from pipeline.fileio import is_own_temporary, make_private_dir
+from pipeline.i18n import _
 
 WAIT = 5.0  # seconds to wait for the lock of a run that is ending (or was just killed)
 
@@ -41,12 +42,18 @@ def owned(out_dir: Path) -> Iterator[None]:
     The lock (flock on the folder itself) dies with the process that holds it, even on kill -9, so
     whatever .tmp-* entries a run finds under its lock were left by a dead run: checking process ids
     instead would keep those of killed workers that are not reaped yet."""
-    make_private_dir(out_dir)
-    fd = os.open(out_dir, os.O_RDONLY)
+    try:
+        make_private_dir(out_dir)
+        fd = os.open(out_dir, os.O_RDONLY)
+    except OSError as exc:
+        raise CeriError(_("{folder}: cannot create or open the output folder ({error})")
+                        .format(folder=out_dir, error=exc.strerror or exc)) from None
     try:
         if fcntl is not None:
             _lock(fd, out_dir, WAIT)
         for entry in out_dir.glob(f"{TMP}*"):
+            if not is_own_temporary(entry.name):
+                continue
             if entry.is_dir() and not entry.is_symlink():
                 shutil.rmtree(entry, ignore_errors=True)
             else:

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import InputError, Problem
+from pipeline.i18n import _
 from pipeline.records.models import MODELS, Institution, Internship, Student
 from pipeline.records.places import suggest
 from pipeline.records.yamlstrict import Document, Source, read_documents
@@ -189,6 +190,7 @@ def _load(paths: Iterable[str | Path]) -> Records:
     files, problems = expand(paths)
     records = Records(files=files)
     institution_seen = False
+    by_case: dict[tuple[str, str], str] = {}  # (kind, id folded) → id: file names derive from ids
     shared = Shared()
     for f in files:
         try:
@@ -221,6 +223,13 @@ def _load(paths: Iterable[str | Path]) -> Records:
                 first = records.locate(*key)
                 problems.append(doc.problem(("id",), f"duplicate {rec.kind} id '{rec.id}' "
                                                      f"(first in {first.file}:{first.line})"))
+                continue
+            other = by_case.setdefault((rec.kind, rec.id.casefold()), rec.id)
+            if other != rec.id:  # one file on macOS and Windows, whose file names ignore case
+                first = records.locate(rec.kind, other)
+                problems.append(doc.problem(("id",), _("duplicate {kind} id '{id}': it differs from '{other}' only in "
+                                                       "case (first in {file}:{line})").format(
+                    kind=rec.kind, id=rec.id, other=other, file=first.file, line=first.line)))
                 continue
             table[rec.id] = rec
             records.docs[key] = where

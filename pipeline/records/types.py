@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from pipeline.i18n import _
 from pipeline.records.places import country_codes, prefectures, suggest
 
 ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -35,6 +36,9 @@ def parse_id(value: object) -> str:
     return text
 
 
+DATE_YEARS = (1900, 2200)
+
+
 def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
@@ -42,9 +46,13 @@ def parse_date(value: object) -> date:
     if not DATE_RE.fullmatch(text):
         raise fail("date_format", f"'{text}' is not a date: write dates as YYYY-MM-DD, e.g. 2026-07-01")
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise fail("date_impossible", f"'{text}' is not a real date (no such day in that month)") from None
+    if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:  # 9999-12-31 + a day, or 0001 in the era calendar, fail later
+        raise fail("date_range", _("'{value}' is outside the years {first}–{last} that records can hold; check the "
+                                   "year").format(value=text, first=DATE_YEARS[0], last=DATE_YEARS[1]))
+    return day
 
 
 def parse_bool(value: object) -> bool:

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from pipeline.errors import Problem
+from pipeline.i18n import _
 
 Path = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it (about 20x faster, same events and marks)
@@ -112,6 +113,7 @@ def _mark(m: yaml.Mark) -> Mark:
 
 _SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent
 _SEQUENCE_END, _MAPPING_END = yaml.SequenceEndEvent, yaml.MappingEndEvent
+MAX_DEPTH = 64  # records nest a few levels; a hostile file nests thousands (Python's stack holds ~1000 frames)
 
 
 class _Composer:
@@ -154,6 +156,14 @@ class _Composer:
         if ev.tag not in (None, "!"):
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
             self.report(here, f"YAML tags ({tag}) are not allowed: values are plain text")
+        if kind in (_SEQUENCE, _MAPPING) and len(path) >= MAX_DEPTH:
+            self.report(here, _("nested more than {limit} levels deep: records nest a few levels")
+                        .format(limit=MAX_DEPTH))
+            depth = 1
+            while depth:  # skip the rest without recursing
+                t = type(self.next())
+                depth += (t is _SEQUENCE or t is _MAPPING) - (t is _SEQUENCE_END or t is _MAPPING_END)
+            return None
         if kind is _SCALAR:
             plain = ev.implicit[0] and not ev.style  # libyaml says '' where PyYAML says None
             return None if plain and ev.value in NULLS else ev.value

@@ -84,6 +84,14 @@ def render(request: RenderRequest) -> bytes:
     return renderer(request.doc, request.fmt)(request)
 
 
+def layout_problems(records) -> list:
+    """Problems (FILE:LINE:COLUMN) of record values no document can lay out: for `ceri validate`
+    (see renderers/problems.py)."""
+    from pipeline.renderers.problems import layout_problems as problems
+
+    return problems(records)
+
+
 def render_flattened(request: RenderRequest) -> bytes:
     """A fillable PDF with its form flattened (what the fields show burnt into the pages), to merge
     into pack.pdf. Rendered right after the fillable copy, it reuses that fill (renderers/form/fill)."""

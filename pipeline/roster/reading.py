@@ -112,43 +112,49 @@ def _xlsx_sheet(wb, ws, file: str) -> Sheet:
 def _xlsx_rows(wb, ws, sheet: Sheet) -> Iterator[tuple[int, dict[int, object]]]:
     src = ws._get_source()
     try:
-        parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
-                                 date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
-        count = 0
-        for number, row in parser.parse():
-            cells: dict[int, object] = {}
-            for cell in row:
-                value, column = cell["value"], cell["column"]
-                if value is None or (isinstance(value, str) and not value.strip()):
-                    continue
-                loc = sheet.loc(number, column)
-                if column > MAX_COLUMNS:
-                    sheet.problems.append(loc.problem(_("a value beyond column {limit}: a roster has fewer columns")
-                                                      .format(limit=MAX_COLUMNS)))
-                    continue
-                if cell["data_type"] == "f":
-                    sheet.problems.append(loc.problem(_("a formula ({formula}): ceri reads typed values only; "
-                                                        "copy the column and paste it as values")
-                                                      .format(formula=str(value)[:40])))
-                    continue
-                if cell["data_type"] == "e":
-                    sheet.problems.append(loc.problem(_("an Excel error value ({value}): type the value")
-                                                      .format(value=value)))
-                    continue
-                cells[column] = value
-            if not cells:
-                continue
-            count += 1
-            if count > MAX_ROWS + 1:
-                sheet.problems.append(sheet.loc(number, 1).problem(
-                    _("more than {limit} rows: split the roster into several files").format(limit=MAX_ROWS)))
-                return
-            yield number, cells
-        merged = parser.merged_cells
-        if merged is not None:
-            sheet.merged = [m.ref for m in merged.mergeCell]
+        yield from _parse_rows(wb, ws, src, sheet)
+    except Exception as exc:  # damaged XML or a value openpyxl cannot take: the user's file, one message
+        sheet.problems.append(sheet.loc(1, 1).problem(_("damaged sheet: {reason}").format(reason=exc)))
     finally:
         src.close()
+
+
+def _parse_rows(wb, ws, src, sheet: Sheet) -> Iterator[tuple[int, dict[int, object]]]:
+    parser = WorkSheetParser(src, ws._shared_strings, data_only=False, epoch=wb.epoch,
+                             date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+    count = 0
+    for number, row in parser.parse():
+        cells: dict[int, object] = {}
+        for cell in row:
+            value, column = cell["value"], cell["column"]
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            loc = sheet.loc(number, column)
+            if column > MAX_COLUMNS:
+                sheet.problems.append(loc.problem(_("a value beyond column {limit}: a roster has fewer columns")
+                                                  .format(limit=MAX_COLUMNS)))
+                continue
+            if cell["data_type"] == "f":
+                sheet.problems.append(loc.problem(_("a formula ({formula}): ceri reads typed values only; "
+                                                    "copy the column and paste it as values")
+                                                  .format(formula=str(value)[:40])))
+                continue
+            if cell["data_type"] == "e":
+                sheet.problems.append(loc.problem(_("an Excel error value ({value}): type the value")
+                                                  .format(value=value)))
+                continue
+            cells[column] = value
+        if not cells:
+            continue
+        count += 1
+        if count > MAX_ROWS + 1:
+            sheet.problems.append(sheet.loc(number, 1).problem(
+                _("more than {limit} rows: split the roster into several files").format(limit=MAX_ROWS)))
+            return
+        yield number, cells
+    merged = parser.merged_cells
+    if merged is not None:
+        sheet.merged = [m.ref for m in merged.mergeCell]
 
 
 def decode_csv(path: Path, raw: bytes) -> tuple[str | None, list[CellProblem]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -33,7 +34,9 @@ class Entry:
     flat: dict[Path, str] = field(default_factory=dict)
     where: dict[Path, Loc] = field(default_factory=dict)
     first: Loc | None = None  # the cell of its id
-    present: dict[Path, Column] = field(default_factory=dict)  # the roster's columns for this record
+    # the rows it was read from: (sheet, row number, the sheet's columns for this kind of record by path);
+    # the cell of a field left empty is found from these when a message needs it (not kept for each cell)
+    origins: list[tuple[Sheet, int, dict[Path, int]]] = field(default_factory=list)
     model: BaseModel | None = None
     quiet: set[Loc] = field(default_factory=set)  # cells already reported: not 'missing' a second time
     base: dict[str, Any] = field(default_factory=dict)  # the record as the records folder holds it
@@ -55,12 +58,28 @@ class Entry:
             node[path[-1]] = text
         return data
 
-    def problem(self, path: tuple, message: str, *, key: bool = False) -> CellProblem | None:
+    @property
+    def present(self) -> list[Path]:
+        """The roster's columns for this record, in the records format's order."""
+        if len(self.origins) == 1:
+            return list(self.origins[0][2])
+        paths = {p for _s, _r, colmap in self.origins for p in colmap}
+        return sorted(paths, key=lambda p: _order()[(self.kind, p)])
+
+    def locate(self, path: tuple) -> Loc:
         at = tuple(path)
-        while at and at not in self.where:
+        while at:
+            if at in self.where:
+                return self.where[at]
+            for sheet, row, colmap in self.origins:
+                if at in colmap:
+                    return sheet.loc(row, colmap[at])
             at = at[:-1]
-        loc = self.where.get(at) or self.first
-        assert loc is not None
+        assert self.first is not None
+        return self.first
+
+    def problem(self, path: tuple, message: str, *, key: bool = False) -> CellProblem | None:
+        loc = self.locate(path)
         if loc in self.quiet and message.startswith("missing required field"):
             return None  # the cell's own problem (a formula, a merge, a value Excel mangled) says it
         if tuple(path) == ("address", "prefecture") and "(did you mean" not in message:
@@ -105,6 +124,12 @@ def check_payments(text: str) -> str | None:
     return None
 
 
+@cache
+def _order() -> dict[tuple[str, Path], int]:
+    return {(c.record, c.path): n for n, c in enumerate(columns())}
+
+
+@cache
 def _prefecture_by_kanji() -> dict[str, str]:
     table = {}
     for english, kanji in prefectures().items():
@@ -163,8 +188,11 @@ def read_sheet(sheet: Sheet, roster: Roster) -> bool:
     """Add a sheet's rows to the roster; False when the sheet holds no roster."""
     mapping = _headers(sheet, roster)
     if mapping is None:
-        return False
+        roster.problems.extend(sheet.problems)  # a sheet too damaged to show its headers says so
+        return bool(sheet.problems)
     by_record = {kind: {n: c for n, c in mapping.items() if c.record == kind} for kind in ("student", "internship")}
+    colmaps = {kind: {c.path: n for n, c in sorted(cols.items(), key=lambda nc: _order()[(kind, nc[1].path)])}
+               for kind, cols in by_record.items()}  # shared by the sheet's records
     for number, cells in sheet.rows:
         roster.rows += 1
         texts: dict[int, str] = {}
@@ -185,7 +213,7 @@ def read_sheet(sheet: Sheet, roster: Roster) -> bool:
                     roster.report(loc, bad)
                     continue
                 texts[n] = text
-        _add_row(sheet, number, texts, by_record, roster)
+        _add_row(sheet, number, texts, by_record, colmaps, roster)
     for ref in sheet.merged:
         (c1, r1), (c2, r2) = (_cell(end) for end in (ref.split(":") * 2)[:2])
         roster.report(sheet.loc(r1, c1), _("merged cells ({range}): unmerge them and type the value in each cell")
@@ -201,20 +229,19 @@ def _cell(ref: str) -> tuple[int, int]:
     return column_index_from_string(letters), row
 
 
-def _fill(entry: Entry, texts: dict[int, str], cols: dict[int, Column], sheet: Sheet, number: int,
-          roster: Roster) -> None:
+def _fill(entry: Entry, texts: dict[int, str], cols: dict[int, Column], colmap: dict[Path, int], sheet: Sheet,
+          number: int, roster: Roster) -> None:
+    entry.origins.append((sheet, number, colmap))
     for n, col in cols.items():
-        loc = sheet.loc(number, n)
-        entry.present.setdefault(col.path, col)
         text = texts.get(n)
         if text is None:
-            entry.where.setdefault(col.path, loc)
             continue
+        loc = sheet.loc(number, n)
         before = entry.flat.get(col.path)
         if before is not None and before != text:
             roster.problems.append(loc.problem(
                 _("'{value}' differs from '{first}' in {where}: the rows of student '{id}' must agree")
-                .format(value=text, first=before, where=entry.where[col.path], id=entry.id)))
+                .format(value=text, first=before, where=entry.locate(col.path), id=entry.id)))
             continue
         if before is None:
             entry.flat[col.path] = text
@@ -222,7 +249,7 @@ def _fill(entry: Entry, texts: dict[int, str], cols: dict[int, Column], sheet: S
 
 
 def _add_row(sheet: Sheet, number: int, texts: dict[int, str], by_record: dict[str, dict[int, Column]],
-             roster: Roster) -> None:
+             colmaps: dict[str, dict[Path, int]], roster: Roster) -> None:
     student_cols, internship_cols = by_record["student"], by_record["internship"]
     id_at = next(n for n, c in student_cols.items() if c.path == ("id",))
     sid = texts.get(id_at)
@@ -233,7 +260,7 @@ def _add_row(sheet: Sheet, number: int, texts: dict[int, str], by_record: dict[s
     student = roster.students.get(sid)
     if student is None:
         student = roster.students[sid] = Entry("student", sid, first=id_loc, quiet=roster.quiet)
-    _fill(student, texts, student_cols, sheet, number, roster)
+    _fill(student, texts, student_cols, colmaps["student"], sheet, number, roster)
     if not any(n in texts for n in internship_cols):
         return
     iid_at = next((n for n, c in internship_cols.items() if c.path == ("id",)), None)
@@ -247,7 +274,7 @@ def _add_row(sheet: Sheet, number: int, texts: dict[int, str], by_record: dict[s
     internship = roster.internships[key] = Entry("internship", iid or "", first=first, quiet=roster.quiet)
     internship.flat[("student",)] = sid
     internship.where[("student",)] = id_loc
-    _fill(internship, texts, internship_cols, sheet, number, roster)
+    _fill(internship, texts, internship_cols, colmaps["internship"], sheet, number, roster)
     if iid is None:
         internship.where.setdefault(("id",), first)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -165,7 +165,3 @@ def write_template(path: str | Path) -> Path:
 def export(records: Records, path: str | Path) -> Path:
     """The records as a roster workbook: `ceri import` of it gives the same records back."""
     return write_atomic(path, build(records), FILE_MODE)
-
-
-def headers() -> Iterable[str]:
-    return (c.header for c in columns())

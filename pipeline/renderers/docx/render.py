@@ -23,11 +23,13 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError
 from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 
+from pipeline.context.jinja import TemplateLimit
 from pipeline.errors import CeriError, RenderError
 from pipeline.renderers import RenderRequest, unmet
 from pipeline.renderers.docx import fast
 from pipeline.renderers.docx.build import template_path
 from pipeline.renderers.docx.context import available_names, docx_context, docx_environment
+from pipeline.renderers.docx.limits import check_docx
 from pipeline.renderers.docx.package import save_deterministic, set_core_properties
 
 # {{r x}} {{p x}} {{tr x}} {{tc x}} expect RichText/Subdoc objects; given text, docxtpl drops it silently.
@@ -76,7 +78,7 @@ def _docxtpl(request: RenderRequest, paths: list[Path], *, user: bool = False) -
 
 def check_template(path: Path, env=None) -> set[str]:
     """The variables a template uses; refuses one that uses names the context does not have."""
-    tpl = _open(path)
+    tpl = _open(path)  # checks the zip first (limits.check_docx)
     env = env or docx_environment()
     try:
         used = tpl.get_undeclared_template_variables(jinja_env=env)
@@ -113,6 +115,7 @@ def _paragraphs(path: Path) -> list[str]:
 def _open(path: Path) -> DocxTemplate:
     if not path.is_file():
         raise CeriError(f"{path}: no such template (build the templates: python -m pipeline.renderers.docx.build)")
+    check_docx(path)
     try:
         tpl = DocxTemplate(path)
         tpl.init_docx()
@@ -138,6 +141,8 @@ def _errors(path: Path, *, user: bool = False) -> Iterator[None]:
     """Every template error becomes one clear message."""
     try:
         yield
+    except TemplateLimit as exc:
+        raise CeriError(f"{path}: {exc}") from None
     except SecurityError as exc:
         raise CeriError(f"{path}: the template tried something the sandbox forbids ({exc}); "
                         "templates may only read the document's values") from None

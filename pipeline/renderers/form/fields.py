@@ -199,8 +199,10 @@ def fields(pdf: PdfReader | PdfWriter) -> dict[str, Field]:
     out: dict[str, Field] = {}
     seen = 0
     for index, page in enumerate(pdf.pages):
-        annots = page.get("/Annots") or []
-        annots = annots.get_object() if hasattr(annots, "get_object") else annots  # often an indirect array
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else []  # often an indirect array
+        if not isinstance(annots, list):
+            raise LimitError(_("a page's /Annots is not an array (a damaged PDF)"))
         seen += len(annots)
         if seen > MAX_WIDGETS:  # before resolving them: each costs a parse
             raise LimitError(_("refused: more than {limit} annotations (a damaged or hostile PDF)")

@@ -141,7 +141,8 @@ class _InWriter:
 @lru_cache(maxsize=8)
 def _template(reader: PdfReader) -> tuple[Template, dict[str, Field]]:
     """The serialised objects and the fields of a parsed form, once per process (never modified)."""
-    return template(reader), fields(reader)
+    form = fields(reader)  # first: it refuses a hostile widget count before every object is serialised
+    return template(reader), form
 
 
 # The last few fills, before flattening: a pack renders each form twice (the fillable file, and the
@@ -217,7 +218,7 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     return out
 
 
-def _see_attached(boxes: list[tuple[Widget, TextBox]], record: str | None, name: str) -> None:
+def _see_attached(boxes: list[tuple[Widget | None, TextBox]], record: str | None, name: str) -> None:
     """Each widget of a field whose value goes to the 別紙 shows 「別紙のとおり / See attached sheet」 (or the
     longest form of it that fits); a field too small for even 「別紙」 cannot take the value at all."""
     for _w, box in boxes:
@@ -309,6 +310,16 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
             raise CeriError(f"{source}: box '{b.name}' is on page {b.page}, but the PDF has {npages} pages")
         text_boxes.append(TextBox(b.value, b.width, b.height, b.name, size=b.size, align=b.align,
                                   multiline=b.multiline, style=style, record=record))
+    sheet: list[tuple[str, str]] = []  # (box name, full text) of values that go to the 別紙
+    for b, tb in zip(boxes, text_boxes, strict=True):
+        if not tb.text:
+            continue
+        try:
+            layout(tb)
+        except Overflow:
+            whole = tb.text
+            _see_attached([(None, tb)], record, b.name)
+            sheet.append((b.name, whole))
     buf = io.BytesIO()
     c = Canvas(buf, invariant=1)
     for index, page in enumerate(writer.pages):
@@ -325,4 +336,4 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
         page.merge_transformed_page(over, Transformation().translate(llx, lly))
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return attach.append(out.getvalue(), sheet, style, record) if sheet else out.getvalue()

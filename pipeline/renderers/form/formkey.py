@@ -44,22 +44,29 @@ def _read(path: Path) -> bytes | None:
 
 
 def load_key(*, create: bool) -> bytes | None:
-    """The office's key; with create, made on first use (by one process: O_EXCL decides a race)."""
+    """The office's key; with create, made on first use. Written whole to a temporary file and then
+    linked into place, so that workers issuing forms at the same moment all read the one key."""
     path = key_path()
     key = _read(path)
     if key is not None or not create:
         return key
     make_private_dir(path.parent)
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return _read(path)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(KEY_BYTES))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # fails if another process was first: its key is the one
+        except FileExistsError:
+            pass
     except OSError as exc:
-        raise CeriError(_("{file}: cannot create the form key ({error})").format(file=path, error=exc.strerror)) from None
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(secrets.token_bytes(KEY_BYTES))
-        fh.flush()
-        os.fsync(fh.fileno())
+        raise CeriError(_("{file}: cannot create the form key ({error})").format(file=path,
+                                                                               error=exc.strerror)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
     return _read(path)
 
 

@@ -37,7 +37,7 @@ _OBJ = re.compile(rb"(\d{1,20})\s+\d{1,10}\s+obj\b")
 _XREF_SUB = re.compile(rb"xref\s+\d{1,20}\s+(\d{1,20})\s")
 _SIZE = re.compile(rb"/Size\s+(\d{1,20})")
 _INDEX = re.compile(rb"/Index\s*\[([\d\s]{0,400})\]")
-_LENGTH = re.compile(rb"/Length\s+(\d{1,20})(?!\s+\d+\s+R)")
+_LENGTH = re.compile(rb"/Length\s+(\d{1,20})(?![\d\s]*R)")  # a number, not a reference N G R
 _DEEP = re.compile(rb"(?:(?:\[|<<)\s*){%d}" % MAX_NESTING)
 _PYPDF_LIMITS = {
     "zlib_maximum_output_length": MAX_DECODED, "lzw_maximum_output_length": MAX_DECODED,

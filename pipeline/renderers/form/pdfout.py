@@ -311,7 +311,9 @@ class Edit:
             parts.append(data)
             pos += len(data)
         size = max(reach) + 1
-        xref = [b"xref\n"] + [_subsection(run, offsets, base.gens) for run in _runs([0, *sorted(reach)])]
+        nums = [0, *sorted(reach)]
+        runs = [(0, size - 1)] if size <= 4 * len(nums) + 4096 else _runs(nums)  # one table, as readers of
+        xref = [b"xref\n"] + [_subsection(run, offsets, base.gens) for run in runs]  # the plain shape expect
         digest = hashlib.md5(b"".join(parts)).digest()  # noqa: S324 (an identifier, not security)
         first = base.first_id or digest
         trailer = DictionaryObject()
@@ -325,13 +327,13 @@ class Edit:
         return b"".join(parts) + b"".join(xref) + tail
 
 
-GAP = 64  # free numbers written as free entries; a longer gap starts a new xref subsection
+GAP = 64  # in a sparse file, free numbers written as free entries; a longer gap starts a new subsection
 
 
 def _runs(nums: list[int]) -> list[tuple[int, int]]:
-    """(first, last) of the xref subsections for these sorted object numbers: one for a file numbered
-    1, 2, 3…, more where numbers jump (a form from outside may number an object 999999999; listing
-    every free number up to it would take gigabytes)."""
+    """(first, last) of the xref subsections for these sorted object numbers, a new one where numbers
+    jump (a form from outside may number an object 999999999; listing every free number up to it would
+    take gigabytes). Files numbered 1, 2, 3… with small gaps keep one table (pack.parts reads those)."""
     runs = [[nums[0], nums[0]]]
     for n in nums[1:]:
         if n - runs[-1][1] > GAP:

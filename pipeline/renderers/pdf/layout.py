@@ -36,7 +36,7 @@ from pipeline.renderers.pdf.text import (
     hard_lines,
     text_width,
     tighter,
-    wrap,
+    wrapped,
 )
 from pipeline.renderers.pdf.words import Paras, Values, Words, langs
 
@@ -53,7 +53,9 @@ FILL = Color(0.94, 0.94, 0.94)
 SEAL_RED = Color(0.75, 0.15, 0.15)
 QR_SIZE = 42.0  # in the footer, below the bottom margin: content never reaches it
 FRAME = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # the height a page holds
+NARROWEST = 120.0  # the narrowest cell a long record value is drawn in (a column of the JSPS report), for checks
 MAX_PAGES = 20  # a document longer than this is refused: no record value needs that much paper
+BULLETS = ("・", "•", "※", "＊")  # a paragraph starting with one of these is a bullet: its lines hang
 SENTENCE = 10.0  # running text this size or larger may be set a little tighter to stay on one line
 KEEP = 2  # lines of a split row or paragraph that stay together at the end and start of a page
 _DARK = re.compile(b"\x00+")  # a run of dark modules in a row of the symbol's image (dark = 0)
@@ -225,16 +227,27 @@ class Page:
             for line in hard_lines((p,)):
                 fonts.check(line, record=record or self.record_id, field=field)
             f = tighter(p, width, size) if size >= SENTENCE else None
-            f = f or Fitted(tuple(wrap(p, width, size)), size, "mincho")
+            hang = 0.0
+            if f is None and p[:1] in BULLETS and p[1:].strip():  # a wrapped bullet hangs: its lines under its text
+                hang = text_width(p[0], size)
+                body = wrapped(p[1:], width - hang, size)
+                f = Fitted((p[0] + body[0], *body[1:]), size, "mincho")
+            f = f or Fitted(wrapped(p, width, size), size, "mincho")
+            first = True
             while f.lines:
                 n = len(f.lines) if self.fits(f.height) else lines_within(f, self.room)
                 if n < len(f.lines) and (n < KEEP or len(f.lines) - n < KEEP) and self.y < self.fresh:
                     n = 0  # too few lines on one side of the break: the paragraph starts on the next page
                 if n:
                     part, f = split(f, n)
-                    draw_fitted(self.pen, part, self.left + indent, self.y, width, align=align, fixed=True,
-                                record=record, field=field)
+                    y = self.y - part.size
+                    for i, line in enumerate(part.lines):
+                        off = 0.0 if first and i == 0 else hang
+                        draw_line(self.pen, self.left + indent + off, y, width - off, line, part.size, "mincho",
+                                  align, fixed=True, record=record, field=field)
+                        y -= part.size * LEADING
                     self.y -= part.height
+                    first = False
                 if f.lines:
                     self.new_page()
                     start = (len(self.sheets), len(self.pen.runs), self.y)
@@ -298,43 +311,41 @@ class Page:
         """Label | value rows with rules: labels shaded on the left, values fitted into their cells; the
         table continues on the next page where it must."""
         value_w = self.width - label_width
-        laid = []
-        for row in rows:
-            lf = self.fit_label(row.label, label_width)
-            vf = self.fit_cell(row.value, value_w)
-            laid.append((row, lf, vf, min_row))
+        def measured(row: Row, lf: Fitted, vf: Fitted, least: float) -> tuple:
+            h = max(max(lf.height, vf.height, self.value_size * LEADING) + 2 * self.pad, least)
+            return row, lf, vf, h
+
+        laid = [measured(row, self.fit_label(row.label, label_width), self.fit_cell(row.value, value_w), min_row)
+                for row in rows]
 
         def height(r) -> float:
-            _, lf, vf, least = r
-            return max(max(lf.height, vf.height, self.value_size * LEADING) + 2 * self.pad, least)
+            return r[3]
 
         def split_row(r, room: float, keep: int = KEEP):
-            row, lf, vf, least = r
+            row, lf, vf, _ = r
             n = lines_within(vf, room - 2 * self.pad)
             if n < keep or len(vf.lines) - n < keep or lf.height > room - 2 * self.pad:
                 return None, None
             a, b = split(vf, n)
-            return (row, lf, a, 0.0), (row, lf, b, 0.0)
+            return measured(row, lf, a, 0.0), measured(row, lf, b, 0.0)
 
         for i, part in enumerate(self._rows_on_pages(laid, height, split_row)):
             if i:
                 self._field = part[0][0].value.field if part else None
                 self.new_page()
             if part:
-                self._table_part(part, label_width, value_w, height)
+                self._table_part(part, label_width, value_w)
         self.space(10)
         self._text = None
 
-    def _table_part(self, laid: list, label_width: float, value_w: float, height) -> None:
+    def _table_part(self, laid: list, label_width: float, value_w: float) -> None:
         c = self.c
         top = self.y
         c.setFillColor(FILL)  # shading first, so no later fill covers a rule
-        total = sum(height(r) for r in laid)
+        total = sum(h for *_, h in laid)
         c.rect(self.left, top - total, label_width, total, stroke=0, fill=1)
         c.setFillColor(black)
-        for r in laid:
-            row, lf, vf, _ = r
-            h = height(r)
+        for row, lf, vf, h in laid:
             draw_fitted(self.pen, lf, self.left + self.pad, self.y - (h - lf.height) / 2,
                         label_width - 2 * self.pad, fixed=True, field="label")
             draw_fitted(self.pen, vf, self.left + label_width + self.pad, self.y - (h - vf.height) / 2,

@@ -209,6 +209,11 @@ def _fit(paragraphs: tuple[str, ...], width: float, height: float, size: float, 
     return None
 
 
+@lru_cache(maxsize=4096)  # the same sentences and notes in every document of a batch
+def wrapped(text: str, width: float, size: float, style: str = "mincho") -> tuple[str, ...]:
+    return tuple(wrap(text, width, size, style))
+
+
 def tighter(text: str, width: float, size: float, floor: float = 9.0) -> Fitted | None:
     """text on one line (each of its own lines), shrunk by at most 15 % and never below floor, or None."""
     lines = hard_lines((text,))
