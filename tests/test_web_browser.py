@@ -197,3 +197,19 @@ def test_an_intake_through_the_invite_link_is_reviewed_and_accepted(server, brow
     assert "family: Trần" in text and "given: Thị Ngọc Ánh" in text and "𠮷田ハイツ101" in text
     assert "card_number: AB12345678CD" in text
     context.close()
+
+
+def test_build_a_pack_and_download_the_zip(server, browser):
+    import zipfile
+
+    context, page = _login(browser, server["url"])
+    page.goto(f"{server['url']}/case/CERI-2026-002")
+    page.click("text=パックを作成")
+    expect(page.locator("p.ok")).to_be_visible(timeout=120_000)
+    with page.expect_download() as download:
+        page.click("a.download")
+    path = download.value.path()
+    names = zipfile.ZipFile(path).namelist()
+    assert any(n.endswith("CERI-2026-002/pack.pdf") for n in names)
+    page.screenshot(path=SHOTS / "pack.png", full_page=True)
+    context.close()

@@ -212,3 +212,21 @@ def _form(html: str) -> dict[str, str]:
     p = Form()
     p.feed(html[html.index('<form method="post" class="record">'):])
     return {k: v for k, v in p.data.items()}
+
+
+def test_build_a_pack_and_download_its_zip(tmp_path, monkeypatch):
+    import zipfile
+
+    monkeypatch.delenv("CERI_REGISTER", raising=False)
+    app, store, _records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    case = c.get("/case/CERI-2026-001").get_data(as_text=True)
+    assert c.get("/case/CERI-2026-001/pack.zip").status_code == 404
+    r = c.post("/case/CERI-2026-001/pack", data={"csrf": csrf(case)})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    z = c.get("/case/CERI-2026-001/pack.zip")
+    assert z.status_code == 200 and z.mimetype == "application/zip"
+    names = zipfile.ZipFile(io.BytesIO(z.data)).namelist()
+    assert "23DB0012/CERI-2026-001/pack.pdf" in names and "23DB0012/CERI-2026-001/manifest.json" in names
+    assert (store.path.parent / "register.sqlite").is_file()  # certificates numbered beside the desk's data
