@@ -213,3 +213,28 @@ def test_build_a_pack_and_download_the_zip(server, browser):
     assert any(n.endswith("CERI-2026-002/pack.pdf") for n in names)
     page.screenshot(path=SHOTS / "pack.png", full_page=True)
     context.close()
+
+
+def test_upload_a_returned_evaluation_form(server, browser, tmp_path):
+    import pypdf
+    from test_web_http import COMPANY
+
+    context, page = _login(browser, server["url"])
+    page.goto(f"{server['url']}/case/CERI-2026-002")
+    with page.expect_download() as download:
+        page.click("a[href$='evaluation-form.ja.pdf']")
+    w = pypdf.PdfWriter(clone_from=pypdf.PdfReader(download.value.path()))
+    for p in w.pages:
+        w.update_page_form_field_values(p, {**COMPANY, "evaluation_date": "2026-05-29"}, auto_regenerate=False)
+    filled = tmp_path / "returned.pdf"
+    w.write(filled)
+    page.set_input_files("form.upload input[type=file]", str(filled))
+    page.click("form.upload button[type=submit]")
+    expect(page.locator("h1"), page.locator("main").inner_text()).to_contain_text("返送された評価書")
+    expect(page.locator("dl.fields")).to_contain_text("310.5")
+    page.screenshot(path=SHOTS / "evaluation-preview.png", full_page=True)
+    page.click("text=記録に書き込む")
+    expect(page.locator("p.ok")).to_be_visible()
+    text = next(f for f in server["records"].glob("*.yaml") if "CERI-2026-002" in f.read_text("utf-8")).read_text("utf-8")
+    assert "hours_total: 310.5" in text and "received_on: 2026-06-01" in text
+    context.close()

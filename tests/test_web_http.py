@@ -4,6 +4,7 @@ the database's migrations, documents on demand, the command's options."""
 from __future__ import annotations
 
 import io
+import re
 import sqlite3
 
 import pypdf
@@ -230,3 +231,56 @@ def test_build_a_pack_and_download_its_zip(tmp_path, monkeypatch):
     names = zipfile.ZipFile(io.BytesIO(z.data)).namelist()
     assert "23DB0012/CERI-2026-001/pack.pdf" in names and "23DB0012/CERI-2026-001/manifest.json" in names
     assert (store.path.parent / "register.sqlite").is_file()  # certificates numbered beside the desk's data
+
+
+COMPANY = {
+    "rating_research": "/4", "rating_problem_solving": "/5", "rating_practical": "/4",
+    "rating_communication": "/3", "rating_initiative": "/5", "attendance_days": "40", "hours_total": "310.5",
+    "strengths": "仮説を素早く検証できる。", "improvements": "文書化を丁寧に。", "comment": "大変よく頑張りました。",
+    "evaluator_name": "田中 美穂", "evaluator_title": "Head of R&D", "evaluation_date": "2026-10-01",
+}
+
+
+def returned_form(client, internship: str) -> bytes:
+    """The desk's pre-filled evaluation form, filled in as a company's PDF reader would (pypdf)."""
+    sent = client.get(f"/case/{internship}/document/evaluation-form.ja.pdf")
+    assert sent.status_code == 200
+    w = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(sent.data)))
+    for page in w.pages:
+        w.update_page_form_field_values(page, COMPANY, auto_regenerate=False)
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def test_upload_a_returned_evaluation_preview_then_merge(tmp_path):
+    from datetime import date
+
+    app, store, records = desk(tmp_path)
+    app.extensions["ceri"]["records"].fixed_as_of = date(2026, 10, 5)
+    c = app.test_client()
+    log_in(c)
+    pdf = returned_form(c, "CERI-2026-001")
+    page = c.get("/case/CERI-2026-001").get_data(as_text=True)
+    # a form for another internship is refused
+    other = c.post("/case/CERI-2026-005/evaluation", data={"csrf": csrf(page), "pdf": (io.BytesIO(pdf), "x.pdf")},
+                   content_type="multipart/form-data")
+    assert other.status_code == 400 and "CERI-2026-001" in other.get_data(as_text=True)
+    # not a PDF
+    junk = c.post("/case/CERI-2026-001/evaluation", data={"csrf": csrf(page), "pdf": (io.BytesIO(b"MZ..."), "x.pdf")},
+                  content_type="multipart/form-data")
+    assert junk.status_code == 400
+    preview = c.post("/case/CERI-2026-001/evaluation", data={"csrf": csrf(page), "pdf": (io.BytesIO(pdf), "a.pdf")},
+                     content_type="multipart/form-data")
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "田中 美穂" in html and "310.5" in html
+    path = records / "01-nguyen-thi-lan.yaml"
+    assert "310.5" not in path.read_text("utf-8")  # a preview writes nothing
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    r = c.post("/case/CERI-2026-001/evaluation/merge", data={"csrf": csrf(html), "token": token, "version": version})
+    assert r.status_code == 302
+    text = path.read_text("utf-8")
+    assert "name_ja: 田中 美穂" in text and "hours_total: 310.5" in text and "received_on: 2026-10-05" in text
+    assert not list((store.path.parent / "uploads").iterdir())
+    assert ("evaluation-merged", "internship:CERI-2026-001") in [(a, t) for _at, _w, a, t, _d in store.audit_log()]

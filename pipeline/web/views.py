@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 
 from pipeline.context import build_context
 from pipeline.desk.cases import owners
 from pipeline.desk.status import counts
+from pipeline.errors import CeriError
 from pipeline.renderers import RenderRequest, documents, render, unmet
-from pipeline.web import edit, packs
+from pipeline.renderers.form.limits import MAX_SIZE
+from pipeline.web import edit, evaluation, packs
 from pipeline.web.i18n import _
 from pipeline.web.snapshot import Snapshot
 
@@ -149,6 +152,34 @@ def register(app: Flask) -> None:
             abort(404)
         g.store.audit(g.session.user, "download", f"student:{row.student}", "pack.zip")
         return send_file(path, mimetype="application/zip", as_attachment=True, download_name=f"{row.student}.zip")
+
+    @app.post("/case/<internship>/evaluation")
+    @secretariat
+    def evaluation_upload(internship: str) -> str:
+        snap, row = _case(internship)
+        upload = request.files.get("pdf")
+        if upload is None or not upload.filename:
+            raise CeriError(_("Choose the returned evaluation form (PDF) first."))
+        pdf = upload.read(MAX_SIZE + 1)
+        replace = request.form.get("replace") == "1"
+        rb, diff = evaluation.read(snap.records, internship, pdf, "form.pdf", snap.as_of, replace=replace)
+        token = evaluation.keep(g.store.path.parent, pdf)
+        version = edit.version_of(Path(snap.records.docs[("internship", internship)].file).read_bytes())
+        return render_template("evaluation.html", row=row, rb=rb, diff=diff, token=token, version=version,
+                               block=evaluation.evaluation_yaml(rb), replace=replace)
+
+    @app.post("/case/<internship>/evaluation/merge")
+    @secretariat
+    def evaluation_merge(internship: str) -> Response:
+        snap, row = _case(internship)
+        token = request.form.get("token", "")
+        data = g.store.path.parent
+        replace = request.form.get("replace") == "1"
+        rb, _diff = evaluation.read(snap.records, internship, evaluation.kept(data, token), "form.pdf",
+                                    snap.as_of, replace=replace)
+        evaluation.merge(snap.records, internship, rb, request.form.get("version", ""), data, token)
+        g.store.audit(g.session.user, "evaluation-merged", f"internship:{internship}", "evaluation")
+        return redirect(url_for("case", internship=internship, saved="1"))
 
     @app.route("/me", methods=["GET", "POST"])
     def me() -> str | tuple[str, int]:
