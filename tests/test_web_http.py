@@ -284,3 +284,43 @@ def test_upload_a_returned_evaluation_preview_then_merge(tmp_path):
     assert "name_ja: 田中 美穂" in text and "hours_total: 310.5" in text and "received_on: 2026-10-05" in text
     assert not list((store.path.parent / "uploads").iterdir())
     assert ("evaluation-merged", "internship:CERI-2026-001") in [(a, t) for _at, _w, a, t, _d in store.audit_log()]
+
+
+def test_upload_a_roster_preview_then_accept(tmp_path):
+    import openpyxl
+
+    from pipeline.records import load
+    from pipeline.roster import export
+
+    app, store, records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    book = tmp_path / "roster.xlsx"
+    export(load([records]), book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb.worksheets[0]
+    heads = [str(cell.value) for cell in ws[1]]
+    phone = next(n for n, h in enumerate(heads) if "Phone" in h) + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "23DB0012")
+    ws.cell(row, phone).value = "080-7777-0000"
+    wb.save(book)
+    page = c.get("/roster").get_data(as_text=True)
+    r = c.post("/roster", data={"csrf": csrf(page), "roster": (io.BytesIO(book.read_bytes()), "名簿 2026.xlsx")},
+               content_type="multipart/form-data")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "080-7777-0000" in html and "080-1234-5678" in html
+    assert "080-7777-0000" not in (records / "01-nguyen-thi-lan.yaml").read_text("utf-8")
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    r = c.post("/roster/accept", data={"csrf": csrf(html), "token": token, "name": "名簿 2026.xlsx"})
+    assert r.status_code == 302
+    assert "phone: 080-7777-0000" in (records / "01-nguyen-thi-lan.yaml").read_text("utf-8")
+    # a mistake is named at its cell, in the uploaded file's name, and nothing is written
+    ws.cell(row, phone).value = "not a phone"
+    wb.save(book)
+    r = c.post("/roster", data={"csrf": csrf(html), "roster": (io.BytesIO(book.read_bytes()), "名簿.xlsx")},
+               content_type="multipart/form-data")
+    assert r.status_code == 422 and "名簿.xlsx:" in r.get_data(as_text=True)
+    assert "uploads" not in r.get_data(as_text=True)
+    bad = c.post("/roster", data={"csrf": csrf(html), "roster": (io.BytesIO(b"x"), "roster.exe")},
+                 content_type="multipart/form-data")
+    assert bad.status_code == 400

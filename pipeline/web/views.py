@@ -14,7 +14,7 @@ from pipeline.desk.status import counts
 from pipeline.errors import CeriError
 from pipeline.renderers import RenderRequest, documents, render, unmet
 from pipeline.renderers.form.limits import MAX_SIZE
-from pipeline.web import edit, evaluation, packs
+from pipeline.web import edit, evaluation, packs, roster
 from pipeline.web.i18n import _
 from pipeline.web.snapshot import Snapshot
 
@@ -69,7 +69,8 @@ def register(app: Flask) -> None:
         return render_template("board.html", rows=shown[(page - 1) * PAGE: page * PAGE], total=len(shown),
                                all_counts=counts(snap.board), step=step, owner=owner, overdue=overdue,
                                q=request.args.get("q", ""), page=min(page, pages), pages=pages,
-                               owner_keys=sorted(owners()), as_of=snap.as_of, everything=len(snap.board))
+                               owner_keys=sorted(owners()), as_of=snap.as_of, everything=len(snap.board),
+                               imported=request.args.get("imported", type=int))
 
     @app.get("/case/<internship>")
     @secretariat
@@ -180,6 +181,28 @@ def register(app: Flask) -> None:
         evaluation.merge(snap.records, internship, rb, request.form.get("version", ""), data, token)
         g.store.audit(g.session.user, "evaluation-merged", f"internship:{internship}", "evaluation")
         return redirect(url_for("case", internship=internship, saved="1"))
+
+    @app.route("/roster", methods=["GET", "POST"])
+    @secretariat
+    def roster_upload() -> str | tuple[str, int]:
+        if request.method == "GET":
+            return render_template("roster.html", plan=None, problems=[], token="", name="")
+        upload = request.files.get("roster")
+        if upload is None or not upload.filename:
+            raise CeriError(_("Choose the roster file first."))
+        name = Path(upload.filename).name
+        token = roster.keep(g.store.path.parent, upload.read(), name)
+        p, problems = roster.plan(g.store.path.parent, token, g.records.folder, name)
+        return render_template("roster.html", plan=p, problems=problems, token=token, name=name,
+                               folder=g.records.folder), 422 if problems else 200
+
+    @app.post("/roster/accept")
+    @secretariat
+    def roster_accept() -> Response:
+        name = Path(request.form.get("name", "roster.xlsx")).name
+        n = roster.accept(g.store.path.parent, request.form.get("token", ""), g.records.folder, name)
+        g.store.audit(g.session.user, "import", "roster", f"{n} files")
+        return redirect(url_for("board", imported=n))
 
     @app.route("/me", methods=["GET", "POST"])
     def me() -> str | tuple[str, int]:
