@@ -324,3 +324,30 @@ def test_upload_a_roster_preview_then_accept(tmp_path):
     bad = c.post("/roster", data={"csrf": csrf(html), "roster": (io.BytesIO(b"x"), "roster.exe")},
                  content_type="multipart/form-data")
     assert bad.status_code == 400
+
+
+def test_an_intake_is_a_proposal_only_the_secretariat_decides(tmp_path):
+    app, store, records = desk(tmp_path)
+    student = app.test_client()
+    student.get(f"/i/{store.add_link('student', '23DB0012', 'test')}")
+    page = student.get("/me").get_data(as_text=True)
+    form = {"csrf": csrf(page), "student.residence.card_number": "AB1234567", "student.name.family": "Trần"}
+    r = student.post("/me", data=form, headers={"Accept-Language": "ja"})
+    assert r.status_code == 422 and "修正" in r.get_data(as_text=True)
+    assert store.pending("23DB0012") == []
+    form["student.residence.card_number"] = "XY87654321ZW"
+    assert student.post("/me", data=form).status_code == 200
+    [(n, _at, changes)] = store.pending("23DB0012")
+    assert changes["student.residence.card_number"] == "XY87654321ZW"
+    # only what was typed differently is proposed (fields the request does not carry stay as they are)
+    assert changes == {"student.residence.card_number": "XY87654321ZW", "student.name.family": "Trần"}
+    # the student cannot accept their own proposal
+    r = student.post(f"/case/CERI-2026-001/intake/{n}/accept", data={"csrf": csrf(page)})
+    assert r.status_code == 403
+    secretariat = app.test_client()
+    log_in(secretariat)
+    case = secretariat.get("/case/CERI-2026-001").get_data(as_text=True)
+    assert "XY87654321ZW" in case
+    r = secretariat.post(f"/case/CERI-2026-001/intake/{n}/reject", data={"csrf": csrf(case)})
+    assert r.status_code == 302 and store.pending("23DB0012") == []
+    assert "XY87654321ZW" not in (records / "01-nguyen-thi-lan.yaml").read_text("utf-8")

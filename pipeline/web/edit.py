@@ -85,12 +85,13 @@ def save(records: Records, kind: str, record_id: str, submitted: dict[str, str],
     still the version the form was made from; else say why, field by field."""
     path, index = _position(records, kind, record_id)
     cols = form_columns(kind)
-    new = {c.key: _clean(submitted.get(c.key, ""), c) for c in cols}
     with _write_lock:
         raw = path.read_bytes()
         docs = [d for d in load_all(raw) if d is not None]
         doc = docs[index]
         current = _current_values(path, raw, index, kind)
+        # a field the request does not carry is left as it is (an empty one is removed)
+        new = {c.key: _clean(submitted[c.key], c) if c.key in submitted else current[c.key] for c in cols}
         if version_of(raw) != version:
             # the file changed since the form was made: refused if any value the form showed changed (a
             # comment or another record of the same file changing is no conflict)
@@ -127,7 +128,7 @@ def propose(records: Records, student_id: str, submitted: dict[str, str], keys: 
     cols = [c for c in form_columns("student") if c.key in keys]
     raw = path.read_bytes()
     current = _current_values(path, raw, index, "student")
-    new = {c.key: _clean(submitted.get(c.key, ""), c) for c in cols}
+    new = {c.key: _clean(submitted[c.key], c) if c.key in submitted else current[c.key] for c in cols}
     edits = [c for c in cols if new[c.key] != current[c.key]]
     docs = [d for d in load_all(raw) if d is not None]
     _model, errors = _validate(path, docs, docs[index], "student", edits, new)

@@ -105,7 +105,7 @@ def register(app: Flask) -> None:
             current = edit.values(model, kind)
             return render_template("edit.html", row=row, kind=kind, cols=cols, values=current, seen=current,
                                    version=edit.version_of(path.read_bytes()), outcome=None)
-        submitted = {c.key: request.form.get(c.key, "") for c in cols}
+        submitted = {c.key: request.form[c.key] for c in cols if c.key in request.form}
         seen = {c.key: request.form.get(f"seen.{c.key}", "") for c in cols}
         outcome = edit.save(records, kind, record_id, submitted, seen, request.form.get("version", ""))
         if outcome.saved:
@@ -116,7 +116,7 @@ def register(app: Flask) -> None:
         if outcome.conflicts:  # the form now stands on what is saved: a second save is a decision made
             version = edit.version_of(path.read_bytes())
             seen = {**seen, **{c.key: now for c, _seen, now in outcome.conflicts}}
-        return render_template("edit.html", row=row, kind=kind, cols=cols, values=submitted, seen=seen,
+        return render_template("edit.html", row=row, kind=kind, cols=cols, values={**seen, **submitted}, seen=seen,
                                version=version, outcome=outcome), 409 if outcome.conflicts else 422
 
     @app.get("/case/<internship>/document/<doc>.<lang>.pdf")
@@ -220,9 +220,9 @@ def register(app: Flask) -> None:
         errors: dict[str, list[str]] = {}
         sent = False
         if request.method == "POST":
-            typed = {c.key: request.form.get(c.key, "") for c in cols}
+            typed = {c.key: request.form[c.key] for c in cols if c.key in request.form}
             changes, errors = edit.propose(records, s.subject, typed, INTAKE)
-            values = typed
+            values = {**values, **typed}
             if not errors:
                 if changes:
                     g.store.propose(s.subject, changes)
