@@ -351,3 +351,41 @@ def test_an_intake_is_a_proposal_only_the_secretariat_decides(tmp_path):
     r = secretariat.post(f"/case/CERI-2026-001/intake/{n}/reject", data={"csrf": csrf(case)})
     assert r.status_code == 302 and store.pending("23DB0012") == []
     assert "XY87654321ZW" not in (records / "01-nguyen-thi-lan.yaml").read_text("utf-8")
+
+
+def test_a_company_link_returns_its_evaluation_into_review(tmp_path):
+    from datetime import date
+
+    app, store, records = desk(tmp_path)
+    app.extensions["ceri"]["records"].fixed_as_of = date(2026, 10, 5)
+    company = app.test_client()
+    assert company.get(f"/i/{store.add_link('company', 'CERI-2026-001', 'test')}").headers["Location"] == "/company"
+    page = company.get("/company").get_data(as_text=True)
+    assert "株式会社湘南データラボ" in page or "Shonan Data Lab" in page
+    for other in ("/board", "/case/CERI-2026-001", "/case/CERI-2025-011", "/me",
+                  "/case/CERI-2026-001/document/evaluation-form.ja.pdf"):
+        assert company.get(other).status_code in (302, 403)
+    form = company.get("/company/evaluation-form.pdf")
+    assert form.status_code == 200
+    w = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(form.data)))
+    for p in w.pages:
+        w.update_page_form_field_values(p, COMPANY, auto_regenerate=False)
+    filled = io.BytesIO()
+    w.write(filled)
+    r = company.post("/company", data={"csrf": csrf(page), "pdf": (io.BytesIO(filled.getvalue()), "eval.pdf")},
+                     content_type="multipart/form-data")
+    assert r.status_code == 200 and 'class="ok"' in r.get_data(as_text=True)
+    path = records / "01-nguyen-thi-lan.yaml"
+    assert "310.5" not in path.read_text("utf-8")  # into review, not into the record
+    secretariat = app.test_client()
+    log_in(secretariat)
+    case = secretariat.get("/case/CERI-2026-001").get_data(as_text=True)
+    review = re.search(r'href="(/case/CERI-2026-001/evaluation/[^"]+)"', case).group(1)
+    html = secretariat.get(review).get_data(as_text=True)
+    assert "310.5" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    r = secretariat.post("/case/CERI-2026-001/evaluation/merge",
+                         data={"csrf": csrf(html), "token": token, "version": version, "replace": "1"})
+    assert r.status_code == 302 and "hours_total: 310.5" in path.read_text("utf-8")
+    assert store.returned("CERI-2026-001") == []

@@ -19,6 +19,8 @@ from pipeline.i18n import _
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--add-user", "add_user", metavar="NAME", help="Add a secretariat user (or set a new password).")
 @click.option("--invite", "invite", metavar="STUDENT_ID", help="Print a one-time link for this student.")
+@click.option("--company-link", "company_link", metavar="INTERNSHIP_ID",
+              help="Print a one-time link for the company of this internship (its evaluation form).")
 @click.option("--url", default=None, metavar="URL",
               help="The desk's address as people reach it (for --invite; default http://HOST:PORT).")
 @click.option("--audit", "show_audit", is_flag=True, help="Print the audit log: who changed what, when.")
@@ -27,7 +29,7 @@ from pipeline.i18n import _
 @as_of_option
 @reports_errors
 def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, invite: str | None,
-          url: str | None, show_audit: bool, trusted_proxy: str | None, as_of: date | None) -> None:
+          company_link: str | None, url: str | None, show_audit: bool, trusted_proxy: str | None, as_of: date | None) -> None:
     """The desk in a browser: status board, cases, editing, for the secretariat (docs/serve.md)."""
     from pipeline.web.store import DB_NAME, Store, data_dir
 
@@ -52,13 +54,17 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
         raise click.UsageError(_("give the records folder: ceri serve RECORDS_DIR"))
     if not records_dir.is_dir():
         raise CeriError(_("{path}: no such folder").format(path=records_dir))
-    if invite:
+    if invite or company_link:
         from pipeline.records import load
 
-        if invite not in load([records_dir]).students:
+        records = load([records_dir])
+        if invite and invite not in records.students:
             raise CeriError(_("--invite {id}: no such student in the records").format(id=invite))
-        token = store.add_link("student", invite, "ceri serve")
-        store.audit("ceri serve", "invite", f"student:{invite}")
+        if company_link and company_link not in records.internships:
+            raise CeriError(_("--company-link {id}: no such internship in the records").format(id=company_link))
+        role, subject = ("student", invite) if invite else ("company", company_link)
+        token = store.add_link(role, subject, "ceri serve")
+        store.audit("ceri serve", "invite", f"{role}:{subject}")
         click.echo(f"{(url or f'http://{host}:{port}').rstrip('/')}/i/{token}")
         return
     import waitress

@@ -78,6 +78,17 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX pending_student ON pending(student, status);
     """,
+    # 3: evaluation forms a company uploaded through its link, waiting for the secretariat's review
+    """
+    CREATE TABLE returned (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        internship TEXT NOT NULL,
+        upload TEXT NOT NULL,          -- the kept file's random name (pipeline/web/evaluation.py)
+        created_at TEXT NOT NULL,
+        done_at TEXT
+    );
+    CREATE INDEX returned_internship ON returned(internship, done_at);
+    """,
 )
 
 
@@ -244,6 +255,22 @@ class Store:
             cur = db.execute("UPDATE pending SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "
                              "AND student = ? AND status = 'pending'", (status, by, _iso(_now()), pending_id, student))
             return cur.rowcount == 1
+
+    # ---- evaluation forms returned through a company's link -----------------------------------------
+    def add_returned(self, internship: str, upload: str) -> None:
+        with self.connect() as db:
+            db.execute("INSERT INTO returned (internship, upload, created_at) VALUES (?, ?, ?)",
+                       (internship, upload, _iso(_now())))
+
+    def returned(self, internship: str) -> list[tuple[str, str]]:
+        """(upload, created_at) of the forms not yet reviewed, oldest first."""
+        with self.connect() as db:
+            return db.execute("SELECT upload, created_at FROM returned WHERE internship = ? AND done_at IS NULL "
+                              "ORDER BY id", (internship,)).fetchall()
+
+    def returned_done(self, upload: str) -> None:
+        with self.connect() as db:
+            db.execute("UPDATE returned SET done_at = ? WHERE upload = ?", (_iso(_now()), upload))
 
     # ---- audit ---------------------------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str, detail: str = "") -> None:

@@ -86,7 +86,8 @@ def register(app: Flask) -> None:
                    for n, at, changes in g.store.pending(i.student)]
         return render_template("case.html", row=row, i=i, student=student, docs=docs, fields=fields, pending=pending,
                                columns={k: edit.form_columns(k) for k in KINDS}, saved=request.args.get("saved"),
-                               packed=request.args.get("packed"), pack_zip=packs.zip_of(i.student, g.store.path.parent))
+                               packed=request.args.get("packed"), pack_zip=packs.zip_of(i.student, g.store.path.parent),
+                               returned=g.store.returned(internship))
 
     @app.route("/case/<internship>/edit/<kind>", methods=["GET", "POST"])
     @secretariat
@@ -169,6 +170,18 @@ def register(app: Flask) -> None:
         return render_template("evaluation.html", row=row, rb=rb, diff=diff, token=token, version=version,
                                block=evaluation.evaluation_yaml(rb), replace=replace)
 
+    @app.get("/case/<internship>/evaluation/<upload>")
+    @secretariat
+    def evaluation_review(internship: str, upload: str) -> str:
+        snap, row = _case(internship)
+        if upload not in {u for u, _at in g.store.returned(internship)}:
+            abort(404)
+        pdf = evaluation.kept(g.store.path.parent, upload)
+        rb, diff = evaluation.read(snap.records, internship, pdf, "form.pdf", snap.as_of, replace=True)
+        version = edit.version_of(Path(snap.records.docs[("internship", internship)].file).read_bytes())
+        return render_template("evaluation.html", row=row, rb=rb, diff=diff, token=upload, version=version,
+                               block=evaluation.evaluation_yaml(rb), replace=True)
+
     @app.post("/case/<internship>/evaluation/merge")
     @secretariat
     def evaluation_merge(internship: str) -> Response:
@@ -179,6 +192,7 @@ def register(app: Flask) -> None:
         rb, _diff = evaluation.read(snap.records, internship, evaluation.kept(data, token), "form.pdf",
                                     snap.as_of, replace=replace)
         evaluation.merge(snap.records, internship, rb, request.form.get("version", ""), data, token)
+        g.store.returned_done(token)
         g.store.audit(g.session.user, "evaluation-merged", f"internship:{internship}", "evaluation")
         return redirect(url_for("case", internship=internship, saved="1"))
 
@@ -255,6 +269,36 @@ def register(app: Flask) -> None:
             g.store.audit(g.session.user, "intake-rejected", f"student:{row.student}", str(pending_id))
         return redirect(url_for("case", internship=internship, saved="1" if decision == "accept" else None))
 
+    @app.route("/company", methods=["GET", "POST"])
+    def company() -> str | tuple[str, int]:
+        s = g.session
+        if s is None or s.role != "company":
+            abort(403)
+        snap, row = _case(s.subject)
+        sent = False
+        if request.method == "POST":
+            upload = request.files.get("pdf")
+            if upload is None or not upload.filename:
+                raise CeriError(_("Choose the filled evaluation form (PDF) first."))
+            pdf = upload.read(MAX_SIZE + 1)
+            evaluation.read(snap.records, s.subject, pdf, Path(upload.filename).name, snap.as_of, replace=True)
+            g.store.add_returned(s.subject, evaluation.keep(g.store.path.parent, pdf))
+            g.store.audit(f"company:{s.subject}", "evaluation-returned", f"internship:{s.subject}")
+            sent = True
+        return render_template("company.html", row=row, sent=sent)
+
+    @app.get("/company/evaluation-form.pdf")
+    def company_form() -> Response:
+        s = g.session
+        if s is None or s.role != "company":
+            abort(403)
+        snap, _row = _case(s.subject)
+        i = snap.records.internships[s.subject]
+        context = build_context(snap.records, i.student, i.id, as_of=snap.as_of)
+        data = render(RenderRequest(doc="evaluation-form", lang="ja+en", fmt="pdf", context=context))
+        return Response(data, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{i.id}-evaluation-form.pdf"'})
+
     @app.get("/i/<token>")
     def invite(token: str) -> Response:
         from pipeline.web import auth
@@ -264,7 +308,7 @@ def register(app: Flask) -> None:
             return Response(render_template("error.html", title=_("Link not valid"), message=_(
                 "This link has expired or was already used. Ask the secretariat for a new one.")), 410)
         role, subject = used
-        response = redirect(url_for("me"))
+        response = redirect(url_for("me" if role == "student" else "company"))
         auth.start(g.store, response, role, subject=subject)
         g.store.audit(f"{role}:{subject}", "link-opened", subject)
         return response
