@@ -101,7 +101,14 @@ def test_fix_a_field_with_an_error_shown_in_japanese(server, browser):
     error = page.locator(".field.invalid .field-error")
     expect(error).to_have_count(1)
     with_error = error.inner_text()
-    assert "1996-02-30" in with_error
+    # the words of `ceri --lang-ui ja validate` for the same value, without its FILE:LINE:COLUMN
+    bad = server["records"].parent / "bad.yaml"
+    bad.write_text((server["records"] / "01-nguyen-thi-lan.yaml").read_text("utf-8")
+                   .replace("birth_date: 1996-04-12", "birth_date: 1996-02-30"), "utf-8")
+    said = subprocess.run([sys.executable, "-m", "pipeline", "--lang-ui", "ja", "validate", str(bad)], cwd=ROOT,
+                          capture_output=True, text=True, env=server["env"])
+    assert said.returncode == 2
+    assert with_error.strip() == said.stderr.strip().split(": ", 1)[1]
     expect(page.locator("p.error")).to_contain_text("修正")
     page.screenshot(path=SHOTS / "edit-error.png", full_page=True)
     page.fill("#f-student\\.birth_date", "1996-02-29")
