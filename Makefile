@@ -36,13 +36,19 @@ lock: venv
 
 venv: $(STAMP)
 
+# the demo signs its certificates with a demo key made on the fly (each signature says DEMO KEY)
+demo: export CERI_KEY_PASSPHRASE = ceri-demo
 demo: system venv
 	$(BIN)/ceri validate examples/
 	$(BIN)/ceri check examples/ --as-of $(AS_OF) || true
 	$(BIN)/ceri status examples/ --as-of $(AS_OF)
-	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip || true
+	@test -f out/demo-key/signing.p12 || $(BIN)/ceri keys init --demo -o out/demo-key --records examples/
+	$(BIN)/ceri pack examples/ -o out/packs --as-of $(AS_OF) --zip --sign out/demo-key/signing.p12 || true
 	$(BIN)/ceri jsps-report examples/ --year 2026 -o out/jsps --as-of $(AS_OF) || true
+	$(BIN)/ceri register check
+	$(BIN)/ceri register backup out/register-backup-$$(date +%Y%m%d-%H%M%S).sqlite
 	@echo "Packs: out/packs/<student>/<internship>/ (pack.pdf, manifest.json, findings.json); JSPS: out/jsps/"
+	@echo "Certificates are signed with the demo key out/demo-key/ (check one: pdfsig FILE, or ceri verify FILE)"
 	@echo
 	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"
 	@echo

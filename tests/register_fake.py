@@ -26,7 +26,8 @@ def render_certificate(request: RenderRequest) -> bytes:
     canvas.setTitle(f"{request.doc} {request.lang}")
     canvas.setFont("Helvetica", 12)
     canvas.drawString(72, 770, f"{request.doc} ({request.lang}) for {ctx['student'].id}")
-    if ctx.get("internship") is not None:
+    prints = renderers.documents()[request.doc].prints
+    if ctx.get("internship") is not None and (prints is None or "internship" in prints):
         canvas.drawString(72, 750, f"Internship {ctx['internship'].id}: {ctx['internship'].title_en}")
     canvas.drawString(72, 730, f"Issued on {ctx['today'].isoformat()}   Serial: {request.options.get('serial', '-')}")
     canvas.drawString(72, 710, request.options.get("verification_text", ""))

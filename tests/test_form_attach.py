@@ -41,6 +41,7 @@ def test_a_realistic_job_description_fills_the_permit_application(tmp_path, flat
     sheet = pdftotext(pdf, tmp_path, "-f", "2", "-l", "2")
     assert "別紙のとおり" in first and "See attached sheet" in first
     assert "別紙 / Attached sheet" in sheet and "12 (1)職務の内容 / Type of duties" in sheet
+    assert "氏名 / Name: グエン ティ ラン（Thị Lan Nguyễn）" in sheet  # whose sheet, should it come apart
     assert squeeze(ja) in squeeze(sheet) and squeeze(en) in squeeze(sheet)
     if not flatten:  # the value itself stays whole: what a reader of the form's data gets
         assert reader(pdf).get_fields()["duties"]["/V"] == f"{ja}\n{en}"
@@ -60,7 +61,7 @@ def test_a_sheet_flows_over_pages(tmp_path):
     pages = reader(pdf).pages
     assert len(pages) == 3  # the form, and two pages of 別紙
     text = pdftotext(pdf, tmp_path, "-f", "2")
-    body = squeeze(pdftotext(pdf, tmp_path, "-f", "2", "-x", "0", "-W", "600", "-y", "105", "-H", "690"))  # below each page's header
+    body = squeeze(pdftotext(pdf, tmp_path, "-f", "2", "-x", "0", "-W", "600", "-y", "112", "-H", "683"))  # below each page's header
     assert squeeze(ja) in body and squeeze(en) in body
     assert "別紙 1 / 2" in text and "別紙 2 / 2" in text
 

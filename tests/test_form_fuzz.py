@@ -1,10 +1,11 @@
 """Fuzzing the read-back: mutated copies of a real returned form, and anything typed into its fields,
 give exit 0 or 2 and never a traceback. Bounded examples per run; hypothesis prints the seed and the
-failing example (`--hypothesis-seed=N` repeats a run)."""
+failing example (`--hypothesis-seed=N` repeats a run; CERI_FUZZ_EXAMPLES=N for a longer run)."""
 
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,20 @@ from pypdf import PdfReader, PdfWriter
 from tests.helpers import ceri
 from tests.test_form_untrusted import COMPANY, ROOT
 
-SETTINGS = settings(max_examples=40, deadline=None, print_blob=True, derandomize=False,
+EXAMPLES = int(os.environ.get("CERI_FUZZ_EXAMPLES", 40))  # more for a long run
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, print_blob=True, derandomize=False,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
+class Form(bytes):
+    """The form's bytes, shown briefly in hypothesis's report of a failing example."""
+
+    def __repr__(self) -> str:
+        return f"<returned form, {len(self)} bytes>"
+
+
 @pytest.fixture(scope="module")
-def form(tmp_path_factory) -> bytes:
+def form(tmp_path_factory) -> Form:
     """A real returned form, written without object streams or compression so mutations hit its syntax."""
     d = tmp_path_factory.mktemp("fuzz")
     r = ceri("render", "evaluation-form", ROOT / "examples", "--student", "23DB0012", "--as-of", "2026-09-01",
@@ -31,7 +40,7 @@ def form(tmp_path_factory) -> bytes:
         w.update_page_form_field_values(page, COMPANY, auto_regenerate=False)
     buf = io.BytesIO()
     w.write(buf)
-    return buf.getvalue()
+    return Form(buf.getvalue())
 
 
 def run(tmp_path: Path, data: bytes) -> None:

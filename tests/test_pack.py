@@ -352,9 +352,11 @@ def test_the_register_then_the_files_reach_the_disk_before_a_pack_is_in_place(tm
     events: list[tuple] = []
     complete, sync, sync_files, place_pack = issuing.complete, Register.sync, build.sync_files, build.place_pack
 
-    def completed(register, serial, key, *args, durable=True):
-        events.append(("complete", key.internship, durable))
-        return complete(register, serial, key, *args, durable=durable)
+    def completed(register, serial, *args, durable=True, **kwargs):
+        internship = register.conn.execute("SELECT internship FROM certificates WHERE serial = ?",
+                                           (serial,)).fetchone()[0]
+        events.append(("complete", internship, durable))
+        return complete(register, serial, *args, durable=durable, **kwargs)
 
     def synced(register):
         events.append(("register synced", Path(register.path).name))
@@ -471,9 +473,10 @@ def test_a_batch_folds_the_registers_wal_back(tmp_path):
                                                          "register.sqlite-wal"]
     close_registers(tidy=str(db))
     assert [p.name for p in tmp_path.iterdir()] == ["register.sqlite"]
-    pack(EXAMPLES, "-o", str(tmp_path / "out"), "--jobs", "2", "--as-of", "2026-06-01", "--student", "23DB0012")
-    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.name.startswith("register")) == [
-        "register.sqlite"]
+    pack(EXAMPLES, "-o", str(tmp_path / "out"), "--jobs", "2", "--as-of", "2026-06-01", "--student", "23DB0012",
+         "--register", str(tmp_path / "ledger" / "register.sqlite"))
+    assert sorted(p.name for p in (tmp_path / "ledger").iterdir()) == ["register.sqlite"]
+    assert not any(p.name.startswith("register") for p in (tmp_path / "out").iterdir())
 
 
 def test_a_folder_in_use_by_another_run_is_refused(tmp_path, monkeypatch):

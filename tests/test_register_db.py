@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from pipeline.errors import CeriError
-from pipeline.register import ENV_VAR, SCHEMA_VERSION, Register, resolve_path
+from pipeline.register import SCHEMA_VERSION, Register
 from pipeline.register.db import MIGRATIONS, _statements
 
 TABLES = {"certificates", "sequences", "events"}
@@ -27,9 +27,11 @@ def test_new_register_is_current_wal_and_private(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_migrates_an_empty_version_0_file(tmp_path):
+def test_migrates_an_empty_version_0_database(tmp_path):
     path = tmp_path / "r.sqlite"
-    sqlite3.connect(path).close()  # an empty database: user_version 0
+    conn = sqlite3.connect(path)  # an SQLite database without tables: user_version 0
+    conn.executescript("CREATE TABLE t (x); DROP TABLE t;")
+    conn.close()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 0
     with Register(path) as reg:
         assert reg.version() == SCHEMA_VERSION
@@ -44,17 +46,17 @@ def test_migrates_version_1_keeping_its_certificates(tmp_path):
     for statement in _statements(MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute("INSERT INTO certificates (serial, prefix, year, number, doc, lang, student, student_name, "
-                 "issued_on, inputs_hash, sha256, bytes, status) VALUES ('CERI-2025-00007', 'CERI', 2025, 7, "
+                 "issued_on, inputs_hash, sha256, bytes, status) VALUES ('CERI-2025-00001', 'CERI', 2025, 1, "
                  "'enrollment-certificate', 'ja', '23DB0012', 'Thi Lan NGUYEN', '2025-12-01', 'x', 'ab', 10, "
                  "'issued')")
-    conn.execute("INSERT INTO sequences VALUES ('CERI', 2025, 7)")
+    conn.execute("INSERT INTO sequences VALUES ('CERI', 2025, 1)")
     conn.execute("PRAGMA user_version = 1")
     conn.commit()
     conn.close()
     with Register(path) as reg:
         assert reg.version() == SCHEMA_VERSION
         assert [tuple(r) for r in reg.conn.execute("SELECT serial, event, recorded_at FROM events")] == [
-            ("CERI-2025-00007", "issued", "2025-12-01")]
+            ("CERI-2025-00001", "issued", "2025-12-01")]
         assert reg.conn.execute("SELECT student_name FROM certificates").fetchone()[0] == "Thi Lan NGUYEN"
 
 
@@ -67,18 +69,10 @@ def test_refuses_newer_schema_and_non_registers(tmp_path):
         Register(newer)
     junk = tmp_path / "junk.sqlite"
     junk.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(CeriError, match="not a usable register"):
+    with pytest.raises(CeriError, match="not a register"):
         Register(junk)
     with pytest.raises(CeriError, match="cannot open the register"):
         Register(tmp_path)  # a directory
     with pytest.raises(CeriError, match="no register at"):
         Register(tmp_path / "missing.sqlite", create=False)
     assert not (tmp_path / "missing.sqlite").exists()
-
-
-def test_resolve_path_order(tmp_path, monkeypatch):
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    assert resolve_path(None, tmp_path / "out") == tmp_path / "out" / "register.sqlite"
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "env.sqlite"))
-    assert resolve_path(None, tmp_path / "out") == tmp_path / "env.sqlite"
-    assert resolve_path(tmp_path / "flag.sqlite", tmp_path / "out") == tmp_path / "flag.sqlite"

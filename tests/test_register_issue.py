@@ -158,3 +158,21 @@ def test_inputs_hash_covers_records_doc_lang_and_date(records):
                                 "internship-certificate", "en")}) == 4
     changed = request_for(records, "internship-certificate", "23DB0012", change={"student": {"phone": "080-0000-0000"}})
     assert inputs_hash_for(changed.context, "internship-certificate", "en") != h
+
+
+def test_a_report_is_logged_without_anything_printed(tmp_path, records, fake):
+    """A document its caller asks to log as a report (the JSPS report) gets a row and a number, kind
+    'report', but no serial or QR text reaches its renderer."""
+    from pipeline.register.issue import is_registered
+    from pipeline.register.verify import verify
+
+    ctx = build_context(records, "24DC0033", as_of=AS_OF, year=2026)
+    req = RenderRequest(doc="jsps-report", lang="ja", fmt="pdf", context=ctx, options={"issue_kind": "report"})
+    assert is_registered(req)
+    with Register(tmp_path / "r.sqlite") as reg:
+        issued = run(reg, req)
+        rows = entries(reg)
+        answer = verify(reg, issued.data)
+    assert "serial" not in fake.CALLS[-1].options and "verification_text" not in fake.CALLS[-1].options
+    assert [(r["serial"], r["kind"], r["status"]) for r in rows] == [(issued.serial, "report", "current")]
+    assert answer.genuine and answer.message.startswith("recorded: serial CERI-2026-00001")

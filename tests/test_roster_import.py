@@ -88,7 +88,7 @@ def test_every_kind_of_mistake_is_reported_at_its_cell_and_nothing_is_written(tm
         "paste it as values",
         f"{cell('internship.title_ja', 8)}: merged cells ({merged}): unmerge them and type the value in each cell",
         f"{cell('internship.period.start', 9)}: '2026-07-01 09:30:00' has a time of day: type the date only",
-        f"{cell('student.sex', 9)}: '女性' is not allowed for 'sex': expected 'female' or 'male'",
+        f"{cell('student.sex', 9)}: '女性' is not allowed for 'sex': expected 'female' or 'male' (did you mean 'female'?)",
     }
     assert len(result.stderr.splitlines()) == 10  # one message a mistake: no 'missing' after a formula
     assert not (tmp_path / "records").exists()
@@ -249,3 +249,38 @@ def test_a_workbook_and_a_csv_together_and_their_rows_agree(tmp_path):
     sex = list(row()).index("student.sex") + 1
     assert result.stderr.splitlines() == [
         f"{clash}:2:{sex}: 'male' differs from 'female' in {first}:名簿!F2: the rows of student 'S001' must agree"]
+
+
+def test_japanese_words_for_choices_are_reported_with_the_records_word(tmp_path):
+    values = row(**{"student.residence.status": "留学", "internship.pay.per": "月額",
+                    "student.insurance.gakkenbai": "はい", "student.program.course": "５年一貫制",
+                    "student.address.prefecture": "北海道"})
+    path = write_csv(tmp_path / "roster.csv", [values])
+    keys = list(values)
+    result = ceri("import", path, "-o", tmp_path / "records")
+
+    def at(key):
+        return f"{path}:2:{keys.index(key) + 1}"
+
+    assert sorted(result.stderr.splitlines()) == sorted([
+        f"{at('student.address.prefecture')}: '北海道' is not one of the 47 prefectures (did you mean 'Hokkaido'?)",
+        f"{at('student.program.course')}: '5年一貫制' is not allowed for 'course': expected 'five-year' or "
+        "'three-year' (did you mean 'five-year'?)",
+        f"{at('student.residence.status')}: '留学' is not allowed for 'status': expected 'student', "
+        "'permanent_resident', 'spouse_or_child_of_japanese', 'long_term_resident', 'dependent', "
+        "'designated_activities' or 'other' (did you mean 'student'?)",
+        f"{at('student.insurance.gakkenbai')}: 'はい' is not a boolean: write true or false (did you mean 'true'?)",
+        f"{at('internship.pay.per')}: '月額' is not allowed for 'per': expected 'month', 'week', 'day' or 'hour' "
+        "(did you mean 'month'?)",
+    ])
+
+
+def test_dry_run_says_what_would_change_and_writes_nothing(tmp_path):
+    roster = fill_template(tmp_path / "roster.xlsx", [row()])
+    result = ceri("import", roster, "-o", tmp_path / "records", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert f"create: {tmp_path / 'records' / 'S001.yaml'} (" in result.stdout
+    assert result.stdout.rstrip().endswith("(dry run: nothing written)")
+    assert not (tmp_path / "records").exists()
+    result = ceri("import", roster, "--template", tmp_path / "t.xlsx")
+    assert result.returncode == 2 and not (tmp_path / "t.xlsx").exists()

@@ -9,7 +9,9 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from pipeline import __version__, fonts
-from pipeline.cli.base import main
+from pipeline.cli.base import main, reports_errors
+from pipeline.cli.verify import records_option, register_option, register_place
+from pipeline.i18n import _
 
 LIBRARIES = ("pypdf", "reportlab", "rl-accel", "docxtpl", "python-docx", "pydantic", "babel", "click", "PyYAML", "Jinja2",
              "zxing-cpp", "openpyxl")
@@ -17,8 +19,11 @@ TOOLS = ("pdftotext", "pdffonts", "qpdf", "soffice")
 
 
 @main.command()
-def doctor() -> None:
-    """Show versions, the fonts found (and whether they are embedded), and external tools."""
+@register_option
+@records_option
+@reports_errors
+def doctor(register_path, records_paths) -> None:
+    """Show versions, fonts, external tools, and the certificate register in use."""
     click.echo(f"ceri {__version__} on Python {platform.python_version()} ({platform.system()})")
     click.echo("libraries:")
     for lib in LIBRARIES:
@@ -39,3 +44,53 @@ def doctor() -> None:
     click.echo("tools:")
     for tool in TOOLS:
         click.echo(f"  {tool:12} {shutil.which(tool) or 'not found'}")
+    _signing(records_paths)
+    place = register_place(register_path, records_paths)
+    click.echo(_("register:"))
+    state = _("exists") if place.path.exists() else _("not created yet (the first certificate creates it)")
+    click.echo(_("  {path} (from {source}; {state})").format(path=place.path, source=place.source, state=state))
+    if place.path.exists():
+        click.echo("  " + _register_health(place.path))
+
+
+def _signing(records_paths) -> None:
+    """Which key signs certificates (the institution record's), and which certificates verify trusts."""
+    from pipeline.cli.base import load_records
+    from pipeline.cli.keys import signing_key
+    from pipeline.register.keys import trust_dir
+
+    records = load_records(records_paths, warn=False) if records_paths else None
+    key = signing_key(None, records)
+    click.echo(_("signing:"))
+    if key is None:
+        click.echo(_("  no signing key configured: certificates are not signed (institution record "
+                     "signing: {key: PATH}, or --sign; see ceri keys init)"))
+    else:
+        cert = key.with_name("signing-cert.pem")
+        state = _("exists") if key.is_file() else _("MISSING")
+        click.echo(_("  key {path} ({state}), from the institution record").format(path=key, state=state))
+        if cert.is_file():
+            from cryptography import x509
+
+            subject = x509.load_pem_x509_certificate(cert.read_bytes()).subject.rfc4514_string()
+            demo = _(" — a DEMO key") if "DEMO KEY" in subject else ""
+            click.echo(_("  signer {subject}{demo}").format(subject=subject, demo=demo))
+    roots = sorted(trust_dir().glob("*.pem")) if trust_dir().is_dir() else []
+    click.echo(_("  verify trusts {n} certificate(s) in {folder}").format(n=len(roots), folder=trust_dir()))
+
+
+def _register_health(path) -> str:
+    """The full check's verdict in one line (doctor never stops on a bad register: it reports it)."""
+    from pipeline.errors import CeriError
+    from pipeline.register import Register
+    from pipeline.register.integrity import full_check
+
+    try:
+        with Register(path, create=False) as register:
+            problems = full_check(register)
+            count = register.conn.execute("SELECT count(*) FROM certificates").fetchone()[0]
+    except CeriError as exc:
+        return _("DAMAGED: {error}").format(error=exc)
+    if problems:
+        return _("DAMAGED: {problems}").format(problems="; ".join(problems))
+    return _("sound: full integrity check passed ({n} serials)").format(n=count)

@@ -30,7 +30,7 @@ def jsps_report_command(paths, year, out_dir, lang, as_of, jobs, quiet, register
     """Reports on remuneration received (報酬受給報告書〈様式5-3〉) of JSPS fellows paid in YEAR."""
     check_output(out_dir, paths)
     records = load_records(paths)
-    options = JspsOptions(as_of=today(as_of), year=year, langs=(lang,), register=str(resolve_path(register_path, out_dir)))
+    options = JspsOptions(as_of=today(as_of), year=year, langs=(lang,), register=str(resolve_path(register_path, records)))
     with progress_bar(len(records.students), quiet, "reports") as progress:
         summary = run(records, paths, out_dir, options, jobs=jobs or os.cpu_count(), progress=progress)
     for r in summary.rows:

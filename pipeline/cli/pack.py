@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.keys import ready_to_sign, sign_option
 from pipeline.cli.outputs import check_output
 from pipeline.pack import PackOptions, run
 from pipeline.pack.select import LANG_CHOICES, languages
@@ -19,8 +20,8 @@ jobs_option = click.option("--jobs", type=click.IntRange(min=1), default=None,
                            help="Worker processes (default: the number of CPUs); 1 runs in this process.")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 register_option = click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path),
-                               metavar="DB", help="Certificate register (default: $CERI_REGISTER, else "
-                               "register.sqlite in the output folder).")
+                               metavar="DB", help="Certificate register (default: $CERI_REGISTER, else the institution "
+                               "record's register:, else the user's data folder; `ceri doctor` shows which).")
 
 
 @contextlib.contextmanager
@@ -47,13 +48,15 @@ def progress_bar(total: int, quiet: bool, label: str):
 @click.option("--strict", is_flag=True, help="Refuse to build packs whose records have error findings.")
 @quiet_option
 @register_option
+@sign_option
 @reports_errors
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
-                 register_path):
+                 register_path, sign_path):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     check_output(out_dir, paths)
     records = load_records(paths)
-    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, out_dir)))
+    options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)),
+                          signing=ready_to_sign(sign_path, records))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:
         summary = run(records, paths, out_dir, options, students=students, jobs=jobs or os.cpu_count(),

@@ -7,10 +7,14 @@ from pathlib import Path
 import click
 
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
+from pipeline.cli.keys import ready_to_sign, sign_option
 from pipeline.cli.outputs import check_output
 from pipeline.context import build_context, require_internship
 from pipeline.fileio import write_atomic
-from pipeline.register import Register, inputs_hash_for, issue, resolve_path
+from pipeline.i18n import _
+from pipeline.register import Issued, Register, inputs_hash_for, issue, resolve_path
+from pipeline.register.seal import sealer_for
+from pipeline.register.serials import expect, landed, void
 from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, render, renderer
 
 
@@ -28,10 +32,12 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
 @click.option("--pdf", "also_pdf", is_flag=True, help="With --format docx: also convert to PDF with LibreOffice.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @click.option("--register", "register_path", type=click.Path(dir_okay=False, path_type=Path), metavar="DB",
-              help="Certificate register (default: $CERI_REGISTER, else register.sqlite beside FILE).")
+              help="Certificate register (default: $CERI_REGISTER, else the institution record's register:, "
+              "else the user's data folder; `ceri doctor` shows which).")
+@sign_option
 @reports_errors
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
-                   register_path):
+                   register_path, sign_path):
     """Render one document (DOC) for one student to FILE."""
     check_output(output, [*paths, *([template] if template else [])])
     if also_pdf:
@@ -42,38 +48,60 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
         require_internship(context, doc)
     request = RenderRequest(doc=doc, lang=lang, fmt=fmt, context=context, template=template)
     if also_pdf and fmt != "docx":
-        raise click.UsageError("--pdf goes with --format docx")
-    if is_certificate(request):
-        data = _issue(request, resolve_path(register_path, output.parent))
-    else:
+        raise click.UsageError(_("--pdf goes with --format docx"))
+    if not is_certificate(request):
         data = render(request)
+        _write(output, data, also_pdf)
+        return
+    if also_pdf:  # no LibreOffice: say so before a number is taken or a register created
+        from pipeline.renderers.office import soffice
+
+        soffice()
+    place = resolve_path(register_path, records)
+    signing = ready_to_sign(sign_path, records)
+    existed = place.exists()
+    try:
+        with Register(place) as register:
+            issued = _issue(register, request, place, signing)
+            try:
+                expect(register, [(issued.serial, output)])
+                _write(output, issued.data, also_pdf)
+            except BaseException as exc:
+                void(register, issued.serial, f"the file was not written: {type(exc).__name__}: {exc}")
+                raise
+            older = landed(register, [(issued.serial, output)])[issued.serial]
+    except BaseException:
+        if not existed:  # a first certificate that fails leaves no register behind (nothing written)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{place}{suffix}").unlink(missing_ok=True)
+        raise
+    if older:
+        click.echo(_("supersedes {serial}").format(serial=older[-1]))
+
+
+def _write(output: Path, data: bytes, also_pdf: bool) -> None:
     pdf_data = None
     if also_pdf:  # converted before anything is written: a failure leaves no half result
         from pipeline.renderers.office import docx_to_pdf
 
         pdf_data = docx_to_pdf(data)
     write_atomic(output, data)
-    click.echo(f"wrote {output}")
+    click.echo(_("wrote {path}").format(path=output))
     if pdf_data is not None:
         pdf = output.with_suffix(".pdf")
         write_atomic(pdf, pdf_data)
-        click.echo(f"wrote {pdf}")
+        click.echo(_("wrote {path}").format(path=pdf))
 
 
-def _issue(request: RenderRequest, register_path: Path) -> bytes:
-    """A certificate gets its serial from the register (the same one again for the same inputs)."""
-    renderer(request.doc, request.fmt)  # cannot be rendered: say so before creating a register
-    existed = register_path.exists()
-    try:
-        with Register(register_path) as register:
-            issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang))
-    except BaseException:
-        if not existed:  # a first certificate that fails leaves no register behind (nothing written)
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(f"{register_path}{suffix}").unlink(missing_ok=True)
-        raise
-    again = " (already issued for these inputs)" if issued.reused else ""
-    click.echo(f"serial {issued.serial}{again} in {register_path}")
-    if issued.superseded:
-        click.echo(f"supersedes {issued.superseded}")
-    return issued.data
+def _issue(register: Register, request: RenderRequest, place: Path, signing: str | None) -> Issued:
+    """A certificate gets its serial from the register (the same one again for the same inputs), and is
+    signed when a key is configured."""
+    renderer(request.doc, request.fmt)  # cannot be rendered: say so before taking a number
+    issued = issue(register, request, inputs_hash_for(request.context, request.doc, request.lang), land=False,
+                   sealer=sealer_for(signing) if signing else None)
+    if issued.reused:
+        click.echo(_("serial {serial} (already issued for these inputs) in {register}").format(
+            serial=issued.serial, register=place))
+    else:
+        click.echo(_("serial {serial} in {register}").format(serial=issued.serial, register=place))
+    return issued

@@ -21,6 +21,7 @@ from pipeline.pack.build import (
     PackResult,
     Staged,
     close_registers,
+    register_for,
     render_pack,
     requests,
     stage_pack,
@@ -32,6 +33,8 @@ from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import student_zip
 from pipeline.records import Records
 from pipeline.register import Register, reserve_serial
+from pipeline.register.issue import is_registered
+from pipeline.register.serials import end_run, sweep, void_pack
 from pipeline.renderers import RenderRequest
 
 
@@ -192,6 +195,10 @@ def _run(chunk: list[Job], out_dir: str) -> list[PackResult]:
             placed = [exc] * len(staged)
         for n, outcome in zip(staged, placed, strict=True):
             results[n] = outcome if isinstance(outcome, PackResult) else _failed(chunk[n], outcome)
+    if options.register:  # a failed pack's certificates never landed: their numbers end void, with why
+        for r in results.values():
+            if r.status == "failed":
+                void_pack(register_for(options.register), r.student, r.internship, f"pack failed: {r.message}")
     return [results[n] for n in range(len(chunk))]
 
 
@@ -251,6 +258,8 @@ def _build(summary: Summary, records: Records, out_dir: Path, options: PackOptio
     finally:
         pool.close()  # the workers' register connections close with them, before the register is tidied
         close_registers(tidy=options.register)
+        if options.register:
+            settle(options.register)
     summary.results.sort(key=lambda r: (r.student, r.internship))
     if make_zip:
         summary.failures += write_zips(out_dir, sorted({j.student for j in summary.jobs}))
@@ -266,7 +275,7 @@ def _numbered(register: str, chunks: Iterable[list[Job]], records: Records, opti
         for chunk in chunks:
             wanted = [r for job in chunk for _, r in requests(records, job.student, job.internship, options,
                                                                job.findings)]
-            if any(renderers.is_certificate(r) for r in wanted):
+            if any(is_registered(r) for r in wanted):
                 reg = reg or Register(register)  # nothing to number: no register is created for it
                 _reserve(reg, wanted)
             yield chunk
@@ -279,7 +288,7 @@ def reserve_serials(register: str, wanted: Iterable[RenderRequest | None]) -> No
     """Take the serials of every certificate among wanted, in order, before any worker starts. wanted
     may be a generator: each request (and its context) is let go once its serial is taken."""
     rest = iter(wanted)
-    first = next((r for r in rest if renderers.is_certificate(r)), None)
+    first = next((r for r in rest if is_registered(r)), None)
     if first is not None:  # nothing to number: no register is created
         with Register(register) as reg:
             _reserve(reg, itertools.chain([first], rest))
@@ -288,8 +297,18 @@ def reserve_serials(register: str, wanted: Iterable[RenderRequest | None]) -> No
 def _reserve(reg: Register, wanted: Iterable[RenderRequest | None]) -> None:
     with reg.write(durable=False):  # one transaction for them all
         for request in wanted:
-            if renderers.is_certificate(request):
+            if is_registered(request):
                 reserve_serial(reg, request)
+
+
+def settle(register: str) -> None:
+    """The run is over: numbers it reserved whose files never landed end void (a worker that died, packs
+    never reached), and so do those of earlier runs that were killed. Reruns of a killed run have already
+    taken over its reservations for the same documents (serials.reserve)."""
+    if Path(register).is_file():
+        with Register(register, check=False) as reg:  # checked whole when the run began
+            end_run(reg, "the run ended before this certificate's file was written")
+            sweep(reg)
 
 
 def write_zips(out_dir: Path, students: list[str]) -> list[str]:

@@ -19,6 +19,9 @@ from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select
 from pipeline.register import Register, inputs_hash_for, issue
+from pipeline.register.issue import is_registered
+from pipeline.register.seal import sealer_for
+from pipeline.register.serials import expect, landed
 from pipeline.renderers import RenderRequest
 
 
@@ -29,6 +32,7 @@ class PackOptions:
     # the certificate register (a path, so worker processes open their own connection); None renders
     # certificates plainly, without serials
     register: str | None = None
+    signing: str | None = None  # the PAdES key certificates are signed with (a path: workers load it)
 
 
 @dataclass
@@ -48,7 +52,8 @@ def register_for(path: str) -> Register:
     if path not in _registers:
         if not _registers:  # worker processes end without atexit: close (and checkpoint) the WAL then
             multiprocessing.util.Finalize(None, close_registers, exitpriority=10)
-        _registers[path] = Register(path)
+        # the batch's parent checked the whole file when it numbered the certificates: not again per worker
+        _registers[path] = Register(path, check=False)
     return _registers[path]
 
 
@@ -60,16 +65,18 @@ def close_registers(tidy: str | None = None) -> None:
     while _registers:
         _registers.popitem()[1].close()
     if tidy is not None and Path(tidy).is_file():
-        Register(tidy).close()
+        Register(tidy, check=False).close()
 
 
-def certify(request: RenderRequest, register: str | None, *, durable: bool = True) -> tuple[bytes, str | None]:
+def certify(request: RenderRequest, register: str | None, *, durable: bool = True,
+            signing: str | None = None) -> tuple[bytes, str | None]:
     """Render a document; a PDF certificate is issued through the register and gets its serial.
     durable=False leaves syncing the register to disk to the next durable commit."""
-    if register is None or not renderers.is_certificate(request):
+    if register is None or not is_registered(request):
         return renderers.render(request), None
     issued = issue(register_for(register), request, inputs_hash_for(request.context, request.doc, request.lang),
-                   durable=durable)
+                   durable=durable, land=False,  # issued once its pack is in place (sync_and_place)
+                   sealer=sealer_for(signing) if signing else None)
     return issued.data, issued.serial
 
 
@@ -103,6 +110,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     files: dict[str, bytes] = {}
     entries: list[dict[str, Any]] = []
     parts: list[tuple[str, str, bytes]] = []
+    signed: list[tuple[str, bytes]] = []  # pack.pdf carries the signed certificates as attachments
     # the certificates' register commits wait for no disk: the batch syncs the register before it puts
     # their packs in place (sync_and_place)
     for w, request in requests(records, student_id, internship_id, options, findings):
@@ -110,12 +118,14 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
             continue
         lang = request.lang
-        data, serial = certify(request, options.register, durable=False)
+        data, serial = certify(request, options.register, durable=False, signing=options.signing)
         name = w.file(lang)
         files[name] = data
         entry = {"doc": w.doc, "format": w.fmt, "lang": lang, "file": name, "status": "present"}
         if serial is not None:
             entry["serial"] = serial
+            if options.signing and w.fmt == "pdf":
+                signed.append((name, data))
         entries.append(entry)
         if w.fmt == "pdf":
             part = data
@@ -123,7 +133,7 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
                 part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
     if parts:
-        files["pack.pdf"] = merge(parts)
+        files["pack.pdf"] = merge(parts, signed)
     # where the case stands (step, next action) beside the findings: the office reads one file
     files["findings.json"] = manifest.dumps(
         {"case": case_summary(records, student_id, internship_id, options.as_of), "findings": findings})
@@ -138,6 +148,7 @@ class Rendered:
     internship: str
     files: dict[str, bytes]  # file name → bytes, the manifest included
     missing: list[str]  # document kinds that apply but cannot be made yet
+    serials: dict[str, str] = field(default_factory=dict)  # file name → serial of the certificates in it
 
 
 def render_pack(records, student_id: str, internship_id: str, options: PackOptions,
@@ -147,7 +158,8 @@ def render_pack(records, student_id: str, internship_id: str, options: PackOptio
     files[manifest.MANIFEST] = manifest.make(student=student_id, internship=internship_id,
                                              as_of=options.as_of, langs=options.langs, inputs=inputs,
                                              documents=entries, files=files)
-    return Rendered(student_id, internship_id, files, [e["doc"] for e in entries if e["status"] == "missing"])
+    return Rendered(student_id, internship_id, files, [e["doc"] for e in entries if e["status"] == "missing"],
+                    {e["file"]: e["serial"] for e in entries if "serial" in e})
 
 
 @dataclass(frozen=True)
@@ -178,6 +190,8 @@ def sync_and_place(out_dir: Path, staged: list[Staged], register: str | None) ->
     wait for the disk serves every pack given. A pack that cannot be placed gives its exception."""
     try:
         if register is not None:
+            expect(register_for(register), [(serial, out_dir / s.pack.student / s.pack.internship / name)
+                                            for s in staged for name, serial in s.pack.serials.items()])
             register_for(register).sync()
         sync_files([s.tmp / name for s in staged for name in s.pack.files])
     except BaseException:
@@ -191,6 +205,10 @@ def sync_and_place(out_dir: Path, staged: list[Staged], register: str | None) ->
         except Exception as exc:
             shutil.rmtree(s.tmp, ignore_errors=True)
             results.append(exc)
+    if register is not None:  # the certificates of the packs now in place are issued
+        landed(register_for(register), [(serial, out_dir / s.pack.student / s.pack.internship / name)
+                                        for s, r in zip(staged, results, strict=True) if isinstance(r, PackResult)
+                                        for name, serial in s.pack.serials.items()])
     return results
 
 

@@ -16,12 +16,13 @@ from pipeline.context import build_context
 from pipeline.context.formatting import name_ja
 from pipeline.errors import CeriError
 from pipeline.fileio import write_atomic
-from pipeline.pack.batch import reserve_serials
-from pipeline.pack.build import certify, close_registers
+from pipeline.pack.batch import reserve_serials, settle
+from pipeline.pack.build import certify, close_registers, register_for
 from pipeline.pack.outdir import owned
 from pipeline.pack.workers import STATE, Pool
 from pipeline.pack.zipping import normalize
 from pipeline.records import Records
+from pipeline.register.serials import expect, landed, void_pack
 from pipeline.rules.money import remuneration
 from pipeline.rules.periods import jsps_months_total
 
@@ -142,15 +143,28 @@ def _render(student_id: str, out_dir: str) -> tuple[list[str], str | None]:
         context = build_context(records, student_id, as_of=options.as_of, year=options.year)
         for lang in options.langs:
             request = renderers.RenderRequest("jsps-report", lang, "pdf", context)
-            data = certify(request, options.register)[0]
+            data, serial = certify(request, options.register)
             name = f"{student_id}.jsps-report.{lang}.pdf"
-            write_atomic(Path(out_dir) / name, data)
+            path = Path(out_dir) / name
+            if serial is not None:
+                expect(register_for(options.register), [(serial, path)])
+            write_atomic(path, data)
+            if serial is not None:
+                landed(register_for(options.register), [(serial, path)])
             names.append(name)
     except CeriError as exc:
-        return names, f"{student_id}: FAILED: {exc}"
+        return names, _failed(student_id, f"{exc}")
     except Exception as exc:  # one fellow's bug must not lose the others' reports
-        return names, f"{student_id}: FAILED: internal error: {exc!r}"
+        return names, _failed(student_id, f"internal error: {exc!r}")
     return names, None
+
+
+def _failed(student_id: str, why: str) -> str:
+    """The failure message; the fellow's reports that were not written end void in the register."""
+    options = STATE["options"]
+    if options.register:
+        void_pack(register_for(options.register), student_id, "", f"report failed: {why}")
+    return f"{student_id}: FAILED: {why}"
 
 
 def run(records: Records, paths: tuple[str, ...], out_dir: Path, options: JspsOptions, *,
@@ -179,6 +193,8 @@ def _write(records: Records, paths: tuple[str, ...], out_dir: Path, options: Jsp
             finally:
                 pool.close()  # the workers' register connections close with them, before the tidying
                 close_registers(tidy=options.register)
+                if options.register:
+                    settle(options.register)
         for names, error in results:
             summary.written.extend(out_dir / n for n in names)
             if error:

@@ -19,14 +19,17 @@ CATALOG, PAGES, OUTLINES, INFO = 1, 2, 3, 4  # pack.pdf's own objects; the parts
 FIRST = INFO + 1
 
 
-def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
+def merge(parts: list[tuple[str, str, bytes]], attachments: list[tuple[str, bytes]] = ()) -> bytes:
     """parts: (bookmark title, page-label prefix, PDF bytes), in pack order.
 
     Pages are labelled '<prefix>1', '<prefix>2', … so a viewer shows which document a page belongs to.
     pack.pdf is the copy for reading and printing: forms are flattened into it (what their fields show
     becomes page content), so it looks the same in every viewer and two forms' fields of the same name
     (every ceri form has a hidden `ceri_form`) cannot meet as one field. The single files are the ones to
-    fill in and submit. No timestamps or random ids: same parts, same bytes."""
+    fill in and submit. No timestamps or random ids: same parts, same bytes.
+
+    attachments: (file name, bytes) embedded whole (the signed certificates: a signature cannot survive
+    being merged, so pack.pdf carries the signed files byte for byte, as PDF attachments)."""
     body: list[bytes] = []
     kids: list[int] = []
     marks: list[tuple[str, int]] = []  # (title, first page object) of each part with pages
@@ -50,11 +53,22 @@ def merge(parts: list[tuple[str, str, bytes]]) -> bytes:
                          if 0 <= j < len(marks))
         body.append(b"%d 0 obj\n<< /Title %s /Parent %d 0 R%s /Dest [ %d 0 R /Fit ] >>\nendobj\n"
                     % (first_item + i, _text(title), OUTLINES, links, page))
+    names = b""
+    if attachments:
+        specs = []
+        for name, data in sorted(attachments):
+            stream, spec = FIRST + len(body), FIRST + len(body) + 1
+            body.append(b"%d 0 obj\n<< /Type /EmbeddedFile /Subtype /application#2Fpdf /Length %d >>\nstream\n%s"
+                        b"\nendstream\nendobj\n" % (stream, len(data), data))
+            body.append(b"%d 0 obj\n<< /Type /Filespec /F %s /UF %s /EF << /F %d 0 R >> /AFRelationship /Source >>"
+                        b"\nendobj\n" % (spec, _text(name), _text(name), stream))
+            specs.append(b"%s %d 0 R" % (_text(name), spec))
+        names = b" /Names << /EmbeddedFiles << /Names [ %s ] >> >>" % b" ".join(specs)
     outline = (b"<< /Type /Outlines /Count %d /First %d 0 R /Last %d 0 R >>"
                % (len(marks), first_item, first_item + len(marks) - 1) if marks else b"<< /Type /Outlines /Count 0 >>")
     own = [
-        b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels << /Nums [ %s ] >> >>"
-        % (PAGES, OUTLINES, b" ".join(labels)),
+        b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines /PageLabels << /Nums [ %s ] >>%s >>"
+        % (PAGES, OUTLINES, b" ".join(labels), names),
         b"<< /Type /Pages /Count %d /Kids [ %s ] >>" % (len(kids), b" ".join(b"%d 0 R" % k for k in kids)),
         outline,
         b"<< /Title (ceri pack) /Producer (ceri) >>",

@@ -99,6 +99,8 @@ def _objects(data: bytes) -> dict[int, bytes] | None:
             if entry.group(2) != b"00000":
                 return None
             offsets[n] = int(entry.group(1))
+    if not offsets:  # an incremental update's table (a signed certificate): not the plain shape
+        return None
     starts = sorted(offsets.values())
     following = dict(zip(starts, [*starts[1:], int(start.group(1))], strict=True))  # where each object ends
     out = {}

@@ -18,9 +18,10 @@ from pathlib import Path
 
 from pipeline.errors import CeriError
 from pipeline.fileio import fsync_path, make_private_dir
+from pipeline.i18n import _
+from pipeline.register.integrity import APPLICATION_ID, recognise, refuse_missing_rows, refuse_unusable_file
+from pipeline.register.place import ENV_VAR
 
-DEFAULT_NAME = "register.sqlite"
-ENV_VAR = "CERI_REGISTER"
 BUSY_TIMEOUT_S = 60.0
 
 # The migration list: MIGRATIONS[i] takes a register from user_version i to i + 1. Append, never edit.
@@ -71,7 +72,20 @@ MIGRATIONS: list[str] = [
         SELECT serial, 'issued', 'recorded before the audit trail existed', issued_on
         FROM certificates WHERE status = 'issued';
     """,
+    # 3: what was issued (a sealed certificate, an editable Word file, a report that certifies nothing),
+    # by which run, to where, why a number ended void, and a checksum of each row (damage is told apart
+    # from an altered certificate).
+    """
+    ALTER TABLE certificates ADD COLUMN kind TEXT NOT NULL DEFAULT 'certificate';
+    ALTER TABLE certificates ADD COLUMN run TEXT;            -- host:pid:start of the run that took the number
+    ALTER TABLE certificates ADD COLUMN path TEXT;           -- where its file was put
+    ALTER TABLE certificates ADD COLUMN void_reason TEXT;
+    ALTER TABLE certificates ADD COLUMN signer TEXT;         -- sha256 of the certificate that signed it (PAdES)
+    ALTER TABLE certificates ADD COLUMN stated TEXT;         -- an editable certificate's text (JSON list)
+    ALTER TABLE certificates ADD COLUMN row_check TEXT;      -- serials.row_check() of the row
+    """,
 ]
+
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -79,44 +93,73 @@ def now_utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def resolve_path(explicit: str | os.PathLike[str] | None, directory: str | os.PathLike[str] | None) -> Path:
-    """--register PATH, else $CERI_REGISTER, else register.sqlite in `directory` (the output directory)."""
-    if explicit:
-        return Path(explicit)
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    return Path(directory or ".") / DEFAULT_NAME
-
-
 class Register:
     """One connection to a register file. Use as a context manager, one per process or thread."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = True, check: bool = True):
+        """check=False skips the whole-file checks (quick_check, counters: about 0.4 s at 50,000 serials) for
+        the worker processes of a batch whose parent opened the register with them moments before."""
         self.path = Path(path)
         self._depth = 0  # nesting of write() (inner writes join the outer transaction)
         if not self.path.exists():
             if not create:
-                raise CeriError(f"no register at {self.path} (give --register PATH or set {ENV_VAR})")
-            try:
-                make_private_dir(self.path.parent)
-                # Create it 0600 ourselves: it holds students' names. SQLite gives -wal/-shm the same mode.
-                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            except OSError as exc:
-                raise CeriError(f"{self.path}: cannot create the register ({exc.strerror or exc})") from None
+                raise CeriError(_("no register at {path} (give --register PATH or set {var})").format(
+                    path=self.path, var=ENV_VAR))
+            self._create()
+        elif self.path.is_file():
+            refuse_unusable_file(self.path)
         try:
             self.conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         except sqlite3.Error as exc:
-            raise CeriError(f"{self.path}: cannot open the register ({exc})") from None
+            raise CeriError(_("{path}: cannot open the register ({error})").format(path=self.path, error=exc)) from None
         try:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            recognise(self, quick_check=check)  # before anything is written: a foreign file is never migrated
             self._set_up()
+            if check:
+                refuse_missing_rows(self)
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise CeriError(f"{self.path}: not a usable register ({exc})") from None
+            raise CeriError(_("{path}: not a usable register ({error}); restore it from a backup "
+                              "(ceri register backup)").format(path=self.path, error=exc)) from None
         except BaseException:
             self.conn.close()
             raise
+
+    def _create(self) -> None:
+        """A new register, made complete under a temporary name and then linked into place: the path
+        never holds a half-made file, so an empty or headless file there is always damage, never a
+        register another process is just creating. If another process got there first, its file is used."""
+        parent = self.path.parent
+        tmp = parent / f".{self.path.name}.new-{os.getpid()}"
+        try:
+            make_private_dir(parent)
+            # Create it 0600 ourselves: it holds students' names. SQLite gives -wal/-shm the same mode.
+            os.close(os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600))
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                for script in MIGRATIONS:
+                    for statement in _statements(script):
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute("COMMIT")
+            finally:
+                conn.close()  # the last connection: the WAL is folded into the file and removed
+            fsync_path(tmp)
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass  # created meanwhile by another ceri: use that one
+        except (OSError, sqlite3.Error) as exc:
+            raise CeriError(_("{path}: cannot create the register ({error})").format(
+                path=self.path, error=getattr(exc, "strerror", None) or exc)) from None
+        finally:
+            with suppress(OSError):
+                os.unlink(tmp)
 
     def _set_up(self) -> None:
         """WAL mode and migrations. Two processes creating one new file at once can see 'database is
@@ -210,17 +253,22 @@ class Register:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
     def _migrate(self) -> None:
-        if self.version() == SCHEMA_VERSION:
+        if self.version() == SCHEMA_VERSION and self.application_id() == APPLICATION_ID:
             return
         with self.write() as conn:
             current = self.version()  # again, under the lock: another process may have migrated
             if current > SCHEMA_VERSION:
-                raise CeriError(f"{self.path}: register schema {current} is newer than this ceri "
-                                f"understands ({SCHEMA_VERSION}); upgrade ceri")
+                raise CeriError(_("{path}: register schema {found} is newer than this ceri understands "
+                                  "({known}); upgrade ceri").format(path=self.path, found=current,
+                                                                   known=SCHEMA_VERSION))
             for number in range(current, SCHEMA_VERSION):
                 for statement in _statements(MIGRATIONS[number]):
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+
+    def application_id(self) -> int:
+        return self.conn.execute("PRAGMA application_id").fetchone()[0]
 
     def log(self, serial: str, event: str, detail: str = "") -> None:
         """Append to the audit trail; call inside a write() transaction."""

@@ -16,7 +16,9 @@ from pydantic import BaseModel
 
 from pipeline.context.formatting import name_western
 from pipeline.register.db import Register
-from pipeline.register.serials import Key, complete, reserve, void
+from pipeline.register.editable import stated
+from pipeline.register.seal import Sealer, seal_pdf, signature_box
+from pipeline.register.serials import KINDS, Key, complete, landed, reserve, void
 from pipeline.renderers import RenderRequest
 from pipeline.resources import TEMPLATES
 
@@ -33,10 +35,28 @@ class Issued:
 
 
 def inputs_hash_for(context: dict[str, Any], doc: str, lang: str) -> str:
-    """sha256 of everything the document is made from: the records in the context, doc, lang, issue date
-    (the JSON of {"context", "doc", "lang"} with sorted keys)."""
-    text = f'{{"context":{_context_json(context)},"doc":{_json(doc)},"lang":{_json(lang)}}}'
+    """sha256 of what the document is made from: the JSON of {"context", "doc", "lang"} with sorted keys,
+    where the context is what the certificate can print: the student's record, its one internship, the
+    institution, the issue date and year. The student's other internships count only for a document about
+    no single internship (a JSPS report): editing one internship re-issues that internship's certificates,
+    never the others'."""
+    text = f'{{"context":{_context_json(shown(context, doc))},"doc":{_json(doc)},"lang":{_json(lang)}}}'
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+RECORDS = ("student", "internship", "internships", "institution")
+
+
+def shown(context: dict[str, Any], doc: str) -> dict[str, Any]:
+    """The part of a context a certificate's content depends on (see inputs_hash_for): the records the
+    document kind prints (documents.yaml `prints:`), the issue date and year."""
+    from pipeline import renderers
+
+    kind = renderers.documents().get(doc)
+    prints = kind.prints if kind is not None else None
+    if prints is None:
+        prints = RECORDS if context.get("internship") is None else tuple(r for r in RECORDS if r != "internships")
+    return {k: v for k, v in context.items() if k not in RECORDS or k in prints}
 
 
 def _json(value: Any) -> str:
@@ -87,7 +107,31 @@ def verification_text(serial: str) -> str:
 def _key(request: RenderRequest) -> Key:
     internship = request.context.get("internship")
     return Key(request.doc, request.lang, request.context["student"].id,
-               internship.id if internship is not None else "")
+               internship.id if internship is not None else "", issue_kind(request))
+
+
+def signatory(institution: Any) -> str:
+    """Who signs, as the visible signature names them: 'Taro SOKEN, President'."""
+    name = institution.signatory_name_en or ""
+    return f"{name}, {institution.signatory_title_en}".strip(", ") if name else institution.name_en
+
+
+def is_registered(request: RenderRequest | None) -> bool:
+    """Whether issuing this request goes through the register: a certificate (PDF or Word), or a document
+    its caller asks to log as a report (options["issue_kind"] = "report")."""
+    from pipeline import renderers
+
+    return request is not None and (renderers.is_certificate(request) or request.options.get("issue_kind") == "report")
+
+
+def issue_kind(request: RenderRequest) -> str:
+    """certificate (a PDF whose bytes are sealed), editable (a Word file: its serial and text count, its
+    bytes cannot), or report: a document logged in the register that certifies nothing (the renderer asks
+    with options["issue_kind"] = "report")."""
+    asked = request.options.get("issue_kind")
+    if asked in KINDS:
+        return asked
+    return "editable" if request.fmt == "docx" else "certificate"
 
 
 def _reserve(register: Register, request: RenderRequest, key: Key, inputs_hash: str, *,
@@ -109,11 +153,14 @@ def reserve_serial(register: Register, request: RenderRequest) -> str:
 
 
 def issue(register: Register, request: RenderRequest, inputs_hash: str,
-          render: Render | None = None, *, durable: bool = True) -> Issued:
+          render: Render | None = None, *, durable: bool = True, land: bool = True,
+          sealer: Sealer | None = None) -> Issued:
     """Issue one certificate: reuse the serial of identical inputs, else take the next number.
 
     `render` defaults to pipeline.renderers.render (looked up at call time, so tests can swap the
-    registry). Returns the bytes; the caller writes them (atomically).
+    registry). Returns the bytes; the caller writes them (atomically). land=False leaves the row pending:
+    the caller calls landed() once the file is in place, or void() if it never gets there. With a sealer,
+    a PDF certificate is signed (PAdES) after all other content, and its signed bytes are what is recorded.
     """
     if render is None:
         from pipeline import renderers
@@ -122,18 +169,26 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
         render = renderers.render
     key = _key(request)
     new = False
-    for _attempt in range(2):
+    for _attempt in range(3):
         serial, created = _reserve(register, request, key, inputs_hash, new=new)
         options = {**request.options, "serial": serial, "verification_text": verification_text(serial)}
+        if key.kind == "report":  # logged, not certified: nothing of the register is printed on it
+            options = {k: v for k, v in options.items() if k not in ("serial", "verification_text")}
         try:
             data = render(dataclasses.replace(request, options=options))
+            sealed = sealer is not None and request.fmt == "pdf" and key.kind == "certificate"
+            if sealed:
+                data = seal_pdf(data, sealer, serial=serial, signatory=signatory(request.context["institution"]),
+                                issued_on=request.context["today"], box=signature_box(options.get("signature_box")))
         except BaseException as exc:
             if created:
-                void(register, serial, f"{type(exc).__name__}: {exc}")
+                void(register, serial, f"rendering failed: {type(exc).__name__}: {exc}")
             raise
         sha = hashlib.sha256(data).hexdigest()
-        ok, older = complete(register, serial, key, sha, len(data), durable=durable)
-        if ok:
+        if complete(register, serial, sha, len(data), durable=durable,
+                    signer=sealer.fingerprint if sealed and sealer else None,
+                    stated=stated(data) if key.kind == "editable" else None):
+            older = landed(register, [(serial, None)], durable=durable)[serial] if land else []
             return Issued(serial, data, sha, older[-1] if older else None, reused=not created)
-        new = True  # same inputs, other bytes: the renderer changed since; this file gets its own serial
+        new = True  # same inputs, other bytes (the renderer changed), or a voided number: a serial of its own
     raise RuntimeError(f"{serial}: a fresh serial already holds another file")  # cannot happen

@@ -28,6 +28,7 @@ class DocumentKind:
     renderers: dict[str, str]
     fillable: bool = False  # a form to fill in: its renderer takes options={"flatten": True}
     requires: dict[str, str] = field(default_factory=dict)  # "record.field" → why the document needs it
+    prints: tuple[str, ...] | None = None  # the context's records it shows (None: see documents.yaml)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class RenderRequest:
 def documents() -> dict[str, DocumentKind]:
     raw = yaml.safe_load((TEMPLATES / "documents.yaml").read_text("utf-8"))
     return {name: DocumentKind(name, d["title"], d["internship"], d["certificate"], d.get("renderers") or {},
-                               bool(d.get("fillable", False)), d.get("requires") or {})
+                               bool(d.get("fillable", False)), d.get("requires") or {},
+                               tuple(d["prints"]) if d.get("prints") else None)
             for name, d in raw.items()}
 
 
@@ -73,8 +75,9 @@ def renderer(doc: str, fmt: str):
 
 
 def is_certificate(request: RenderRequest | None) -> bool:
-    """Whether the request is a certificate as issued: in PDF, with a serial from the register."""
-    return request is not None and request.fmt == "pdf" and documents()[request.doc].certificate
+    """Whether the request is a certificate issued through the register, with its serial: a PDF (its bytes
+    sealed) or a Word file (registered as editable: its serial and text count, not its bytes)."""
+    return request is not None and request.fmt in ("pdf", "docx") and documents()[request.doc].certificate
 
 
 def render(request: RenderRequest) -> bytes:

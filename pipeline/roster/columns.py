@@ -40,6 +40,11 @@ class Column:
     note_en: str
     type: str
     choices: tuple[str, ...] = ()
+    ja_words: tuple[tuple[str, str], ...] = ()  # Japanese a person may type → the record's word
+
+    def suggestion(self, typed: str) -> str | None:
+        """The record's word for what was typed in Japanese ('留学' → 'student'), if any."""
+        return dict(self.ja_words).get(typed)
 
     @property
     def key(self) -> str:
@@ -109,9 +114,24 @@ def columns() -> tuple[Column, ...]:
             path = tuple(entry["path"].split("."))
             kind, choices = _type_of(model, path)
             kind = entry.get("type", kind)
+            words = dict(entry.get("ja_words", {}))
+            if kind == "flag":
+                words = dict(data["flag_words"])
+            elif choices == tuple(prefectures()):
+                words = _prefecture_words()
             out.append(Column(record, path, entry["ja"], entry["en"], entry["note_ja"], entry["note_en"],
-                              kind, choices))
+                              kind, choices, tuple((str(k), str(v)) for k, v in words.items())))
     return tuple(out)
+
+
+def _prefecture_words() -> dict[str, str]:
+    """神奈川県 and 神奈川 → Kanagawa (北海道 keeps its 道)."""
+    words = {}
+    for english, kanji in prefectures().items():
+        words[kanji] = english
+        if kanji != "北海道":
+            words[kanji[:-1]] = english
+    return words
 
 
 def fold(header: str) -> str:

@@ -19,7 +19,6 @@ from pydantic import BaseModel
 from pipeline.i18n import _
 from pipeline.records import Records
 from pipeline.records.load import convert
-from pipeline.records.places import prefectures
 from pipeline.roster.cells import CellError, CellProblem, Loc, text_of
 from pipeline.roster.columns import Column, Path, columns, find, suggest_header
 from pipeline.roster.reading import Sheet
@@ -82,10 +81,11 @@ class Entry:
         loc = self.locate(path)
         if loc in self.quiet and message.startswith("missing required field"):
             return None  # the cell's own problem (a formula, a merge, a value Excel mangled) says it
-        if tuple(path) == ("address", "prefecture") and "(did you mean" not in message:
-            english = _prefecture_by_kanji().get(self.flat.get(tuple(path), ""))
-            if english:
-                message += _(" (did you mean '{name}'?)").format(name=english)
+        col = _column_at().get((self.kind, tuple(path)))
+        if col is not None and "(did you mean" not in message:
+            word = col.suggestion(self.flat.get(tuple(path), ""))
+            if word:
+                message += _(" (did you mean '{name}'?)").format(name=word)
         return loc.problem(message)
 
 
@@ -130,12 +130,8 @@ def _order() -> dict[tuple[str, Path], int]:
 
 
 @cache
-def _prefecture_by_kanji() -> dict[str, str]:
-    table = {}
-    for english, kanji in prefectures().items():
-        table[kanji] = english
-        table[kanji.rstrip("都道府県") if kanji != "北海道" else kanji] = english
-    return table
+def _column_at() -> dict[tuple[str, Path], Column]:
+    return {(c.record, c.path): c for c in columns()}
 
 
 @dataclass

@@ -69,13 +69,17 @@ def _line(c: Canvas, x: float, y: float, text: str, size: float, style: str) -> 
         x += pdfmetrics.stringWidth(piece, name, size)
 
 
-def sheet(items: list[tuple[str, str]], title: str, style: str = "gothic", record: str | None = None) -> bytes:
-    """The pages of the continuation sheet: each (caption, full text) in turn, flowing over pages."""
+def sheet(items: list[tuple[str, str]], title: str, style: str = "gothic", record: str | None = None,
+          owner: str | None = None) -> bytes:
+    """The pages of the continuation sheet: each (caption, full text) in turn, flowing over pages; owner
+    (the person the form is about) on every page, so that a sheet come apart from its form is matched."""
     width, height = A4
     inner = width - 2 * MARGIN
     pages: list[list[tuple[float, str, float, float]]] = [[]]  # per page: (y, text, size, indent)
     heading = f"{label('attached_sheet', 'ja')} / {label('attached_sheet', 'en')}"
     title_lines = wrap(title, inner, 8.5, style) if title else []
+    if owner:
+        title_lines += wrap(f"{label('name', 'ja')} / {label('name', 'en')}: {owner}", inner, 8.5, style)
     rule = height - MARGIN - 22 - 10.5 * len(title_lines)
     top = rule - 4
     y = top
@@ -114,11 +118,12 @@ def sheet(items: list[tuple[str, str]], title: str, style: str = "gothic", recor
     return buf.getvalue()
 
 
-def append(pdf: bytes, items: list[tuple[str, str]], style: str = "gothic", record: str | None = None) -> bytes:
+def append(pdf: bytes, items: list[tuple[str, str]], style: str = "gothic", record: str | None = None,
+           owner: str | None = None) -> bytes:
     """pdf with the continuation sheet of items appended (after its own pages)."""
     reader = PdfReader(io.BytesIO(pdf))
     title = str((reader.metadata or {}).get("/Title") or "")
-    extra = PdfReader(io.BytesIO(sheet(items, title, style, record)))
+    extra = PdfReader(io.BytesIO(sheet(items, title, style, record, owner)))
     writer = PdfWriter(clone_from=reader)
     for page in extra.pages:
         writer.add_page(page)

@@ -188,10 +188,12 @@ def _flat(filled: Edit | None) -> Edit | None:
 
 
 def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = False, style: str = "gothic",
-                  record: str | None = None, source: str = "form", captions: dict[str, str] | None = None) -> bytes:
+                  record: str | None = None, source: str = "form", captions: dict[str, str] | None = None,
+                  owner: str | None = None) -> bytes:
     """The PDF with each named field set to its value; every widget gets an appearance stream. A value
     too long for its field goes to a continuation sheet (別紙) appended to the PDF, under its caption
-    (captions: field → how the form names the item; else the field's tooltip or name).
+    (captions: field → how the form names the item; else the field's tooltip or name; owner: whom the
+    form is about, named on the sheet).
 
     With embeddable fonts, only the changed and new objects are written: the rest of the form is
     copied as serialised once per process (pdfout.Edit).
@@ -214,7 +216,7 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
         out = buf.getvalue()
     if sheet:
         items = [((captions or {}).get(name) or tip, text) for name, tip, text in sheet]
-        out = attach.append(out, items, style, record)
+        out = attach.append(out, items, style, record, owner)
     return out
 
 
@@ -299,7 +301,7 @@ def _apply(target: Edit | _InWriter, form: dict[str, Field], values: dict[str, A
 
 
 def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record: str | None = None,
-                 source: str = "form") -> bytes:
+                 source: str = "form", owner: str | None = None) -> bytes:
     """The PDF with each box's value drawn on its page (for forms without fields, e.g. a scan)."""
     reader = open_pdf(data, source)
     writer = PdfWriter(clone_from=reader)
@@ -336,4 +338,4 @@ def fill_overlay(data: bytes, boxes: list[Box], *, style: str = "gothic", record
         page.merge_transformed_page(over, Transformation().translate(llx, lly))
     out = io.BytesIO()
     writer.write(out)
-    return attach.append(out.getvalue(), sheet, style, record) if sheet else out.getvalue()
+    return attach.append(out.getvalue(), sheet, style, record, owner) if sheet else out.getvalue()

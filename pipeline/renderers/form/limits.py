@@ -17,8 +17,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from pypdf import PasswordType, PdfReader
-from pypdf._configuration import CURRENT_CONFIGURATION
+from pypdf import PasswordType, PdfReader, apply_configuration
 
 from pipeline.errors import CeriError
 from pipeline.i18n import _
@@ -115,9 +114,9 @@ class LimitError(CeriError):
 def parsing(source: str) -> Iterator[None]:
     """pypdf with the limits above, its errors (of any type: it parses lazily, so they surface anywhere
     a field or an object is touched) turned into one message naming the file."""
-    token = CURRENT_CONFIGURATION.set(CURRENT_CONFIGURATION.get().with_overwrites(**_PYPDF_LIMITS))
     try:
-        yield
+        with apply_configuration(**_PYPDF_LIMITS):
+            yield
     except LimitError as exc:
         raise CeriError(f"{source}: {exc}") from None
     except CeriError:
@@ -128,8 +127,6 @@ def parsing(source: str) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 (pypdf raises many types for damaged files)
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         raise CeriError(_("{file}: not a readable PDF form ({error})").format(file=source, error=detail)) from None
-    finally:
-        CURRENT_CONFIGURATION.reset(token)
 
 
 def open_reader(data: bytes, source: str) -> PdfReader:

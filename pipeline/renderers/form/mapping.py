@@ -21,6 +21,7 @@ from typing import Any
 import jinja2
 
 from pipeline.context import require_internship
+from pipeline.context.formatting import name_ja, name_western
 from pipeline.context.jinja import environment
 from pipeline.errors import CeriError, InputError, Problem
 from pipeline.records.yamlstrict import Document, read_documents
@@ -165,6 +166,15 @@ def uses_internship(fmap: FieldMap) -> bool:
     return any(re.search(r"\binternship\b", e) for e in exprs)
 
 
+def _owner(student: Any) -> str | None:
+    """The student as a continuation sheet names them: グエン ティ ラン (Thị Lan NGUYỄN)."""
+    name = getattr(student, "name", None)
+    if name is None:
+        return None
+    western = name_western(name)
+    return f"{name_ja(name)}（{western}）" if name.family_ja else western
+
+
 def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | None = None, *,
                   flatten: bool = False, source: str | None = None) -> bytes:
     """Fill the map's form (or form_pdf, given another copy of it) from context; returns the PDF bytes."""
@@ -179,12 +189,13 @@ def fill_with_map(fmap: FieldMap, context: dict[str, Any], form_pdf: bytes | Non
     values, boxes = evaluate(fmap, context)
     student = context.get("student")
     record = getattr(student, "id", None)
+    owner = _owner(student)
     if fmap.mode == "overlay":
-        return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source)
+        return fill_overlay(form_pdf, boxes, style=fmap.style, record=record, source=source, owner=owner)
     try:
         spec = fmap.form.with_name(fmap.form.stem + ".spec.yaml")  # ceri's own forms: items named as printed
         return fill_acroform(form_pdf, values, flatten_out=flatten, style=fmap.style, record=record,
-                             source=source, captions=captions(spec) if spec.is_file() else None)
+                             source=source, captions=captions(spec) if spec.is_file() else None, owner=owner)
     except CeriError as exc:
         if "has no field" in str(exc):  # point at the map line naming the missing field
             from pipeline.renderers.form.fields import fields as list_fields

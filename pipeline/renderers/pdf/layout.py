@@ -51,6 +51,7 @@ RULE = 0.6
 GRAY = Color(0.4, 0.4, 0.4)
 FILL = Color(0.94, 0.94, 0.94)
 SEAL_RED = Color(0.75, 0.15, 0.15)
+SIGNATURE_BOX = (250.0, 50.0)  # a PAdES signature's visible part (register.seal): 4 lines at 9 pt
 QR_SIZE = 42.0  # in the footer, below the bottom margin: content never reaches it
 FRAME = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM  # the height a page holds
 NARROWEST = 120.0  # the narrowest cell a long record value is drawn in (a column of the JSPS report), for checks
@@ -455,6 +456,12 @@ class Page:
             self.y -= f.height + 1
         self.seal(self.right - 30, top - max(height, 60) / 2 - 2, official=official)
         self.y = min(self.y, top - 66)
+        # where the visible part of a PAdES signature goes if the certificate is signed at issue (the issuer
+        # block is the page's last content): below it when there is room, else the left of the footer
+        w, h = SIGNATURE_BOX
+        below = (self.right - w, self.y - 4 - h, self.right, self.y - 4)
+        self.request.options["signature_box"] = below if below[1] >= MARGIN_BOTTOM else (
+            self.left, 12.0, self.left + w, 12.0 + QR_SIZE)
 
     def _carry_text(self) -> None:
         """Start the next page with the last lines of the sentence just drawn (the certifying sentence

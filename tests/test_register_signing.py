@@ -1,0 +1,196 @@
+"""PAdES: certificates signed at issue validate with poppler's pdfsig and pyHanko's own CLI against the
+exported certificate, as a company or a bureau would check them; every tampering is caught by both and by
+`ceri verify` (an update appended after signing, a flipped byte, the signature removed, another key)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, StreamObject
+
+from pipeline.cli import main
+from tests.pdf_helpers import text_of
+
+ROOT = Path(__file__).resolve().parent.parent
+RENDER = ["render", "internship-certificate", str(ROOT / "examples"), "--student", "23DB0012", "--as-of", "2026-06-01"]
+PYHANKO = Path(sys.executable).with_name("pyhanko")
+
+
+def ceri(*args: object):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+@pytest.fixture
+def key(tmp_path, monkeypatch):
+    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "correct horse")
+    result = ceri("keys", "init", "-o", tmp_path / "keys", "--records", ROOT / "examples")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "keys" / "signing.p12"
+
+
+@pytest.fixture
+def signed(key, tmp_path):
+    out = tmp_path / "cert.pdf"
+    result = ceri(*RENDER, "--sign", key, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def pdfsig(path: Path) -> str:
+    return subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, timeout=60).stdout
+
+
+def pyhanko(path: Path, cert: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(PYHANKO), "sign", "validate", "--trust", str(cert), "--no-revocation-check", str(path)],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_keys_init_and_import(key, tmp_path, monkeypatch):
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    cert = key.with_name("signing-cert.pem")
+    assert cert.read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
+    again = ceri("keys", "init", "-o", key.parent)
+    assert again.exit_code == 2 and "never overwritten" in again.stderr
+    imported = ceri("keys", "import", key, "-o", tmp_path / "imported")
+    assert imported.exit_code == 0 and (tmp_path / "imported" / "signing.p12").is_file(), imported.output
+    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "wrong")
+    bad = ceri(*RENDER, "--sign", key, "-o", tmp_path / "x.pdf")
+    assert bad.exit_code == 2 and "wrong passphrase" in bad.stderr and not (tmp_path / "x.pdf").exists()
+    assert "Traceback" not in bad.stderr
+
+
+def test_a_signed_certificate_validates_with_pdfsig_pyhanko_and_ceri(signed, key, tmp_path):
+    cert = key.with_name("signing-cert.pem")
+    report = pdfsig(signed)
+    assert "Signature is Valid." in report and "Total document signed" in report
+    assert "Taro SOKEN, President" in report
+    # a self-signed certificate is no trust root of pdfsig's own (NSS) store: said as such, nothing worse
+    assert "Certificate issuer isn't Trusted." in report
+    checked = pyhanko(signed, cert)
+    assert checked.returncode == 0 and ":INTACT:TRUSTED,UNTOUCHED" in checked.stdout, checked.stdout + checked.stderr
+    verified = ceri("verify", signed, "--format", "json")
+    assert verified.exit_code == 0, verified.output
+    answer = json.loads(verified.stdout)
+    assert answer["status"] == "genuine" and answer["signature"]["intact"] and answer["signature"]["whole_file"]
+    assert answer["signature"]["trusted_root"]  # keys init put the institution's own certificate in the trust folder
+    # the printed content is all there, and the visible signature names the signatory and the serial
+    text = text_of(signed)
+    assert "Thị Lan Nguyễn" in text and "CERI-2026-00001" in text
+    page = PdfReader(signed).pages[0]
+    widgets = [a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig"]
+    assert len(widgets) == 1
+    x1, y1, x2, y2 = (float(v) for v in widgets[0]["/Rect"])
+    assert 0 < x1 < x2 <= float(page.mediabox.width) and 0 < y1 < y2 < 400  # in the lower part, by the seal
+    appearance = widgets[0]["/AP"]["/N"].get_object().get_data().decode("latin-1")
+    xobjects = widgets[0]["/AP"]["/N"].get_object()["/Resources"].get("/XObject", {})
+    appearance += "".join(x.get_object().get_data().decode("latin-1") for x in xobjects.values())
+    appearance = re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), appearance)  # PDF string escapes
+    assert "Serial CERI-2026-00001" in appearance and "Taro SOKEN, President" in appearance
+    # same inputs, same key: the same bytes again
+    again = tmp_path / "again.pdf"
+    assert ceri(*RENDER, "--sign", key, "-o", again).exit_code == 0
+    assert again.read_bytes() == signed.read_bytes()
+
+
+def _incremental_name_change(signed: Path, out: Path) -> None:
+    """An update appended after the signature, drawing another name over the page (as an editor saving
+    incrementally would)."""
+    writer = PdfWriter(signed, incremental=True)
+    page = writer.pages[0]
+    stream = StreamObject()
+    stream.set_data(b"q 1 1 1 rg 200 700 200 20 re f Q BT /F1 12 Tf 210 705 Td (Mallory EVIL) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    writer.write(out)
+
+
+def test_an_update_appended_after_signing_is_modified_for_all_three(signed, key, tmp_path):
+    forged = tmp_path / "forged.pdf"
+    _incremental_name_change(signed, forged)
+    assert forged.read_bytes().startswith(signed.read_bytes())
+    assert "Not total document signed" in pdfsig(forged)
+    checked = pyhanko(forged, key.with_name("signing-cert.pem"))
+    assert "UNTOUCHED" not in checked.stdout
+    verified = ceri("verify", forged)
+    assert verified.exit_code == 1
+    assert verified.stdout.startswith("altered: the file was modified after it was signed"), verified.stdout
+
+
+def test_a_flipped_byte_breaks_the_signature_for_all_three(signed, key, tmp_path):
+    data = bytearray(signed.read_bytes())
+    at = data.index(b"/ByteRange") // 2  # inside the first signed range (the certificate's own content)
+    data[at] ^= 0x01
+    flipped = tmp_path / "flipped.pdf"
+    flipped.write_bytes(bytes(data))
+    report = pdfsig(flipped)
+    assert "Signature is Valid." not in report
+    checked = pyhanko(flipped, key.with_name("signing-cert.pem"))
+    assert checked.returncode != 0 or ":INTACT:" not in checked.stdout
+    verified = ceri("verify", flipped)
+    assert verified.exit_code == 1 and verified.stdout.startswith("altered: the signature does not match the content")
+
+
+def test_a_removed_signature_is_caught(signed, tmp_path):
+    data = signed.read_bytes()
+    first = data[:data.index(b"%%EOF") + len(b"%%EOF\n")]  # the revision before the signature
+    stripped = tmp_path / "stripped.pdf"
+    stripped.write_bytes(first)
+    assert "CERI-2026-00001" in text_of(stripped) and not pdfsig(stripped).count("Signature #")
+    verified = ceri("verify", stripped)
+    assert verified.exit_code == 1 and verified.stdout.startswith("altered: its signature was removed")
+
+
+def test_a_certificate_signed_with_another_key_is_caught(signed, key, tmp_path, monkeypatch):
+    from pipeline.register.keys import init_key
+    from pipeline.register.seal import seal_pdf, sealer_for
+
+    other = init_key(tmp_path / "other", b"correct horse", organisation="Forgers Ltd", signatory="Taro SOKEN, President")
+    data = signed.read_bytes()
+    first = data[:data.index(b"%%EOF") + len(b"%%EOF\n")]
+    resigned = tmp_path / "resigned.pdf"
+    resigned.write_bytes(seal_pdf(first, sealer_for(str(other.key)), serial="CERI-2026-00001",
+                                  signatory="Taro SOKEN, President", issued_on=date(2026, 6, 1), box=None))
+    assert "Signature is Valid." in pdfsig(resigned)  # well formed: only the signer tells it apart
+    checked = pyhanko(resigned, key.with_name("signing-cert.pem"))
+    assert ":TRUSTED" not in checked.stdout
+    verified = ceri("verify", resigned)
+    assert verified.exit_code == 1 and verified.stdout.startswith("altered: signed by another key"), verified.stdout
+
+
+def test_revoked_is_reported_even_when_the_signature_is_valid(signed):
+    assert ceri("register", "revoke", "CERI-2026-00001", "--reason", "issued in error", "--as-of", "2026-06-02"
+                ).exit_code == 0
+    verified = ceri("verify", signed)
+    assert verified.exit_code == 1 and verified.stdout.startswith("revoked: serial CERI-2026-00001")
+
+
+def test_a_pack_signs_every_pdf_certificate_and_keeps_the_files(key, tmp_path):
+    out = tmp_path / "packs"
+    result = ceri("pack", ROOT / "examples", "-o", out, "--student", "23DB0012", "--as-of", "2026-06-01", "--jobs", "1",
+                  "-q", "--sign", key)
+    assert result.exit_code in (0, 1) and " 0 failed" in result.stdout, result.output
+    pack = out / "23DB0012" / "CERI-2026-001"
+    manifest = json.loads((pack / "manifest.json").read_text())
+    certificates = [d for d in manifest["documents"] if "serial" in d]
+    assert certificates
+    for d in certificates:
+        path = pack / d["file"]
+        assert "Signature is Valid." in pdfsig(path) and ceri("verify", path).exit_code == 0
+    assert os.path.getsize(pack / "pack.pdf") > 0
+    attached = PdfReader(pack / "pack.pdf").attachments
+    for d in certificates:  # pack.pdf carries the signed files, byte for byte, as attachments
+        assert attached[d["file"]][0] == (pack / d["file"]).read_bytes()
+    assert io.BytesIO  # noqa: B018 - imported for symmetry with the other read-back tests
