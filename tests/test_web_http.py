@@ -218,7 +218,7 @@ def _form(html: str) -> dict[str, str]:
 def test_build_a_pack_and_download_its_zip(tmp_path, monkeypatch):
     import zipfile
 
-    monkeypatch.delenv("CERI_REGISTER", raising=False)
+    monkeypatch.setenv("CERI_REGISTER", str(tmp_path / "data" / "register.sqlite"))
     app, store, _records = desk(tmp_path)
     c = app.test_client()
     log_in(c)
@@ -230,7 +230,7 @@ def test_build_a_pack_and_download_its_zip(tmp_path, monkeypatch):
     assert z.status_code == 200 and z.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(z.data)).namelist()
     assert "23DB0012/CERI-2026-001/pack.pdf" in names and "23DB0012/CERI-2026-001/manifest.json" in names
-    assert (store.path.parent / "register.sqlite").is_file()  # certificates numbered beside the desk's data
+    assert (tmp_path / "data" / "register.sqlite").is_file()  # certificates numbered in $CERI_REGISTER
 
 
 COMPANY = {

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import platformdirs
+from pipeline.register import ENV_VAR
+from pipeline.register import data_dir as register_data_dir
 
 DB_NAME = "desk.sqlite"
 SESSION_HOURS = 8
@@ -93,11 +94,11 @@ MIGRATIONS: tuple[str, ...] = (
 
 
 def data_dir() -> Path:
-    """Where the register lives: $CERI_REGISTER's folder, else the user's data folder."""
-    env = os.environ.get("CERI_REGISTER")
+    """Beside the register: $CERI_REGISTER's folder, else the user's data folder (pipeline.register)."""
+    env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser().resolve().parent
-    return Path(platformdirs.user_data_dir("ceri"))
+    return register_data_dir()
 
 
 def _now() -> datetime:
