@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 APT_PACKAGES := fonts-ipaexfont-mincho fonts-ipaexfont-gothic fonts-ipamj-mincho fonts-dejavu-core \
-                poppler-utils qpdf zbar-tools libreoffice-writer-nogui
+                poppler-utils qpdf zbar-tools libreoffice-writer-nogui chromium
 AS_OF ?= 2026-06-01
 
 LOCALES := pipeline/locale
@@ -72,6 +72,11 @@ demo: system venv
 	@echo "Certificates are signed with the demo key out/demo-key/ (check one: pdfsig FILE, or ceri verify FILE)"
 	@echo
 	@echo "Done. Look in out/ (open any PDF there), and try: $(BIN)/ceri --help"
+	@echo
+	@echo "The desk in a browser (status board, cases, editing) on the examples:"
+	@echo "  $(BIN)/ceri serve --add-user YOUR-NAME     # once: choose a password"
+	@echo "  cp -r examples out/desk-records && $(BIN)/ceri serve out/desk-records --as-of $(AS_OF)"
+	@echo "  then open http://127.0.0.1:8000/ and log in (docs/serve.md)"
 
 test: system venv
 	$(BIN)/ruff check .

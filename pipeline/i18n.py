@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -42,12 +45,16 @@ def date_ja(d: date) -> str:
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 UI_LANGS = ("ja", "en")
 _ui_lang: str | None = None
+# the browser desk answers several people at once, each in their own language: one per request (thread)
+_request_lang: ContextVar[str | None] = ContextVar("ceri_ui_lang", default=None)
 
 
 def ui_lang() -> str:
-    """The language of messages: set by --lang-ui, else the first of LANGUAGE/LC_ALL/LC_MESSAGES/LANG."""
-    if _ui_lang:
-        return _ui_lang
+    """The language of messages: the request's (browser desk), else --lang-ui, else the first of
+    LANGUAGE/LC_ALL/LC_MESSAGES/LANG."""
+    lang = _request_lang.get() or _ui_lang
+    if lang:
+        return lang
     for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(var, "")
         if value:
@@ -58,6 +65,16 @@ def ui_lang() -> str:
 def set_ui_lang(lang: str | None) -> None:
     global _ui_lang
     _ui_lang = lang
+
+
+@contextmanager
+def ui_language(lang: str) -> Iterator[None]:
+    """Messages in `lang` within the block, in this thread or task only (the browser desk's requests)."""
+    token = _request_lang.set(lang)
+    try:
+        yield
+    finally:
+        _request_lang.reset(token)
 
 
 @lru_cache(maxsize=8)

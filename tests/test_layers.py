@@ -10,8 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "pipeline"
 SHARED = {"errors", "fileio", "resources", "i18n", "__init__", "__main__"}
-ORDER = ["records", "roster", "rules", "context", "desk", "fonts", "renderers", "register", "pack", "cli"]
-# fonts sits beside context: neither uses the other; both serve the renderers
+ORDER = ["records", "roster", "rules", "context", "desk", "fonts", "renderers", "register", "pack", "cli", "web"]
+# fonts sits beside context: neither uses the other; both serve the renderers. web is above cli: `ceri serve`
+# is loaded by name (cli/base.py LAZY), so no stage imports web
 LEVEL = {**dict.fromkeys(SHARED, -1), **{stage: n for n, stage in enumerate(ORDER)}, "fonts": ORDER.index("context")}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from datetime import date
 
@@ -14,6 +15,8 @@ from pipeline.errors import CeriError
 from pipeline.i18n import UI_LANGS, _, click_gettext, click_ngettext, set_ui_lang
 from pipeline.records import Records, load
 
+# commands of the stage above the command line, loaded by name only when called (web imports cli, not back)
+LAZY = {"serve": "pipeline.web.command:serve"}
 
 def _click_speaks_our_language() -> None:
     """click's own messages (`Usage:`, `Error: Missing option '--student'.`, `Options`) come from the
@@ -40,7 +43,19 @@ _click_speaks_our_language()
 helptexts.install()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY and name not in self.commands:
+            module, attr = LAZY[name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ceri")
 @click.option("--lang-ui", type=click.Choice(UI_LANGS), default=None,
               help="Language of messages, ja or en (default: from the locale, LANG=ja_JP.UTF-8 gives ja).")

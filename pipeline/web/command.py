@@ -1,0 +1,80 @@
+"""`ceri serve RECORDS_DIR`: the desk in a browser; `--add-user`, `--invite`, `--audit` manage it."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import click
+
+from pipeline.cli.base import as_of_option, reports_errors
+from pipeline.errors import CeriError
+from pipeline.i18n import _
+
+
+@click.command("serve")
+@click.argument("records_dir", type=click.Path(file_okay=False, path_type=Path), required=False)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--add-user", "add_user", metavar="NAME", help="Add a secretariat user (or set a new password).")
+@click.option("--invite", "invite", metavar="STUDENT_ID", help="Print a one-time link for this student.")
+@click.option("--company-link", "company_link", metavar="INTERNSHIP_ID",
+              help="Print a one-time link for the company of this internship (its evaluation form).")
+@click.option("--url", default=None, metavar="URL",
+              help="The desk's address as people reach it (for --invite; default http://HOST:PORT).")
+@click.option("--audit", "show_audit", is_flag=True, help="Print the audit log: who changed what, when.")
+@click.option("--trusted-proxy", default=None, metavar="ADDRESS",
+              help="The reverse proxy's address: trust its X-Forwarded-Proto/-For headers (docs/serve.md).")
+@as_of_option
+@reports_errors
+def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, invite: str | None,
+          company_link: str | None, url: str | None, show_audit: bool, trusted_proxy: str | None, as_of: date | None) -> None:
+    """The desk in a browser: status board, cases, editing, for the secretariat (docs/serve.md)."""
+    from pipeline.web.store import DB_NAME, Store, data_dir
+
+    store = Store(data_dir() / DB_NAME)
+    if add_user:
+        from pipeline.web.auth import hash_password
+
+        password = click.prompt(_("Password for {name}").format(name=add_user), hide_input=True,
+                                confirmation_prompt=True)
+        if len(password) < 10:
+            raise CeriError(_("a password needs at least 10 characters"))
+        new = store.set_user(add_user, hash_password(password))
+        store.audit("ceri serve", "add-user" if new else "set-password", f"user:{add_user}")
+        click.echo(_("user {name} added").format(name=add_user) if new else
+                   _("password of {name} changed").format(name=add_user))
+        return
+    if show_audit:
+        for at, actor, action, target, detail in store.audit_log():
+            click.echo("\t".join((at, actor, action, target, detail)))
+        return
+    if records_dir is None:
+        raise click.UsageError(_("give the records folder: ceri serve RECORDS_DIR"))
+    if not records_dir.is_dir():
+        raise CeriError(_("{path}: no such folder").format(path=records_dir))
+    if invite or company_link:
+        from pipeline.records import load
+
+        records = load([records_dir])
+        if invite and invite not in records.students:
+            raise CeriError(_("--invite {id}: no such student in the records").format(id=invite))
+        if company_link and company_link not in records.internships:
+            raise CeriError(_("--company-link {id}: no such internship in the records").format(id=company_link))
+        role, subject = ("student", invite) if invite else ("company", company_link)
+        token = store.add_link(role, subject, "ceri serve")
+        store.audit("ceri serve", "invite", f"{role}:{subject}")
+        click.echo(f"{(url or f'http://{host}:{port}').rstrip('/')}/i/{token}")
+        return
+    import waitress
+
+    from pipeline.web import create_app
+
+    app = create_app(records_dir, store=store, as_of=as_of)
+    # load and check the records now, not on the first person's request
+    threading.Thread(target=app.extensions["ceri"]["records"].current, daemon=True).start()
+    click.echo(_("The desk is at http://{host}:{port}/ (Ctrl+C stops it)").format(host=host, port=port))
+    options = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for",
+               "clear_untrusted_proxy_headers": True} if trusted_proxy else {}
+    waitress.serve(app, host=host, port=port, threads=8, ident="ceri", **options)

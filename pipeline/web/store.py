@@ -1,0 +1,284 @@
+"""The desk's own database (SQLite, beside the register): users, sessions, one-time links, the audit log.
+
+The records stay in the YAML files; this holds only who may do what and who did what. The schema is
+versioned (PRAGMA user_version) and each migration runs once, in order, in one transaction. Tokens are
+stored as their SHA-256 only: a copy of the database opens no session."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from pipeline.register import ENV_VAR
+from pipeline.register import data_dir as register_data_dir
+
+DB_NAME = "desk.sqlite"
+SESSION_HOURS = 8
+LINK_DAYS = 14
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: users, sessions, links, audit, login attempts
+    """
+    CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT 'secretariat',
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT REFERENCES users(name),
+        role TEXT NOT NULL,            -- anonymous | secretariat | student | company
+        subject TEXT,                  -- the student id of a student's link, the internship of a company's
+        csrf TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE TABLE links (
+        token_hash TEXT PRIMARY KEY,
+        role TEXT NOT NULL,            -- student | company
+        subject TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        used_at TEXT
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE login_attempts (
+        at TEXT NOT NULL,
+        who TEXT NOT NULL              -- a user name or a client address, hashed
+    );
+    CREATE INDEX login_attempts_who ON login_attempts(who, at);
+    """,
+    # 2: changes a student proposes through their link, for the secretariat to review
+    """
+    CREATE TABLE pending (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        student TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        changes TEXT NOT NULL,         -- JSON: field key → the value typed
+        status TEXT NOT NULL DEFAULT 'pending',   -- pending | accepted | rejected
+        decided_by TEXT,
+        decided_at TEXT
+    );
+    CREATE INDEX pending_student ON pending(student, status);
+    """,
+    # 3: evaluation forms a company uploaded through its link, waiting for the secretariat's review
+    """
+    CREATE TABLE returned (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        internship TEXT NOT NULL,
+        upload TEXT NOT NULL,          -- the kept file's random name (pipeline/web/evaluation.py)
+        created_at TEXT NOT NULL,
+        done_at TEXT
+    );
+    CREATE INDEX returned_internship ON returned(internship, done_at);
+    """,
+)
+
+
+def data_dir() -> Path:
+    """Beside the register: $CERI_REGISTER's folder, else the user's data folder (pipeline.register)."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return Path(env).expanduser().resolve().parent
+    return register_data_dir()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _iso(t: datetime) -> str:
+    return t.isoformat().replace("+00:00", "Z")
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Session:
+    token_hash: str
+    user: str | None
+    role: str
+    subject: str | None
+    csrf: str
+
+
+class Store:
+    """One SQLite file; a connection per thread (the server answers in several threads)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._local = threading.local()
+        with self.connect() as db:
+            self._migrate(db)
+        os.chmod(self.path, 0o600)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            self._local.db = db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for n, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in (s.strip() for s in script.split(";")):
+                if statement:
+                    db.execute(statement)
+            db.execute(f"PRAGMA user_version = {n}")
+
+    @property
+    def version(self) -> int:
+        with self.connect() as db:
+            return db.execute("PRAGMA user_version").fetchone()[0]
+
+    # ---- users ---------------------------------------------------------------------------------------
+    def set_user(self, name: str, password_hash: str) -> bool:
+        """Add the user or change their password; True when the user is new."""
+        with self.connect() as db:
+            new = db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is None
+            db.execute("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash",
+                       (name, password_hash, _iso(_now())))
+            if not new:  # a new password ends the sessions opened with the old one
+                db.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
+        return new
+
+    def password_hash(self, name: str) -> str | None:
+        with self.connect() as db:
+            row = db.execute("SELECT password_hash FROM users WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    # ---- sessions ------------------------------------------------------------------------------------
+    def open_session(self, role: str, user: str | None = None, subject: str | None = None,
+                     hours: float = SESSION_HOURS) -> tuple[str, Session]:
+        token = secrets.token_urlsafe(32)
+        s = Session(digest(token), user, role, subject, secrets.token_urlsafe(32))
+        now = _now()
+        with self.connect() as db:
+            db.execute("DELETE FROM sessions WHERE expires_at < ?", (_iso(now),))
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (s.token_hash, user, role, subject, s.csrf, _iso(now), _iso(now + timedelta(hours=hours))))
+        return token, s
+
+    def session(self, token: str) -> Session | None:
+        with self.connect() as db:
+            row = db.execute("SELECT token_hash, user_name, role, subject, csrf FROM sessions "
+                             "WHERE token_hash = ? AND expires_at >= ?", (digest(token), _iso(_now()))).fetchone()
+        return Session(*row) if row else None
+
+    def close_session(self, token_hash: str) -> None:
+        with self.connect() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
+
+    # ---- one-time links ------------------------------------------------------------------------------
+    def add_link(self, role: str, subject: str, created_by: str, days: float = LINK_DAYS) -> str:
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        with self.connect() as db:
+            db.execute("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                       (digest(token), role, subject, created_by, _iso(now), _iso(now + timedelta(days=days))))
+        return token
+
+    def use_link(self, token: str) -> tuple[str, str] | None:
+        """(role, subject) of an unused, unexpired link, which is used up by this call; else None."""
+        now = _iso(_now())
+        with self.connect() as db:
+            row = db.execute("SELECT role, subject FROM links WHERE token_hash = ? AND used_at IS NULL "
+                             "AND expires_at >= ?", (digest(token), now)).fetchone()
+            if row:
+                db.execute("UPDATE links SET used_at = ? WHERE token_hash = ?", (now, digest(token)))
+        return (row[0], row[1]) if row else None
+
+    # ---- rate limit ----------------------------------------------------------------------------------
+    def failures(self, who: str, minutes: int) -> int:
+        since = _iso(_now() - timedelta(minutes=minutes))
+        with self.connect() as db:
+            return db.execute("SELECT COUNT(*) FROM login_attempts WHERE who = ? AND at >= ?",
+                              (digest(who), since)).fetchone()[0]
+
+    def fail(self, *who: str) -> None:
+        with self.connect() as db:
+            db.executemany("INSERT INTO login_attempts VALUES (?, ?)", [(_iso(_now()), digest(w)) for w in who])
+
+    def forget_failures(self, *who: str) -> None:
+        with self.connect() as db:
+            db.executemany("DELETE FROM login_attempts WHERE who = ?", [(digest(w),) for w in who])
+
+    # ---- pending changes (a student's intake) ---------------------------------------------------------
+    def propose(self, student: str, changes: dict[str, str]) -> int:
+        with self.connect() as db:
+            db.execute("UPDATE pending SET status = 'replaced', decided_at = ? WHERE student = ? "
+                       "AND status = 'pending'", (_iso(_now()), student))  # the latest intake counts
+            cur = db.execute("INSERT INTO pending (student, created_at, changes) VALUES (?, ?, ?)",
+                             (student, _iso(_now()), json.dumps(changes, ensure_ascii=False)))
+            return cur.lastrowid
+
+    def pending(self, student: str) -> list[tuple[int, str, dict[str, str]]]:
+        with self.connect() as db:
+            rows = db.execute("SELECT id, created_at, changes FROM pending WHERE student = ? AND status = 'pending' "
+                              "ORDER BY id", (student,)).fetchall()
+        return [(n, at, json.loads(changes)) for n, at, changes in rows]
+
+    def decide(self, pending_id: int, student: str, status: str, by: str) -> bool:
+        with self.connect() as db:
+            cur = db.execute("UPDATE pending SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "
+                             "AND student = ? AND status = 'pending'", (status, by, _iso(_now()), pending_id, student))
+            return cur.rowcount == 1
+
+    # ---- evaluation forms returned through a company's link -----------------------------------------
+    def add_returned(self, internship: str, upload: str) -> None:
+        with self.connect() as db:
+            db.execute("INSERT INTO returned (internship, upload, created_at) VALUES (?, ?, ?)",
+                       (internship, upload, _iso(_now())))
+
+    def returned(self, internship: str) -> list[tuple[str, str]]:
+        """(upload, created_at) of the forms not yet reviewed, oldest first."""
+        with self.connect() as db:
+            return db.execute("SELECT upload, created_at FROM returned WHERE internship = ? AND done_at IS NULL "
+                              "ORDER BY id", (internship,)).fetchall()
+
+    def returned_done(self, upload: str) -> None:
+        with self.connect() as db:
+            db.execute("UPDATE returned SET done_at = ? WHERE upload = ?", (_iso(_now()), upload))
+
+    # ---- audit ---------------------------------------------------------------------------------------
+    def audit(self, actor: str, action: str, target: str, detail: str = "") -> None:
+        with self.connect() as db:
+            db.execute("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+                       (_iso(_now()), actor, action, target, detail))
+
+    def audit_log(self) -> list[tuple[str, str, str, str, str]]:
+        with self.connect() as db:
+            return db.execute("SELECT at, actor, action, target, detail FROM audit ORDER BY id").fetchall()
