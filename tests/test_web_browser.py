@@ -229,7 +229,7 @@ def test_upload_a_returned_evaluation_form(server, browser, tmp_path):
     context, page = _login(browser, server["url"])
     page.goto(f"{server['url']}/case/CERI-2026-002")
     with page.expect_download() as download:
-        page.click("a[href$='evaluation-form.ja.pdf']")
+        page.click("a[href$='evaluation-form.ja+en.pdf']")
     w = pypdf.PdfWriter(clone_from=pypdf.PdfReader(download.value.path()))
     for p in w.pages:
         w.update_page_form_field_values(p, {**COMPANY, "evaluation_date": "2026-05-29"}, auto_regenerate=False)

@@ -90,7 +90,7 @@ def test_edit_writes_round_trip_and_the_audit_log_names_fields_not_values(tmp_pa
     form = c.get("/case/CERI-2026-001/edit/student").get_data(as_text=True)
     data = _form(form)
     data["student.phone"] = "０８０－９９９９－００００"  # full-width, as an IME types it (as `ceri import` takes it)
-    data["student.address.ja"] = "神奈川県三浦郡葉山町\n湘南国際村1560-35"
+    data["student.address.ja"] = "神奈川県三浦郡葉山町　湘南国際村1560-35"  # an address is one line (docs/input.md)
     assert c.post("/case/CERI-2026-001/edit/student", data=data).status_code == 302
     text = path.read_text("utf-8")
     assert text.startswith("# kept by the office\n")
@@ -243,7 +243,7 @@ COMPANY = {
 
 def returned_form(client, internship: str) -> bytes:
     """The desk's pre-filled evaluation form, filled in as a company's PDF reader would (pypdf)."""
-    sent = client.get(f"/case/{internship}/document/evaluation-form.ja.pdf")
+    sent = client.get(f"/case/{internship}/document/evaluation-form.ja+en.pdf")
     assert sent.status_code == 200
     w = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(sent.data)))
     for page in w.pages:
@@ -363,7 +363,7 @@ def test_a_company_link_returns_its_evaluation_into_review(tmp_path):
     page = company.get("/company").get_data(as_text=True)
     assert "株式会社湘南データラボ" in page or "Shonan Data Lab" in page
     for other in ("/board", "/case/CERI-2026-001", "/case/CERI-2025-011", "/me",
-                  "/case/CERI-2026-001/document/evaluation-form.ja.pdf"):
+                  "/case/CERI-2026-001/document/evaluation-form.ja+en.pdf"):
         assert company.get(other).status_code in (302, 403)
     form = company.get("/company/evaluation-form.pdf")
     assert form.status_code == 200
