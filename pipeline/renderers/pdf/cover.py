@@ -77,11 +77,11 @@ def cover_sheet(request: RenderRequest) -> bytes:
             message = (f[f"message_{langs(lg)[0]}"],)  # one language: a summary, not a second copy
             who = actors().get(f["code"], "secretariat")
             rows.append([Cell(w.t(f"severity_{f['severity']}"), align="center", lines=1),
-                         Cell(message, f["student"], f["code"], lines=7, size=8.5),
+                         Cell(message, f["student"], f["code"], lines=7, size=9),
                          Cell(w.t(f"actor_{who}"), align="center", lines=2)])
         page.grid([w.t("severity"), w.t("finding"), w.t("who")], rows, [60, 330, 90])
         if len(findings) > MAX_FINDINGS:
-            page.paragraph(w.t("more_findings", n=len(findings) - MAX_FINDINGS), size=8.5, field="findings")
+            page.paragraph(w.t("more_findings", n=len(findings) - MAX_FINDINGS), size=9, field="findings")
     else:
         page.paragraph(w.t("no_findings"), size=9, field="findings")
     page.heading(w.t("missing_heading"))

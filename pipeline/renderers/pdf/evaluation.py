@@ -105,7 +105,7 @@ def evaluation_certificate(request: RenderRequest) -> bytes:
     page.table(summary_rows(page, student, internship))
     page.heading(w.t("ratings_heading"))
     ratings_grid(page, internship, ev)
-    page.paragraph(w.t("scale_note"), size=8.5, field="scale_note")
+    page.paragraph(w.t("scale_note"), size=9, field="scale_note")
     texts = []
     for key in ("strengths", "improvements", "comment"):
         text = getattr(ev, key)
@@ -159,5 +159,5 @@ def grading_sheet(request: RenderRequest) -> bytes:
         Row(w.t("graded_on"), Cell(graded_on, iid, "grading.graded_on")),
         Row(w.t("signature"), Cell(("",))),
     ], min_row=26)
-    page.paragraph(w.t("grade_note"), size=8.5, field="grade_note")
+    page.paragraph(w.t("grade_note"), size=9, field="grade_note")
     return page.finish()

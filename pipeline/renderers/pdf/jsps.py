@@ -106,7 +106,7 @@ def jsps_report(request: RenderRequest) -> bytes:
                  Cell(total_paras, sid, "payments", align="right", lines=3)])
     page.grid([w.t("payer"), w.label("period"), w.label("duties"), w.t("amount")], rows, [150, 105, 135, 95])
     if estimated:
-        page.paragraph(w.t("estimated_note"), size=8.5, field="estimated_note")
+        page.paragraph(w.t("estimated_note"), size=9, field="estimated_note")
     page.paragraph(w.t("deadline", year={lg: year_text(year + 1, lg, style) for lg in ("ja", "en")}),
                    size=9.5, field="deadline")
     blank = ("",)

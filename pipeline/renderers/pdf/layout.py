@@ -107,7 +107,7 @@ class Page:
         # both languages in one table: a little tighter, so two-line rows still fit one page
         self.pad = 2.5 if self.lang == "ja+en" else PAD
         self.value_size = 9.0 if self.lang == "ja+en" else VALUE_SIZE
-        self.label_size = 8.5 if self.lang == "ja+en" else LABEL_SIZE
+        self.label_size = 9.0 if self.lang == "ja+en" else LABEL_SIZE
         self.gap = 8.0 if self.lang == "ja+en" else 12.0
         self.y = HEIGHT - MARGIN_TOP
         self.c.setLineWidth(RULE)

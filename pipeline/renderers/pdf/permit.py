@@ -110,6 +110,6 @@ def permit_checklist(request: RenderRequest) -> bytes:
     ])
     page.heading(w.t("notes_heading"))
     for key in ("note_fee", "note_bring", "note_processing"):  # which permission: the row above says
-        page.paragraph(tuple(f"・{p}" for p in w.t(key)), size=8.5 if page.lang == "ja+en" else 9.5,
+        page.paragraph(tuple(f"・{p}" for p in w.t(key)), size=9 if page.lang == "ja+en" else 9.5,
                        field=key)
     return page.finish()
