@@ -79,10 +79,15 @@ def ui_language(lang: str) -> Iterator[None]:
 
 @lru_cache(maxsize=8)
 def _catalog(lang: str, domain: str = "ceri") -> gettext.NullTranslations:
-    """The compiled catalogue (ceri.mo, made by `make messages` or at install); where it is missing or
-    older than its ceri.po (a fresh clone, a catalogue just edited), the .po compiled in memory by babel.
-    Domain 'click' holds the translations of click's own messages (usage errors, help headings)."""
-    folder = LOCALE_DIR / lang / "LC_MESSAGES"
+    """ceri's catalogue; domain 'click' holds the translations of click's own messages (usage errors,
+    help headings)."""
+    return catalog(LOCALE_DIR, lang, domain)
+
+
+def catalog(locale_dir: Path, lang: str, domain: str) -> gettext.NullTranslations:
+    """The compiled catalogue (DOMAIN.mo, made by `make messages` or at install); where it is missing or
+    older than its DOMAIN.po (a fresh clone, a catalogue just edited), the .po compiled in memory by babel."""
+    folder = locale_dir / lang / "LC_MESSAGES"
     po, mo = folder / f"{domain}.po", folder / f"{domain}.mo"
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as f:

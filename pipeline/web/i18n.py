@@ -5,30 +5,18 @@ from __future__ import annotations
 
 import gettext
 from functools import cache
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from pipeline.i18n import _ as ceri_gettext
-from pipeline.i18n import ui_lang
+from pipeline.i18n import catalog, ui_lang
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 
 
 @cache
 def _catalog(lang: str) -> gettext.NullTranslations:
-    """web.po compiled in memory (a few hundred messages: milliseconds, once)."""
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / "web.po"
-    if not po.is_file():
-        return gettext.NullTranslations()
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    """web.po, as ceri's catalogues are read (compiled in memory where no web.mo is newer)."""
+    return catalog(LOCALE_DIR, lang, "web")
 
 
 def _(message: str) -> str:
