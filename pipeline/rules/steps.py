@@ -52,24 +52,25 @@ def _start_hit(s: Subject, case: str, days: int) -> Hit:
     return Hit(data, case)
 
 
-@rule("contract-not-checked", needs_student=False)
-def contract_not_checked(s: Subject) -> Iterator[Hit]:
+def _step9_missing(s: Subject, done_on: object) -> Iterator[Hit]:
+    """A STEP 9 record not yet made (done_on None) once a contract is in view (accepted or signed),
+    within the contract window before the start."""
     st = s.internship.steps
-    if st.contract_checked_on is not None or (st.contract_signed_on is None and st.accepted_on is None):
+    if done_on is not None or (st.contract_signed_on is None and st.accepted_on is None):
         return
     window = _contract_window(s)
     if window:
         yield _start_hit(s, *window)
+
+
+@rule("contract-not-checked", needs_student=False)
+def contract_not_checked(s: Subject) -> Iterator[Hit]:
+    yield from _step9_missing(s, s.internship.steps.contract_checked_on)
 
 
 @rule("implementation-contract-missing", needs_student=False)
 def implementation_contract_missing(s: Subject) -> Iterator[Hit]:
-    st = s.internship.steps
-    if st.implementation_contract_signed_on is not None or (st.accepted_on is None and st.contract_signed_on is None):
-        return
-    window = _contract_window(s)
-    if window:
-        yield _start_hit(s, *window)
+    yield from _step9_missing(s, s.internship.steps.implementation_contract_signed_on)
 
 
 @rule("course-not-registered", needs_student=False)
