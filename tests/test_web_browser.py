@@ -21,7 +21,7 @@ from pipeline.web.store import Store
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path("/tmp/ceri-web-shots")
+SHOTS = Path("/tmp/serve-shots")
 
 
 def _free_port() -> int:
@@ -244,4 +244,41 @@ def test_upload_a_returned_evaluation_form(server, browser, tmp_path):
     expect(page.locator("p.ok")).to_be_visible()
     text = next(f for f in server["records"].glob("*.yaml") if "CERI-2026-002" in f.read_text("utf-8")).read_text("utf-8")
     assert "hours_total: 310.5" in text and "received_on: 2026-06-01" in text
+    context.close()
+
+
+def test_revoke_a_certificate_in_the_register(server, browser, tmp_path):
+    from pipeline.register import Register, verify
+
+    cert = tmp_path / "cert.pdf"
+    out = subprocess.run([sys.executable, "-m", "pipeline", "render", "internship-certificate",
+                          str(server["records"]), "--student", "23DB0044", "--as-of", AS_OF.isoformat(),
+                          "-o", str(cert)], env=server["env"], cwd=ROOT, capture_output=True, text=True, check=True)
+    serial = out.stdout.split()[1]
+    context, page = _login(browser, server["url"])
+    page.click("header >> text=証明書発行台帳")
+    row = page.locator("table.register tr", has_text=serial)
+    expect(row).to_contain_text("発行済み")
+    page.screenshot(path=SHOTS / "register.png", full_page=True)
+    row.locator("text=取り消す…").click()
+    page.fill("#reason", "氏名の表記誤りのため再発行")
+    page.screenshot(path=SHOTS / "revoke-reason.png", full_page=True)
+    page.click("form.record button[type=submit]")
+    expect(page.locator("p.error")).to_contain_text("元に戻せません")
+    page.screenshot(path=SHOTS / "revoke-confirm.png", full_page=True)
+    with Register(server["env"]["CERI_REGISTER"], create=False) as reg:
+        assert verify(reg, cert.read_bytes()).status == "genuine"  # not before the confirmation
+    page.click("text=はい、取り消します")
+    expect(page.locator("p.ok")).to_contain_text(serial)
+    page.select_option("select[name=state]", "revoked")
+    page.click(".filters button[type=submit]")
+    expect(page.locator("table.register tbody tr")).to_have_count(1)
+    expect(page.locator("table.register tbody tr")).to_contain_text("氏名の表記誤りのため再発行")
+    page.screenshot(path=SHOTS / "register-revoked.png", full_page=True)
+    with Register(server["env"]["CERI_REGISTER"], create=False) as reg:
+        verdict = verify(reg, cert.read_bytes())
+    assert verdict.status == "revoked" and "氏名の表記誤りのため再発行" in verdict.message
+    said = subprocess.run([sys.executable, "-m", "pipeline", "verify", str(cert)], env=server["env"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert said.returncode == 1 and said.stdout.startswith("revoked")
     context.close()
