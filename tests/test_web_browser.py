@@ -206,19 +206,26 @@ def test_an_intake_through_the_invite_link_is_reviewed_and_accepted(server, brow
     context.close()
 
 
-def test_build_a_pack_and_download_the_zip(server, browser):
+def test_build_a_pack_with_progress_and_download_the_zips(server, browser):
     import zipfile
 
     context, page = _login(browser, server["url"])
     page.goto(f"{server['url']}/case/CERI-2026-002")
     page.click("text=パックを作成")
-    expect(page.locator("p.ok")).to_be_visible(timeout=120_000)
+    expect(page.locator("h1")).to_contain_text("パック")
+    page.screenshot(path=SHOTS / "pack-progress.png", full_page=True)
+    # the page refreshes itself until the build is done (no script), then offers the recipient zips
+    expect(page.locator("section.pack-build p.ok")).to_be_visible(timeout=120_000)
+    page.screenshot(path=SHOTS / "pack-done.png", full_page=True)
+    zips = page.locator("ul.zips a")
+    assert zips.count() >= 1
     with page.expect_download() as download:
-        page.click("a.download")
-    path = download.value.path()
-    names = zipfile.ZipFile(path).namelist()
-    assert any(n.endswith("CERI-2026-002/pack.pdf") for n in names)
-    page.screenshot(path=SHOTS / "pack.png", full_page=True)
+        zips.first.click()
+    names = zipfile.ZipFile(download.value.path()).namelist()
+    assert names and all(n.startswith("CERI-2026-002/") and n.endswith((".pdf", ".docx")) for n in names)
+    with page.expect_download() as download:
+        page.click("a.whole")
+    assert any(n.endswith("CERI-2026-002/pack.pdf") for n in zipfile.ZipFile(download.value.path()).namelist())
     context.close()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+import subprocess
 
 import pypdf
 from click.testing import CliRunner
@@ -215,22 +216,87 @@ def _form(html: str) -> dict[str, str]:
     return {k: v for k, v in p.data.items()}
 
 
-def test_build_a_pack_and_download_its_zip(tmp_path, monkeypatch):
+def test_build_a_pack_in_the_background_with_progress_and_download_its_zips(tmp_path, monkeypatch):
+    import threading
     import zipfile
 
+    from pipeline.web import packs
+
     monkeypatch.setenv("CERI_REGISTER", str(tmp_path / "data" / "register.sqlite"))
-    app, store, _records = desk(tmp_path)
+    app, store, records = desk(tmp_path)
     c = app.test_client()
     log_in(c)
     case = c.get("/case/CERI-2026-001").get_data(as_text=True)
     assert c.get("/case/CERI-2026-001/pack.zip").status_code == 404
+    # the build waits at its first document until the test lets it go: the page shows where it is
+    go, at_first, calls = threading.Event(), threading.Event(), []
+    real_run = packs.run
+
+    def held_run(*args, **kwargs):
+        calls.append(args)
+        return real_run(*args, **kwargs)
+
+    def held(internship, done, total):
+        seen.append((internship, done, total))
+        at_first.set()
+        assert go.wait(60)
+    seen: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(packs, "run", held_run)
+    original = packs.document_done
+    monkeypatch.setattr(packs, "document_done", _Hooked(original, held))
     r = c.post("/case/CERI-2026-001/pack", data={"csrf": csrf(case)})
-    assert r.status_code == 302, r.get_data(as_text=True)
-    z = c.get("/case/CERI-2026-001/pack.zip")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/case/CERI-2026-001/pack")
+    assert at_first.wait(60)
+    # a record saved meanwhile does not change this build (it started from the snapshot of the click)
+    path = records / "01-nguyen-thi-lan.yaml"
+    path.write_text(path.read_text("utf-8").replace("family: Nguyễn", "family: Nguyen"), "utf-8")
+    page = c.get("/case/CERI-2026-001/pack", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="1">' in page
+    assert "Internship 1 of 1 (CERI-2026-001): document 1 of " in page
+    progress = c.get("/case/CERI-2026-001/pack.json").get_json()
+    assert progress["state"] == "running" and progress["internship"] == "CERI-2026-001" and progress["documents"] > 3
+    # a second click while it runs starts nothing: it shows the running build
+    again = c.post("/case/CERI-2026-001/pack", data={"csrf": csrf(page)})
+    assert again.status_code == 302 and len(calls) == 1
+    assert "being built" in c.get("/case/CERI-2026-001", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    go.set()
+    packs.current("23DB0012").thread.join(120)
+    assert len(calls) == 1
+    assert [d for _i, d, _t in seen] == list(range(seen[0][2] + 1))  # every document, in order, then done
+    done = c.get("/case/CERI-2026-001/pack", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "refresh" not in done and "The pack is built." in done
+    links = re.findall(r'href="(/case/CERI-2026-001/packs/[^"]+)"', done)
+    assert [link.rsplit("/", 1)[1] for link in links] == ["CERI-2026-001.company.zip"]  # no permit at this step
+    z = c.get(links[0])
     assert z.status_code == 200 and z.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(z.data)).namelist()
+    assert "CERI-2026-001/evaluation-form.ja+en.pdf" in names and "CERI-2026-001/pack.pdf" not in names
+    form = tmp_path / "form.pdf"
+    form.write_bytes(zipfile.ZipFile(io.BytesIO(z.data)).read("CERI-2026-001/evaluation-form.ja+en.pdf"))
+    text = subprocess.run(["pdftotext", str(form), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NGUYỄN Thị Lan" in text and "NGUYEN" not in text  # as the record was at the click
+    whole = c.get("/case/CERI-2026-001/pack.zip")
+    names = zipfile.ZipFile(io.BytesIO(whole.data)).namelist()
     assert "23DB0012/CERI-2026-001/pack.pdf" in names and "23DB0012/CERI-2026-001/manifest.json" in names
     assert (tmp_path / "data" / "register.sqlite").is_file()  # certificates numbered in $CERI_REGISTER
+    assert c.get("/case/CERI-2026-001/packs/..%2Fregister.sqlite").status_code == 404
+    assert [a for _at, _w, a, t, _d in store.audit_log() if a == "pack"] == ["pack"]
+
+
+class _Hooked:
+    """document_done with a hook of the test's around whatever the build sets."""
+
+    def __init__(self, var, hook):
+        self.var, self.hook = var, hook
+
+    def set(self, told):
+        def both(*args):
+            told(*args)
+            self.hook(*args)
+        return self.var.set(both)
+
+    def reset(self, token):
+        self.var.reset(token)
 
 
 COMPANY = {

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
 
 from pipeline.context import build_context
 from pipeline.desk.cases import owners
@@ -86,7 +86,7 @@ def register(app: Flask) -> None:
                    for n, at, changes in g.store.pending(i.student)]
         return render_template("case.html", row=row, i=i, student=student, docs=docs, fields=fields, pending=pending,
                                columns={k: edit.form_columns(k) for k in KINDS}, saved=request.args.get("saved"),
-                               packed=request.args.get("packed"), pack_zip=packs.zip_of(i.student, g.store.path.parent),
+                               build=packs.current(i.student), pack_zip=packs.zip_of(i.student, g.store.path.parent),
                                returned=g.store.returned(internship))
 
     @app.route("/case/<internship>/edit/<kind>", methods=["GET", "POST"])
@@ -132,28 +132,6 @@ def register(app: Flask) -> None:
         g.store.audit(g.session.user, "download", f"internship:{internship}", f"{doc}.{lang}.pdf")
         return Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{internship}-{doc}.{lang}.pdf"'})
-
-    @app.post("/case/<internship>/pack")
-    @secretariat
-    def build_pack(internship: str) -> Response:
-        snap, row = _case(internship)
-        summary = packs.build(snap, g.records.folder, row.student, g.store.path.parent)
-        g.store.audit(g.session.user, "pack", f"student:{row.student}", summary.line())
-        failed = [r.message or r.status for r in summary.results if r.status in ("failed", "refused")]
-        if failed or summary.failures:
-            return Response(render_template("error.html", title=_("The pack could not be built"),
-                                            message="\n".join([*failed, *summary.failures])), 500)
-        return redirect(url_for("case", internship=internship, packed="1"))
-
-    @app.get("/case/<internship>/pack.zip")
-    @secretariat
-    def pack_zip(internship: str) -> Response:
-        _snap, row = _case(internship)
-        path = packs.zip_of(row.student, g.store.path.parent)
-        if path is None:
-            abort(404)
-        g.store.audit(g.session.user, "download", f"student:{row.student}", "pack.zip")
-        return send_file(path, mimetype="application/zip", as_attachment=True, download_name=f"{row.student}.zip")
 
     @app.post("/case/<internship>/evaluation")
     @secretariat
