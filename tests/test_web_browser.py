@@ -289,3 +289,53 @@ def test_revoke_a_certificate_in_the_register(server, browser, tmp_path):
                           capture_output=True, text=True)
     assert said.returncode == 1 and said.stdout.startswith("revoked")
     context.close()
+
+
+def test_a_company_fills_the_evaluation_in_the_browser(server, browser):
+    out = subprocess.run([sys.executable, "-m", "pipeline", "serve", str(server["records"]), "--company-link",
+                          "CERI-2025-011", "--url", server["url"]], env=server["env"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(out.stdout.strip())
+    for name, value in (("research", "5"), ("problem_solving", "4"), ("practical", "4"), ("communication", "3")):
+        page.check(f"input[name=rating_{name}][value='{value}']")
+    page.fill("#f-attendance_days", "４０")
+    page.fill("#f-hours_total", "310.5")
+    page.fill("#f-strengths", "仮説を素早く検証できる。")
+    page.fill("#f-comment", "大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。")
+    page.fill("#f-evaluator_name", "𠮷田 美穂")
+    page.fill("#f-evaluator_title", "研究開発部長")
+    page.fill("#f-evaluation_date", "2025-12-20")
+    page.click("form.evaluation-fill button[type=submit]")  # one rating forgotten
+    expect(page.locator(".field.invalid")).to_have_count(1)
+    expect(page.locator(".field.invalid")).to_contain_text("rating_initiative")
+    expect(page.locator("p.error")).to_contain_text("修正")
+    page.screenshot(path=SHOTS / "company-fill-error.png", full_page=True)
+    expect(page.locator("#f-comment")).to_have_value("大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。")
+    page.check("input[name=rating_initiative][value='5']")
+    page.click("form.evaluation-fill button[type=submit]")
+    expect(page.locator("section.preview")).to_contain_text("𠮷田 美穂")
+    expect(page.locator("section.preview dl.fields")).to_contain_text("40")
+    page.screenshot(path=SHOTS / "company-fill-preview.png", full_page=True)
+    page.click("form.back button")  # back, change one item, check again
+    page.fill("#f-improvements", "文書化を丁寧に。")
+    page.click("form.evaluation-fill button[type=submit]")
+    page.click("section.preview button:not(.secondary)")
+    expect(page.locator("p.ok")).to_be_visible()
+    page.screenshot(path=SHOTS / "company-fill-sent.png", full_page=True)
+    context.close()
+    # the secretariat reviews it as any returned form and writes it into the record
+    context, desk_page = _login(browser, server["url"])
+    desk_page.goto(f"{server['url']}/case/CERI-2025-011")
+    desk_page.click("text=企業がアップロードした評価書を確認")
+    expect(desk_page.locator("dl.fields")).to_contain_text("次年度もぜひ")
+    desk_page.click("text=記録に書き込む")
+    expect(desk_page.locator("p.ok")).to_be_visible()
+    from pipeline.records import load
+
+    evaluation = load([server["records"]]).internships["CERI-2025-011"].evaluation
+    assert evaluation.comment == "大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。"
+    assert evaluation.evaluator.name_ja == "𠮷田 美穂" and evaluation.attendance_days == 40
+    assert evaluation.improvements == "文書化を丁寧に。" and evaluation.ratings.initiative == 5
+    context.close()

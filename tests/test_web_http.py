@@ -455,3 +455,56 @@ def test_a_company_link_returns_its_evaluation_into_review(tmp_path):
                          data={"csrf": csrf(html), "token": token, "version": version, "replace": "1"})
     assert r.status_code == 302 and "hours_total: 310.5" in path.read_text("utf-8")
     assert store.returned("CERI-2026-001") == []
+
+
+def test_a_company_fills_the_evaluation_in_the_browser_into_review(tmp_path):
+    from datetime import date
+
+    app, store, records = desk(tmp_path)
+    app.extensions["ceri"]["records"].fixed_as_of = date(2026, 10, 5)
+    company = app.test_client()
+    company.get(f"/i/{store.add_link('company', 'CERI-2026-001', 'test')}")
+    page = company.get("/company", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    # the form's items, as the PDF form has them (forms/evaluation-form.spec.yaml)
+    assert page.count('type="radio" name="rating_research"') == 5 and 'name="comment"' in page
+    assert 'name="student_name"' not in page  # pre-filled by the office, not the company's to type
+    typed = {k: v.lstrip("/") for k, v in COMPANY.items()}
+    typed["comment"] = "大変よく頑張りました。\r\n次年度もぜひ受け入れたいと考えています。"
+    typed["hours_total"] = "３１０．５"  # full-width, from an IME
+    # a missing rating and a date after today are shown at their fields, in Japanese; nothing is sent
+    bad = {**typed, "rating_practical": "", "evaluation_date": "2026-10-09", "csrf": csrf(page)}
+    r = company.post("/company/fill", data=bad, headers={"Accept-Language": "ja"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "修正" in html
+    assert re.search(r'id="f-rating_practical".*?</fieldset>\s*<p class="field-error" role="alert">[^<]*rating_practical',
+                     html, re.S)
+    assert store.returned("CERI-2026-001") == []
+    bad = {**typed, "evaluation_date": "2026-10-09", "csrf": csrf(page)}
+    html = company.post("/company/fill", data=bad, headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert re.search(r'name="evaluation_date"[^>]*>\s*<p class="field-error" role="alert">[^<]*2026-10-09', html)
+    # the preview shows what was read, the line break kept; only the confirmation sends
+    preview = company.post("/company/fill", data={**typed, "csrf": csrf(page)}).get_data(as_text=True)
+    assert "310.5" in preview and "大変よく頑張りました。\n次年度も" in preview
+    assert store.returned("CERI-2026-001") == []
+    sent = company.post("/company/fill", data={**typed, "csrf": csrf(page), "confirmed": "1"})
+    assert sent.status_code == 200 and 'class="ok"' in sent.get_data(as_text=True)
+    [(upload, _at)] = store.returned("CERI-2026-001")
+    # in review exactly as an uploaded PDF: the secretariat reads the same form back and merges it
+    secretariat = app.test_client()
+    log_in(secretariat)
+    case = secretariat.get("/case/CERI-2026-001").get_data(as_text=True)
+    html = secretariat.get(f"/case/CERI-2026-001/evaluation/{upload}").get_data(as_text=True)
+    assert "310.5" in html and "田中 美穂" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    r = secretariat.post("/case/CERI-2026-001/evaluation/merge",
+                         data={"csrf": csrf(case), "token": token, "version": version, "replace": "1"})
+    assert r.status_code == 302
+    from pipeline.records import load
+
+    evaluation = load([records]).internships["CERI-2026-001"].evaluation
+    assert evaluation.comment == "大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。"
+    assert str(evaluation.hours_total) == "310.5" and evaluation.ratings.practical == 4
+    assert evaluation.evaluator.name_ja == "田中 美穂"
+    # a company link fills only its own internship: the secretariat's pages stay closed to it
+    assert company.post("/case/CERI-2026-001/evaluation/merge", data={"csrf": csrf(page)}).status_code == 403

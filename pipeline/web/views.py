@@ -14,7 +14,7 @@ from pipeline.desk.status import counts
 from pipeline.errors import CeriError
 from pipeline.renderers import RenderRequest, documents, render, unmet
 from pipeline.renderers.form.limits import MAX_SIZE
-from pipeline.web import edit, evaluation, packs, roster
+from pipeline.web import edit, evalform, evaluation, packs, roster
 from pipeline.web.i18n import _
 from pipeline.web.snapshot import Snapshot
 
@@ -260,10 +260,35 @@ def register(app: Flask) -> None:
                 raise CeriError(_("Choose the filled evaluation form (PDF) first."))
             pdf = upload.read(MAX_SIZE + 1)
             evaluation.read(snap.records, s.subject, pdf, Path(upload.filename).name, snap.as_of, replace=True)
-            g.store.add_returned(s.subject, evaluation.keep(g.store.path.parent, pdf))
-            g.store.audit(f"company:{s.subject}", "evaluation-returned", f"internship:{s.subject}")
+            _returned(pdf)
             sent = True
-        return render_template("company.html", row=row, sent=sent)
+        return render_template("company.html", row=row, sent=sent, items=evalform.items(), values={}, errors={})
+
+    @app.post("/company/fill")
+    def company_fill() -> str | tuple[str, int]:
+        """The evaluation typed in the browser: checked as a returned PDF is, previewed, then sent."""
+        s = g.session
+        if s is None or s.role != "company":
+            abort(403)
+        snap, row = _case(s.subject)
+        typed = {i.name: request.form.get(i.name, "") for i in evalform.items()}
+        if request.form.get("back") == "1":
+            return render_template("company.html", row=row, sent=False, items=evalform.items(), values=typed,
+                                   errors={})
+        rb, pdf, errors = evalform.read(snap.records, s.subject, typed, snap.as_of)
+        if errors:
+            return render_template("company.html", row=row, sent=False, items=evalform.items(), values=typed,
+                                   errors=errors), 422
+        if request.form.get("confirmed") != "1":
+            return render_template("company_preview.html", row=row, rb=rb, values=typed, items=evalform.items())
+        _returned(pdf)
+        return render_template("company.html", row=row, sent=True, items=evalform.items(), values={}, errors={})
+
+    def _returned(pdf: bytes) -> None:
+        """Into review: the secretariat's case page offers it, as any form a company returned."""
+        s = g.session
+        g.store.add_returned(s.subject, evaluation.keep(g.store.path.parent, pdf))
+        g.store.audit(f"company:{s.subject}", "evaluation-returned", f"internship:{s.subject}")
 
     @app.get("/company/evaluation-form.pdf")
     def company_form() -> Response:
