@@ -204,6 +204,17 @@ def test_an_intake_through_the_invite_link_is_reviewed_and_accepted(server, brow
     assert "family: Trần" in text and "given: Thị Ngọc Ánh" in text and "𠮷田ハイツ101" in text
     assert "card_number: AB12345678CD" in text
     context.close()
+    # accepted: the student's own page now offers the permit checklist and the filled application
+    student.goto(f"{server['url']}/me")
+    student.screenshot(path=SHOTS / "student-documents.png", full_page=True)
+    links = student.locator("ul.my-docs a")
+    expect(links).to_have_count(2)
+    for n in range(2):
+        with student.expect_download() as download:
+            links.nth(n).click()
+        said = subprocess.run(["pdftotext", download.value.path(), "-"], capture_output=True, text=True, check=True)
+        assert "Trần" in said.stdout or "TRẦN" in said.stdout, said.stdout[:500]
+        assert "Sharma" not in said.stdout and "SHARMA" not in said.stdout
 
 
 def test_build_a_pack_with_progress_and_download_the_zips(server, browser):

@@ -508,3 +508,47 @@ def test_a_company_fills_the_evaluation_in_the_browser_into_review(tmp_path):
     assert evaluation.evaluator.name_ja == "田中 美穂"
     # a company link fills only its own internship: the secretariat's pages stay closed to it
     assert company.post("/case/CERI-2026-001/evaluation/merge", data={"csrf": csrf(page)}).status_code == 403
+
+
+def test_after_acceptance_the_students_page_offers_the_permit_documents(tmp_path):
+    app, store, records = desk(tmp_path)
+    secretariat = app.test_client()
+    log_in(secretariat)
+
+    def student_with_accepted_intake(student_id: str, internship: str, changes: dict[str, str]):
+        c = app.test_client()
+        c.get(f"/i/{store.add_link('student', student_id, 'test')}")
+        page = c.get("/me").get_data(as_text=True)
+        assert 'class="my-docs"' not in page  # nothing before the secretariat accepts
+        assert c.get("/me/1/permit-application.pdf").status_code == 404
+        assert c.post("/me", data={"csrf": csrf(page), **changes}).status_code == 200
+        [(n, _at, _changes)] = store.pending(student_id)
+        case = secretariat.get(f"/case/{internship}").get_data(as_text=True)
+        assert secretariat.post(f"/case/{internship}/intake/{n}/accept", data={"csrf": csrf(case)}).status_code == 302
+        return c
+
+    lan = student_with_accepted_intake("23DB0012", "CERI-2026-001", {"student.address.ja": "東京都港区芝公園4-2-8 𠮷田荘201"})
+    page = lan.get("/me", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    links = re.findall(r'href="(/me/\d+/[^"]+\.pdf)"', page)
+    assert links == ["/me/1/permit-checklist.pdf", "/me/1/permit-application.pdf"]
+    assert "CERI-2026-001" not in page  # no ids in the student's links
+    for link in links:
+        r = lan.get(link)
+        assert r.status_code == 200 and r.mimetype == "application/pdf"
+        pdf = tmp_path / "doc.pdf"
+        pdf.write_bytes(r.data)
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert "NGUYỄN" in text or "Nguyễn" in text
+    assert "𠮷田荘201" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert lan.get("/me/2/permit-checklist.pdf").status_code == 404
+    assert lan.get("/me/1/enrollment-certificate.pdf").status_code == 404
+    # a permanent resident needs no work permit: no documents, even after acceptance
+    wang = student_with_accepted_intake("23DB0044", "CERI-2026-005", {"student.address.ja": "東京都港区1-1"})
+    assert 'class="my-docs"' not in wang.get("/me").get_data(as_text=True)
+    assert wang.get("/me/1/permit-application.pdf").status_code == 404
+    # another student's link never reaches this student's documents: the same address is their own page
+    priya = app.test_client()
+    priya.get(f"/i/{store.add_link('student', '24DB0055', 'test')}")
+    assert priya.get("/me/1/permit-application.pdf").status_code == 404  # their intake is not accepted yet
+    assert secretariat.get("/me/1/permit-application.pdf").status_code == 403
+    assert app.test_client().get("/me/1/permit-application.pdf").status_code == 403

@@ -251,6 +251,12 @@ class Store:
                               "ORDER BY id", (student,)).fetchall()
         return [(n, at, json.loads(changes)) for n, at, changes in rows]
 
+    def accepted(self, student: str) -> bool:
+        """Whether the secretariat has accepted an intake of this student (their page then offers more)."""
+        with self.connect() as db:
+            return db.execute("SELECT 1 FROM pending WHERE student = ? AND status = 'accepted' LIMIT 1",
+                              (student,)).fetchone() is not None
+
     def decide(self, pending_id: int, student: str, status: str, by: str) -> bool:
         with self.connect() as db:
             cur = db.execute("UPDATE pending SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "

@@ -14,7 +14,7 @@ from pipeline.desk.status import counts
 from pipeline.errors import CeriError
 from pipeline.renderers import RenderRequest, documents, render, unmet
 from pipeline.renderers.form.limits import MAX_SIZE
-from pipeline.web import edit, evalform, evaluation, packs, roster
+from pipeline.web import edit, evalform, evaluation, packs, roster, studentdocs
 from pipeline.web.i18n import _
 from pipeline.web.snapshot import Snapshot
 
@@ -221,7 +221,8 @@ def register(app: Flask) -> None:
                     g.store.audit(f"student:{s.subject}", "intake", f"student:{s.subject}", " ".join(changes))
                 sent = True
         return render_template("me.html", student=student, rows=rows, cols=cols, values=values, errors=errors,
-                               sent=sent), 422 if errors else 200
+                               sent=sent, offered=studentdocs.offered(g.store, records, s.subject)), \
+            422 if errors else 200
 
     @app.post("/case/<internship>/intake/<int:pending_id>/<decision>")
     @secretariat
