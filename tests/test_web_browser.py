@@ -164,9 +164,17 @@ def test_a_student_link_never_shows_another_students_page(server, browser):
         response = page.goto(server["url"] + other)
         assert response.status in (302, 403) or "login" in page.url
         assert "24DC0033" not in page.content()
-    # the link works once
-    again = browser.new_context().new_page()
+    # the link opens again in the browser that opened it, and in no other
+    page.goto(link)
+    expect(page.locator("h1")).to_contain_text("Nguyễn")
+    other = browser.new_context(locale="ja-JP")
+    again = other.new_page()
     assert again.goto(link).status == 410
+    expect(again.locator("h1")).to_contain_text("すでに別のブラウザで開かれています")
+    again.screenshot(path=SHOTS / "link-used.png", full_page=True)
+    assert "Nguyễn" not in again.content()
+    assert again.goto(server["url"] + "/me").status == 403
+    other.close()
     context.close()
 
 

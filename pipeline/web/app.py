@@ -124,7 +124,7 @@ def create_app(records_dir: str | Path, *, store: Store | None = None, as_of: da
         g.store.forget_failures(f"user:{name}")
         response = redirect(url_for("board"))
         auth.start(g.store, response, "secretariat", user=name)
-        g.store.audit(name, "login", "-")
+        g.store.audit(name, "login", "-", f"from {address}")  # the client, as --trusted-proxy reports it
         return response
 
     @app.post("/logout")

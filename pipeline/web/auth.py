@@ -7,6 +7,7 @@ session's CSRF token in a hidden field; a POST without it is refused before any 
 from __future__ import annotations
 
 import hmac
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -44,13 +45,17 @@ def current(store: Store) -> Session | None:
 
 
 def start(store: Store, response: Response, role: str, user: str | None = None,
-          subject: str | None = None) -> Session:
-    """A new session (a new token: a session id is never reused across a login) set on the response."""
+          subject: str | None = None, link: str | None = None, until: datetime | None = None) -> Session:
+    """A new session (a new token: a session id is never reused across a login) set on the response;
+    `link`: the one-time link that opened it, `until`: when that link expires (the session ends by then)."""
     old = g.get("session")
     if old is not None:
         store.close_session(old.token_hash)
-    token, session = store.open_session(role, user, subject)
-    response.set_cookie(COOKIE, token, max_age=SESSION_HOURS * 3600, httponly=True, samesite="Lax",
+    token, session = store.open_session(role, user, subject, link=link, until=until)
+    seconds = SESSION_HOURS * 3600
+    if until is not None:
+        seconds = max(0, min(seconds, int((until - store.now()).total_seconds())))
+    response.set_cookie(COOKIE, token, max_age=seconds, httponly=True, samesite="Lax",
                         secure=request.is_secure, path="/")
     g.session = session
     return session

@@ -11,6 +11,7 @@ import click
 from pipeline.cli.base import as_of_option, reports_errors
 from pipeline.errors import CeriError
 from pipeline.i18n import _
+from pipeline.web.store import LINK_DAYS
 
 
 @click.command("serve")
@@ -21,6 +22,8 @@ from pipeline.i18n import _
 @click.option("--invite", "invite", metavar="STUDENT_ID", help="Print a one-time link for this student.")
 @click.option("--company-link", "company_link", metavar="INTERNSHIP_ID",
               help="Print a one-time link for the company of this internship (its evaluation form).")
+@click.option("--link-days", "link_days", default=LINK_DAYS, show_default=True, type=click.IntRange(min=1),
+              metavar="N", help="How many days a link of --invite/--company-link stays valid.")
 @click.option("--url", default=None, metavar="URL",
               help="The desk's address as people reach it (for --invite; default http://HOST:PORT).")
 @click.option("--audit", "show_audit", is_flag=True, help="Print the audit log: who changed what, when.")
@@ -29,7 +32,7 @@ from pipeline.i18n import _
 @as_of_option
 @reports_errors
 def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, invite: str | None,
-          company_link: str | None, url: str | None, show_audit: bool, trusted_proxy: str | None, as_of: date | None) -> None:
+          company_link: str | None, link_days: int, url: str | None, show_audit: bool, trusted_proxy: str | None, as_of: date | None) -> None:
     """The desk in a browser: status board, cases, editing, for the secretariat (docs/serve.md)."""
     from pipeline.web.store import DB_NAME, Store, data_dir
 
@@ -63,7 +66,7 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
         if company_link and company_link not in records.internships:
             raise CeriError(_("--company-link {id}: no such internship in the records").format(id=company_link))
         role, subject = ("student", invite) if invite else ("company", company_link)
-        token = store.add_link(role, subject, "ceri serve")
+        token = store.add_link(role, subject, "ceri serve", days=link_days)
         store.audit("ceri serve", "invite", f"{role}:{subject}")
         click.echo(f"{(url or f'http://{host}:{port}').rstrip('/')}/i/{token}")
         return

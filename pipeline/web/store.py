@@ -12,7 +12,7 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -90,6 +90,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX returned_internship ON returned(internship, done_at);
     """,
+    # 4: a session opened by a one-time link remembers the link: opening it again works in that session
+    # only (the same browser), never in another one
+    """
+    ALTER TABLE sessions ADD COLUMN link TEXT;
+    """,
 )
 
 
@@ -109,6 +114,10 @@ def _iso(t: datetime) -> str:
     return t.isoformat().replace("+00:00", "Z")
 
 
+def _parse(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -120,13 +129,29 @@ class Session:
     role: str
     subject: str | None
     csrf: str
+    link: str | None = None  # the hash of the one-time link that opened it
+
+
+@dataclass(frozen=True)
+class Link:
+    state: str  # new | same-session | used (in another session) | expired | unknown
+    role: str = ""
+    subject: str = ""
+    token_hash: str = ""
+    expires: datetime | None = None
+
+    @property
+    def opens(self) -> bool:
+        return self.state in ("new", "same-session")
 
 
 class Store:
-    """One SQLite file; a connection per thread (the server answers in several threads)."""
+    """One SQLite file; a connection per thread (the server answers in several threads). `clock` gives
+    the time (UTC) every expiry is judged by: tests set it instead of waiting."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, clock: Callable[[], datetime] = _now):
         self.path = Path(path)
+        self.now = clock
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._local = threading.local()
         with self.connect() as db:
@@ -170,7 +195,7 @@ class Store:
             new = db.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone() is None
             db.execute("INSERT INTO users (name, password_hash, created_at) VALUES (?, ?, ?) "
                        "ON CONFLICT(name) DO UPDATE SET password_hash = excluded.password_hash",
-                       (name, password_hash, _iso(_now())))
+                       (name, password_hash, _iso(self.now())))
             if not new:  # a new password ends the sessions opened with the old one
                 db.execute("DELETE FROM sessions WHERE user_name = ?", (name,))
         return new
@@ -182,20 +207,24 @@ class Store:
 
     # ---- sessions ------------------------------------------------------------------------------------
     def open_session(self, role: str, user: str | None = None, subject: str | None = None,
-                     hours: float = SESSION_HOURS) -> tuple[str, Session]:
+                     hours: float = SESSION_HOURS, link: str | None = None,
+                     until: datetime | None = None) -> tuple[str, Session]:
+        """A new session of `hours` (never past `until`); `link`: the hash of the link that opened it."""
         token = secrets.token_urlsafe(32)
-        s = Session(digest(token), user, role, subject, secrets.token_urlsafe(32))
-        now = _now()
+        s = Session(digest(token), user, role, subject, secrets.token_urlsafe(32), link)
+        now = self.now()
+        ends = min(now + timedelta(hours=hours), until) if until else now + timedelta(hours=hours)
         with self.connect() as db:
             db.execute("DELETE FROM sessions WHERE expires_at < ?", (_iso(now),))
-            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       (s.token_hash, user, role, subject, s.csrf, _iso(now), _iso(now + timedelta(hours=hours))))
+            db.execute("INSERT INTO sessions (token_hash, user_name, role, subject, csrf, created_at, expires_at, "
+                       "link) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                       (s.token_hash, user, role, subject, s.csrf, _iso(now), _iso(ends), link))
         return token, s
 
     def session(self, token: str) -> Session | None:
         with self.connect() as db:
-            row = db.execute("SELECT token_hash, user_name, role, subject, csrf FROM sessions "
-                             "WHERE token_hash = ? AND expires_at >= ?", (digest(token), _iso(_now()))).fetchone()
+            row = db.execute("SELECT token_hash, user_name, role, subject, csrf, link FROM sessions "
+                             "WHERE token_hash = ? AND expires_at >= ?", (digest(token), _iso(self.now()))).fetchone()
         return Session(*row) if row else None
 
     def close_session(self, token_hash: str) -> None:
@@ -205,32 +234,41 @@ class Store:
     # ---- one-time links ------------------------------------------------------------------------------
     def add_link(self, role: str, subject: str, created_by: str, days: float = LINK_DAYS) -> str:
         token = secrets.token_urlsafe(32)
-        now = _now()
+        now = self.now()
         with self.connect() as db:
             db.execute("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, NULL)",
                        (digest(token), role, subject, created_by, _iso(now), _iso(now + timedelta(days=days))))
         return token
 
-    def use_link(self, token: str) -> tuple[str, str] | None:
-        """(role, subject) of an unused, unexpired link, which is used up by this call; else None."""
-        now = _iso(_now())
+    def use_link(self, token: str, session: Session | None) -> Link:
+        """Open a one-time link. The first opening uses it up (the caller starts a session bound to it);
+        later openings are let through only within that session (the same browser): any other is refused."""
+        now = self.now()
         with self.connect() as db:
-            row = db.execute("SELECT role, subject FROM links WHERE token_hash = ? AND used_at IS NULL "
-                             "AND expires_at >= ?", (digest(token), now)).fetchone()
-            if row:
-                db.execute("UPDATE links SET used_at = ? WHERE token_hash = ?", (now, digest(token)))
-        return (row[0], row[1]) if row else None
+            row = db.execute("SELECT role, subject, expires_at, used_at FROM links WHERE token_hash = ?",
+                             (digest(token),)).fetchone()
+            if row is None:
+                return Link("unknown")
+            role, subject, expires_at, used_at = row
+            if expires_at < _iso(now):
+                return Link("expired", role, subject)
+            if used_at is None:
+                db.execute("UPDATE links SET used_at = ? WHERE token_hash = ?", (_iso(now), digest(token)))
+                return Link("new", role, subject, digest(token), _parse(expires_at))
+        if session is not None and session.link == digest(token):
+            return Link("same-session", role, subject, digest(token), _parse(expires_at))
+        return Link("used", role, subject)
 
     # ---- rate limit ----------------------------------------------------------------------------------
     def failures(self, who: str, minutes: int) -> int:
-        since = _iso(_now() - timedelta(minutes=minutes))
+        since = _iso(self.now() - timedelta(minutes=minutes))
         with self.connect() as db:
             return db.execute("SELECT COUNT(*) FROM login_attempts WHERE who = ? AND at >= ?",
                               (digest(who), since)).fetchone()[0]
 
     def fail(self, *who: str) -> None:
         with self.connect() as db:
-            db.executemany("INSERT INTO login_attempts VALUES (?, ?)", [(_iso(_now()), digest(w)) for w in who])
+            db.executemany("INSERT INTO login_attempts VALUES (?, ?)", [(_iso(self.now()), digest(w)) for w in who])
 
     def forget_failures(self, *who: str) -> None:
         with self.connect() as db:
@@ -240,9 +278,9 @@ class Store:
     def propose(self, student: str, changes: dict[str, str]) -> int:
         with self.connect() as db:
             db.execute("UPDATE pending SET status = 'replaced', decided_at = ? WHERE student = ? "
-                       "AND status = 'pending'", (_iso(_now()), student))  # the latest intake counts
+                       "AND status = 'pending'", (_iso(self.now()), student))  # the latest intake counts
             cur = db.execute("INSERT INTO pending (student, created_at, changes) VALUES (?, ?, ?)",
-                             (student, _iso(_now()), json.dumps(changes, ensure_ascii=False)))
+                             (student, _iso(self.now()), json.dumps(changes, ensure_ascii=False)))
             return cur.lastrowid
 
     def pending(self, student: str) -> list[tuple[int, str, dict[str, str]]]:
@@ -260,14 +298,14 @@ class Store:
     def decide(self, pending_id: int, student: str, status: str, by: str) -> bool:
         with self.connect() as db:
             cur = db.execute("UPDATE pending SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? "
-                             "AND student = ? AND status = 'pending'", (status, by, _iso(_now()), pending_id, student))
+                             "AND student = ? AND status = 'pending'", (status, by, _iso(self.now()), pending_id, student))
             return cur.rowcount == 1
 
     # ---- evaluation forms returned through a company's link -----------------------------------------
     def add_returned(self, internship: str, upload: str) -> None:
         with self.connect() as db:
             db.execute("INSERT INTO returned (internship, upload, created_at) VALUES (?, ?, ?)",
-                       (internship, upload, _iso(_now())))
+                       (internship, upload, _iso(self.now())))
 
     def returned(self, internship: str) -> list[tuple[str, str]]:
         """(upload, created_at) of the forms not yet reviewed, oldest first."""
@@ -277,13 +315,13 @@ class Store:
 
     def returned_done(self, upload: str) -> None:
         with self.connect() as db:
-            db.execute("UPDATE returned SET done_at = ? WHERE upload = ?", (_iso(_now()), upload))
+            db.execute("UPDATE returned SET done_at = ? WHERE upload = ?", (_iso(self.now()), upload))
 
     # ---- audit ---------------------------------------------------------------------------------------
     def audit(self, actor: str, action: str, target: str, detail: str = "") -> None:
         with self.connect() as db:
             db.execute("INSERT INTO audit (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-                       (_iso(_now()), actor, action, target, detail))
+                       (_iso(self.now()), actor, action, target, detail))
 
     def audit_log(self) -> list[tuple[str, str, str, str, str]]:
         with self.connect() as db:

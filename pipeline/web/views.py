@@ -304,17 +304,25 @@ def register(app: Flask) -> None:
             "Content-Disposition": f'attachment; filename="{i.id}-evaluation-form.pdf"'})
 
     @app.get("/i/<token>")
-    def invite(token: str) -> Response:
+    def invite(token: str) -> Response | tuple[str, int]:
         from pipeline.web import auth
 
-        used = g.store.use_link(token)
-        if used is None:
-            return Response(render_template("error.html", title=_("Link not valid"), message=_(
-                "This link has expired or was already used. Ask the secretariat for a new one.")), 410)
-        role, subject = used
-        response = redirect(url_for("me" if role == "student" else "company"))
-        auth.start(g.store, response, role, subject=subject)
-        g.store.audit(f"{role}:{subject}", "link-opened", subject)
+        link = g.store.use_link(token, g.session)
+        if not link.opens:
+            title, message = {
+                "expired": (_("This link has expired"), _(
+                    "Links from the secretariat work for a limited time. Ask the secretariat for a new one.")),
+                "used": (_("This link was already opened"), _(
+                    "A link works in the one browser that opened it first, so that nobody else can use it. "
+                    "Open it in that browser, or ask the secretariat for a new one.")),
+            }.get(link.state, (_("Link not valid"), _(
+                "This address is not a link of this desk. Check that you copied the whole address, or ask "
+                "the secretariat for a new one.")))
+            return render_template("error.html", title=title, message=message), 410
+        response = redirect(url_for("me" if link.role == "student" else "company"))
+        if link.state == "new":
+            auth.start(g.store, response, link.role, subject=link.subject, link=link.token_hash, until=link.expires)
+            g.store.audit(f"{link.role}:{link.subject}", "link-opened", link.subject)
         return response
 
 
