@@ -172,3 +172,38 @@ def test_forwarded_headers_count_only_behind_the_trusted_proxy(tmp_path, trusted
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_desks_data_lives_beside_the_register_wherever_it_is_found(tmp_path, monkeypatch):
+    """--register, $CERI_REGISTER, the institution record's register:, else the user's data folder."""
+    from pipeline.web import create_app
+    from pipeline.web.store import DB_NAME
+
+    monkeypatch.delenv("CERI_REGISTER")
+    records = tmp_path / "shared" / "records"
+    shutil.copytree(ROOT / "examples", records)
+    institution = records / "institution.yaml"
+    institution.write_text(institution.read_text("utf-8") + "register: ../ledger/office.sqlite\n", "utf-8")
+    pw = "long enough pw\nlong enough pw\n"
+
+    def add_user(*args, env=None):
+        r = CliRunner().invoke(main, ["serve", *args, "--add-user", "sato"], input=pw, env=env or {})
+        assert r.exit_code == 0, r.output
+
+    add_user(str(records))  # the institution's register: → shared/ledger/
+    assert Store(tmp_path / "shared" / "ledger" / DB_NAME).password_hash("sato")
+    r = CliRunner().invoke(main, ["serve", str(records), "--invite", "23DB0012"])
+    assert r.exit_code == 0
+    with Store(tmp_path / "shared" / "ledger" / DB_NAME).connect() as db:
+        assert db.execute("SELECT count(*) FROM links").fetchone()[0] == 1
+    app = create_app(records, as_of=AS_OF)  # the server itself, without a store given: the same file
+    assert app.extensions["ceri"]["store"].path == tmp_path / "shared" / "ledger" / DB_NAME
+    add_user(str(records), "--register", str(tmp_path / "elsewhere" / "reg.sqlite"))
+    assert Store(tmp_path / "elsewhere" / DB_NAME).password_hash("sato")
+    add_user(str(records), env={"CERI_REGISTER": str(tmp_path / "env" / "reg.sqlite")})
+    assert Store(tmp_path / "env" / DB_NAME).password_hash("sato")
+    add_user()  # no records, nothing set: the user's data folder (conftest's XDG_DATA_HOME)
+    from pipeline.register import data_dir
+
+    assert Store(data_dir() / DB_NAME).password_hash("sato")
+    assert not (records / DB_NAME).exists()

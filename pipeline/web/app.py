@@ -25,12 +25,17 @@ LANG_COOKIE = "ceri_lang"
 MAX_UPLOAD = 20 * 1024 * 1024  # the largest form body accepted (a returned PDF, a roster)
 
 
-def create_app(records_dir: str | Path, *, store: Store | None = None, as_of: date | None = None) -> Flask:
+def create_app(records_dir: str | Path, *, store: Store | None = None, as_of: date | None = None,
+               register: str | Path | None = None) -> Flask:
+    """The desk on records_dir; register: `ceri serve --register` (else the register is found as every
+    command finds it). Without a store, the desk's database lives beside that register."""
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_UPLOAD
+    records = RecordsCache(Path(records_dir), as_of)
     app.extensions["ceri"] = {
-        "records": RecordsCache(Path(records_dir), as_of),
-        "store": store or Store(data_dir() / DB_NAME),
+        "records": records,
+        "store": store or Store(data_dir(register, records.current().records) / DB_NAME),
+        "register": register,
     }
     app.jinja_env.globals.update(_=_, column=column, step_name=step_name, owner_label=owner_label, COMPLETE=COMPLETE,
                                  owners=owners, counts=counts, UI_LANGS=UI_LANGS)

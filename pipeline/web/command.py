@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -29,14 +28,23 @@ from pipeline.web.store import LINK_DAYS
 @click.option("--audit", "show_audit", is_flag=True, help="Print the audit log: who changed what, when.")
 @click.option("--trusted-proxy", default=None, metavar="ADDRESS",
               help="The reverse proxy's address: trust its X-Forwarded-Proto/-For headers (docs/serve.md).")
+@click.option("--register", "register", default=None, metavar="PATH",
+              help="The certificate register (default: as every command finds it); the desk's data lives beside it.")
 @as_of_option
 @reports_errors
 def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, invite: str | None,
-          company_link: str | None, link_days: int, url: str | None, show_audit: bool, trusted_proxy: str | None, as_of: date | None) -> None:
+          company_link: str | None, link_days: int, url: str | None, show_audit: bool, trusted_proxy: str | None, register: str | None,
+          as_of: date | None) -> None:
     """The desk in a browser: status board, cases, editing, for the secretariat (docs/serve.md)."""
+    from pipeline.web.snapshot import RecordsCache
     from pipeline.web.store import DB_NAME, Store, data_dir
 
-    store = Store(data_dir() / DB_NAME)
+    if records_dir is not None and not records_dir.is_dir():
+        raise CeriError(_("{path}: no such folder").format(path=records_dir))
+    # the records first: their institution record may say where the register (and so the desk's data) is
+    cache = RecordsCache(records_dir, as_of) if records_dir is not None else None
+    snap = cache.current() if cache is not None else None
+    store = Store(data_dir(register, snap.records if snap else None) / DB_NAME)
     if add_user:
         from pipeline.web.auth import hash_password
 
@@ -53,14 +61,12 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
         for at, actor, action, target, detail in store.audit_log():
             click.echo("\t".join((at, actor, action, target, detail)))
         return
-    if records_dir is None:
+    if records_dir is None or snap is None:
         raise click.UsageError(_("give the records folder: ceri serve RECORDS_DIR"))
-    if not records_dir.is_dir():
-        raise CeriError(_("{path}: no such folder").format(path=records_dir))
     if invite or company_link:
-        from pipeline.records import load
-
-        records = load([records_dir])
+        if snap.records is None:
+            raise CeriError("\n".join(snap.problems))
+        records = snap.records
         if invite and invite not in records.students:
             raise CeriError(_("--invite {id}: no such student in the records").format(id=invite))
         if company_link and company_link not in records.internships:
@@ -74,9 +80,8 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
 
     from pipeline.web import create_app
 
-    app = create_app(records_dir, store=store, as_of=as_of)
-    # load and check the records now, not on the first person's request
-    threading.Thread(target=app.extensions["ceri"]["records"].current, daemon=True).start()
+    app = create_app(records_dir, store=store, as_of=as_of, register=register)
+    app.extensions["ceri"]["records"] = cache  # loaded and checked above, not on the first person's request
     click.echo(_("The desk is at http://{host}:{port}/ (Ctrl+C stops it)").format(host=host, port=port))
     options = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for",
                "clear_untrusted_proxy_headers": True} if trusted_proxy else {}

@@ -17,9 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.register import ENV_VAR
-from pipeline.register import data_dir as register_data_dir
+from pipeline.register import find
+
+if TYPE_CHECKING:
+    from pipeline.records import Records
 
 DB_NAME = "desk.sqlite"
 SESSION_HOURS = 8
@@ -98,12 +101,10 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
-def data_dir() -> Path:
-    """Beside the register: $CERI_REGISTER's folder, else the user's data folder (pipeline.register)."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return Path(env).expanduser().resolve().parent
-    return register_data_dir()
+def data_dir(register: str | os.PathLike[str] | None = None, records: Records | None = None) -> Path:
+    """Beside the register every command finds (pipeline.register.find): --register, $CERI_REGISTER, the
+    institution record's `register:`, else the user's data folder."""
+    return find(register, records).path.expanduser().resolve().parent
 
 
 def _now() -> datetime:
