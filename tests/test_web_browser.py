@@ -358,3 +358,18 @@ def test_a_company_fills_the_evaluation_in_the_browser(server, browser):
     assert evaluation.evaluator.name_ja == "𠮷田 美穂" and evaluation.attendance_days == 40
     assert evaluation.improvements == "文書化を丁寧に。" and evaluation.ratings.initiative == 5
     context.close()
+
+
+def test_make_a_link_for_the_company_on_the_case_page(server, browser):
+    context, page = _login(browser, server["url"])
+    page.goto(f"{server['url']}/case/CERI-2026-009")
+    page.click("text=受入企業用のリンクを作成")
+    expect(page.locator("h1")).to_contain_text("受入企業用のリンク")
+    page.screenshot(path=SHOTS / "link-made.png", full_page=True)
+    link = page.locator("input.link").input_value()
+    assert link.startswith(server["url"] + "/i/")
+    company = browser.new_context(locale="ja-JP").new_page()
+    company.goto(link)
+    expect(company.locator("h1")).to_contain_text("インターンシップの評価")
+    company.context.close()
+    context.close()

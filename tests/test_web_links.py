@@ -207,3 +207,26 @@ def test_the_desks_data_lives_beside_the_register_wherever_it_is_found(tmp_path,
 
     assert Store(data_dir() / DB_NAME).password_hash("sato")
     assert not (records / DB_NAME).exists()
+
+
+def test_the_secretariat_makes_a_link_with_a_button(tmp_path):
+    from web_helpers import csrf, log_in
+
+    app, store, _records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    case = c.get("/case/CERI-2026-001").get_data(as_text=True)
+    assert c.post("/case/CERI-2026-001/link/student").status_code == 403  # no CSRF token, no link
+    page = c.post("/case/CERI-2026-001/link/student", data={"csrf": csrf(case)}).get_data(as_text=True)
+    link = re.search(r'value="(http://localhost/i/[^"]+)"', page).group(1)  # the address the browser used
+    assert "23DB0012" not in link
+    student = app.test_client()
+    assert student.get(link).headers["Location"] == "/me"
+    assert "Nguyễn" in student.get("/me").get_data(as_text=True)
+    page = c.post("/case/CERI-2026-001/link/company", data={"csrf": csrf(case)}).get_data(as_text=True)
+    company = app.test_client()
+    assert company.get(re.search(r'value="http://localhost(/i/[^"]+)"', page).group(1)).headers["Location"] == "/company"
+    assert [t for _at, w, a, t, _d in store.audit_log() if a == "invite"] == ["student:23DB0012", "company:CERI-2026-001"]
+    # a student's or a company's session makes no links
+    assert student.post("/case/CERI-2026-001/link/student", data={"csrf": csrf(page)}).status_code == 403
+    assert c.post("/case/CERI-2026-001/link/admin", data={"csrf": csrf(case)}).status_code == 404

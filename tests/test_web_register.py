@@ -35,6 +35,9 @@ def test_the_register_lists_and_filters_and_a_revocation_takes_a_reason_and_a_co
     assert c.get("/register?state=revoked").get_data(as_text=True).count('class="serial"') == 0
     assert c.get(f"/register?year={AS_OF.year}").get_data(as_text=True).count('class="serial"') == 2
     assert c.get(f"/register?year={AS_OF.year - 1}").get_data(as_text=True).count('class="serial"') == 0
+    only = c.get("/register?student=22DA0101").get_data(as_text=True)  # the case page's link
+    assert only.count('class="serial"') == 1 and other in only and serial not in only
+    assert 'href="/register?student=23DB0012"' in c.get("/case/CERI-2026-001").get_data(as_text=True)
     form = c.get(f"/register/{serial}/revoke").get_data(as_text=True)
     # a reason of two lines (as a crafted POST could send) is refused at the field; nothing revoked
     r = c.post(f"/register/{serial}/revoke", data={"csrf": csrf(form), "reason": "a\nb", "confirmed": "1"})

@@ -54,11 +54,12 @@ def register_pages(app: Flask) -> None:
         path = register_path()
         state = request.args.get("state") or None
         year = request.args.get("year", type=int)
+        student = request.args.get("student") or None
         items: list[dict[str, Any]] = []
         if path.is_file():
             with Register(path, create=False) as reg:
                 sweep(reg)  # numbers of killed runs end void, as `ceri register list` settles them
-                items = entries(reg)
+                items = entries(reg, student=student)
         for item in items:
             item["state"] = state_of(item)
             item["year"] = int(item["issued_on"][:4])  # the year its number was counted in
@@ -70,7 +71,7 @@ def register_pages(app: Flask) -> None:
         return render_template("register.html", items=shown[(page - 1) * PAGE: page * PAGE], total=len(shown),
                                everything=len(items), states=STATES, state=state, years=years, year=year,
                                page=min(page, pages), pages=pages, titles=_titles(), exists=path.is_file(),
-                               revoked=request.args.get("revoked"))
+                               revoked=request.args.get("revoked"), student=student)
 
     @app.route("/register/<serial>/revoke", methods=["GET", "POST"])
     @secretariat

@@ -82,6 +82,7 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
 
     app = create_app(records_dir, store=store, as_of=as_of, register=register)
     app.extensions["ceri"]["records"] = cache  # loaded and checked above, not on the first person's request
+    app.extensions["ceri"]["link_days"] = link_days  # for the links made with the case page's buttons
     click.echo(_("The desk is at http://{host}:{port}/ (Ctrl+C stops it)").format(host=host, port=port))
     options = {"trusted_proxy": trusted_proxy, "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for",
                "clear_untrusted_proxy_headers": True} if trusted_proxy else {}
