@@ -402,7 +402,8 @@ def test_an_intake_is_a_proposal_only_the_secretariat_decides(tmp_path):
     assert r.status_code == 422 and "修正" in r.get_data(as_text=True)
     assert store.pending("23DB0012") == []
     form["student.residence.card_number"] = "XY87654321ZW"
-    assert student.post("/me", data=form).status_code == 200
+    r = student.post("/me", data=form)
+    assert r.status_code == 302 and r.headers["Location"] == "/me?sent=1"  # a reload sends nothing twice
     [(n, _at, changes)] = store.pending("23DB0012")
     assert changes["student.residence.card_number"] == "XY87654321ZW"
     # only what was typed differently is proposed (fields the request does not carry stay as they are)
@@ -440,7 +441,7 @@ def test_a_company_link_returns_its_evaluation_into_review(tmp_path):
     w.write(filled)
     r = company.post("/company", data={"csrf": csrf(page), "pdf": (io.BytesIO(filled.getvalue()), "eval.pdf")},
                      content_type="multipart/form-data")
-    assert r.status_code == 200 and 'class="ok"' in r.get_data(as_text=True)
+    assert r.status_code == 302 and 'class="ok"' in company.get(r.headers["Location"]).get_data(as_text=True)
     path = records / "01-nguyen-thi-lan.yaml"
     assert "310.5" not in path.read_text("utf-8")  # into review, not into the record
     secretariat = app.test_client()
@@ -487,7 +488,7 @@ def test_a_company_fills_the_evaluation_in_the_browser_into_review(tmp_path):
     assert "310.5" in preview and "大変よく頑張りました。\n次年度も" in preview
     assert store.returned("CERI-2026-001") == []
     sent = company.post("/company/fill", data={**typed, "csrf": csrf(page), "confirmed": "1"})
-    assert sent.status_code == 200 and 'class="ok"' in sent.get_data(as_text=True)
+    assert sent.status_code == 302 and 'class="ok"' in company.get(sent.headers["Location"]).get_data(as_text=True)
     [(upload, _at)] = store.returned("CERI-2026-001")
     # in review exactly as an uploaded PDF: the secretariat reads the same form back and merges it
     secretariat = app.test_client()
@@ -521,7 +522,7 @@ def test_after_acceptance_the_students_page_offers_the_permit_documents(tmp_path
         page = c.get("/me").get_data(as_text=True)
         assert 'class="my-docs"' not in page  # nothing before the secretariat accepts
         assert c.get("/me/1/permit-application.pdf").status_code == 404
-        assert c.post("/me", data={"csrf": csrf(page), **changes}).status_code == 200
+        assert c.post("/me", data={"csrf": csrf(page), **changes}).status_code == 302
         [(n, _at, _changes)] = store.pending(student_id)
         case = secretariat.get(f"/case/{internship}").get_data(as_text=True)
         assert secretariat.post(f"/case/{internship}/intake/{n}/accept", data={"csrf": csrf(case)}).status_code == 302

@@ -197,7 +197,7 @@ def register(app: Flask) -> None:
         return redirect(url_for("board", imported=n))
 
     @app.route("/me", methods=["GET", "POST"])
-    def me() -> str | tuple[str, int]:
+    def me() -> Response | str | tuple[str, int]:
         s = g.session
         if s is None or s.role != "student":
             abort(403)
@@ -210,7 +210,6 @@ def register(app: Flask) -> None:
         cols = [c for c in edit.form_columns("student") if c.key in INTAKE]
         values, _version = edit.current_values(records, "student", s.subject)
         errors: dict[str, list[str]] = {}
-        sent = False
         if request.method == "POST":
             typed = {c.key: request.form[c.key] for c in cols if c.key in request.form}
             changes, errors = edit.propose(records, s.subject, typed, INTAKE)
@@ -219,7 +218,8 @@ def register(app: Flask) -> None:
                 if changes:
                     g.store.propose(s.subject, changes)
                     g.store.audit(f"student:{s.subject}", "intake", f"student:{s.subject}", " ".join(changes))
-                sent = True
+                return redirect(url_for("me", sent=1))  # a reload then sends nothing twice
+        sent = request.args.get("sent") == "1"
         return render_template("me.html", student=student, rows=rows, cols=cols, values=values, errors=errors,
                                sent=sent, offered=studentdocs.offered(g.store, records, s.subject)), \
             422 if errors else 200
@@ -249,12 +249,11 @@ def register(app: Flask) -> None:
         return redirect(url_for("case", internship=internship, saved="1" if decision == "accept" else None))
 
     @app.route("/company", methods=["GET", "POST"])
-    def company() -> str | tuple[str, int]:
+    def company() -> Response | str | tuple[str, int]:
         s = g.session
         if s is None or s.role != "company":
             abort(403)
         snap, row = _case(s.subject)
-        sent = False
         if request.method == "POST":
             upload = request.files.get("pdf")
             if upload is None or not upload.filename:
@@ -262,11 +261,12 @@ def register(app: Flask) -> None:
             pdf = upload.read(MAX_SIZE + 1)
             evaluation.read(snap.records, s.subject, pdf, Path(upload.filename).name, snap.as_of, replace=True)
             _returned(pdf)
-            sent = True
-        return render_template("company.html", row=row, sent=sent, items=evalform.items(), values={}, errors={})
+            return redirect(url_for("company", sent=1))  # a reload then sends nothing twice
+        return render_template("company.html", row=row, sent=request.args.get("sent") == "1", items=evalform.items(),
+                               values={}, errors={})
 
     @app.post("/company/fill")
-    def company_fill() -> str | tuple[str, int]:
+    def company_fill() -> Response | str | tuple[str, int]:
         """The evaluation typed in the browser: checked as a returned PDF is, previewed, then sent."""
         s = g.session
         if s is None or s.role != "company":
@@ -283,7 +283,7 @@ def register(app: Flask) -> None:
         if request.form.get("confirmed") != "1":
             return render_template("company_preview.html", row=row, rb=rb, values=typed, items=evalform.items())
         _returned(pdf)
-        return render_template("company.html", row=row, sent=True, items=evalform.items(), values={}, errors={})
+        return redirect(url_for("company", sent=1))
 
     def _returned(pdf: bytes) -> None:
         """Into review: the secretariat's case page offers it, as any form a company returned."""
