@@ -79,3 +79,29 @@ def test_only_the_secretariat_sees_the_register(tmp_path):
         assert r.status_code == 403
     with Register(find(None).path, create=False) as reg:
         assert reg.conn.execute("SELECT revoked_on FROM certificates").fetchall()[0][0] is None
+
+
+def test_superseded_and_editable_certificates_are_told_apart(tmp_path):
+    app, _store, records = desk(tmp_path)
+    c = app.test_client()
+    log_in(c)
+    first, _pdf = issue(records, tmp_path)
+    # the same certificate issued on a later day: a new serial, the first one superseded by it
+    out = tmp_path / "later.pdf"
+    r = CliRunner().invoke(main, ["render", "internship-certificate", str(records), "--student", "23DB0012",
+                                  "--as-of", "2026-06-02", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    later = re.search(r"serial (\S+)", r.output).group(1)
+    r = CliRunner().invoke(main, ["render", "internship-certificate", str(records), "--student", "22DA0101",
+                                  "--internship", "CERI-2026-002", "--as-of", AS_OF.isoformat(),
+                                  "--format", "docx", "-o", str(tmp_path / "cert.docx")])
+    assert r.exit_code == 0, r.output
+    word = re.search(r"serial (\S+)", r.output).group(1)
+    page = c.get("/register", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<td class="serial">(\S+)</td>(.*?)</tr>', page, re.S)}
+    assert "superseded" in rows[first] and f"replaced by {later}" in rows[first] and "Revoke" in rows[first]
+    assert "issued (editable Word file)" in rows[word]
+    assert re.search(r"<strong>issued</strong>", rows[later])
+    shown = c.get("/register?state=editable").get_data(as_text=True)
+    assert word in shown and first not in shown and later not in shown
+    assert c.get("/register?state=superseded").get_data(as_text=True).count('class="serial"') == 1
