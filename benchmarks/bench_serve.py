@@ -76,7 +76,7 @@ def main() -> None:
 
 def _logged_in(url: str) -> urllib.request.OpenerDirector:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    for _ in range(300):
+    for _ in range(3000):  # the desk listens once the records are loaded and checked
         try:
             page = opener.open(f"{url}/login").read().decode()
             break

@@ -230,3 +230,12 @@ def test_the_secretariat_makes_a_link_with_a_button(tmp_path):
     # a student's or a company's session makes no links
     assert student.post("/case/CERI-2026-001/link/student", data={"csrf": csrf(page)}).status_code == 403
     assert c.post("/case/CERI-2026-001/link/admin", data={"csrf": csrf(case)}).status_code == 404
+
+
+def test_the_commands_words_are_in_japanese_too(tmp_path):
+    env = {"CERI_REGISTER": str(tmp_path / "data" / "register.sqlite")}
+    r = CliRunner().invoke(main, ["--lang-ui", "ja", "serve", "--add-user", "suzuki"], input="short\nshort\n",
+                           env=env)
+    assert r.exit_code == 2 and "パスワードは10文字以上にしてください" in r.output
+    r = CliRunner().invoke(main, ["--lang-ui", "ja", "serve", "examples", "--invite", "NOBODY"], env=env)
+    assert r.exit_code == 2 and "--invite NOBODY: その学生は記録にありません" in r.output

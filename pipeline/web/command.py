@@ -9,7 +9,7 @@ import click
 
 from pipeline.cli.base import as_of_option, reports_errors
 from pipeline.errors import CeriError
-from pipeline.i18n import _
+from pipeline.web.i18n import _  # the desk's catalogue (web.po), then ceri's
 from pipeline.web.store import LINK_DAYS
 
 
@@ -36,15 +36,28 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
           company_link: str | None, link_days: int, url: str | None, show_audit: bool, trusted_proxy: str | None, register: str | None,
           as_of: date | None) -> None:
     """The desk in a browser: status board, cases, editing, for the secretariat (docs/serve.md)."""
+    from pipeline.errors import InputError
+    from pipeline.records import load
     from pipeline.web.snapshot import RecordsCache
     from pipeline.web.store import DB_NAME, Store, data_dir
 
     if records_dir is not None and not records_dir.is_dir():
         raise CeriError(_("{path}: no such folder").format(path=records_dir))
-    # the records first: their institution record may say where the register (and so the desk's data) is
-    cache = RecordsCache(records_dir, as_of) if records_dir is not None else None
-    snap = cache.current() if cache is not None else None
-    store = Store(data_dir(register, snap.records if snap else None) / DB_NAME)
+    # the records first: their institution record may say where the register (and so the desk's data) is;
+    # the desk itself loads and checks them now, not on the first person's request
+    serving = not (add_user or show_audit or invite or company_link)
+    cache = RecordsCache(records_dir, as_of) if records_dir is not None and serving else None
+    records, problems = None, []
+    if cache is not None:
+        click.echo(_("Reading and checking the records in {path} …").format(path=records_dir))
+        snap = cache.current()
+        records, problems = snap.records, snap.problems
+    elif records_dir is not None:
+        try:
+            records = load([records_dir])
+        except InputError as exc:
+            problems = exc.messages()
+    store = Store(data_dir(register, records) / DB_NAME)
     if add_user:
         from pipeline.web.auth import hash_password
 
@@ -61,12 +74,11 @@ def serve(records_dir: Path | None, host: str, port: int, add_user: str | None, 
         for at, actor, action, target, detail in store.audit_log():
             click.echo("\t".join((at, actor, action, target, detail)))
         return
-    if records_dir is None or snap is None:
+    if records_dir is None:
         raise click.UsageError(_("give the records folder: ceri serve RECORDS_DIR"))
     if invite or company_link:
-        if snap.records is None:
-            raise CeriError("\n".join(snap.problems))
-        records = snap.records
+        if records is None:
+            raise CeriError("\n".join(problems))
         if invite and invite not in records.students:
             raise CeriError(_("--invite {id}: no such student in the records").format(id=invite))
         if company_link and company_link not in records.internships:
