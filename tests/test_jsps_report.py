@@ -192,3 +192,19 @@ def test_a_year_not_over_is_refused_before_anything_is_written(records_dir, tmp_
     assert result.exit_code == 2
     assert "issued from January 1, 2027" in result.stderr and "--allow-estimated" in result.stderr
     assert not out.exists()
+
+
+def test_the_summary_workbook_never_walks_the_sheet_per_row(monkeypatch):
+    """openpyxl's max_row visits every cell: asked twice a row, 12,500 fellows cost some 90 s of CPU."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from pipeline.pack.jsps import fellows, summary_xlsx
+    asked = []
+    original = Worksheet.max_row
+    monkeypatch.setattr(Worksheet, "max_row", property(lambda ws: asked.append(1) or original.fget(ws)))
+    rows = fellows(load(["examples"]), 2026)
+    assert rows
+    summary_xlsx(rows)
+    few = len(asked)
+    summary_xlsx(rows * 20)
+    assert len(asked) == few  # the same number of walks for 20 times the rows

@@ -135,7 +135,7 @@ def test_docs_list_every_column():
 def test_workbooks_carry_no_clock_and_stream_their_sheets(tmp_path, monkeypatch):
     """The roster and the status workbook: fixed document dates, zip entries dated 1980-01-01 and private,
     [Content_Types].xml first; the sheet's XML goes from openpyxl's temporary file into the zip in
-    pieces, never read whole (at 50,000 students it is some 400 MB)."""
+    pieces, never read whole (at 50,000 students it is some 240 MB)."""
     import zipfile
     from datetime import datetime
 

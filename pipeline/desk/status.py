@@ -110,11 +110,14 @@ def each_row(records: Records, as_of: date, findings: Iterable[Finding] | None =
         for i in records.internships_of(sid):  # by start date, then id
             case = case_of(i, student, as_of)
             actions = case.actions if owner is None else tuple(a for a in case.actions if a.owner == owner)
-            if actions and (step is None or case.step == step) and not (overdue and not actions[0].overdue(as_of)):
-                cases.append((i, case, actions))
+            if not actions or (step is not None and case.step != step):
+                continue
+            if overdue and not actions[0].overdue(as_of):
+                continue
+            cases.append((i, case, actions))
         if not cases:
             continue
-        mine = index if index is not None else FindingIndex(next(iter(check_each(records, as_of, [sid])))[1])
+        mine = index if index is not None else FindingIndex(next(check_each(records, as_of, [sid]))[1])
         for i, case, actions in cases:
             yield CaseRow(
                 sid, person_name(student.name, "en") if student else "",

@@ -96,12 +96,13 @@ def summary_xlsx(rows: list[Fellow]) -> bytes:
     ws.append([*COLUMNS, "note"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
-    for r in rows:
+    # rows counted here: ws.max_row walks every cell, and once a row made 12,500 fellows cost some 90 s
+    for n, r in enumerate(rows, start=2):
         note = f"over {LIMIT_MONTHS} months in total (JSPS limit)" if r.over_limit else ""
         ws.append([r.student, r.fellow_number, r.category, r.name, r.year, r.amount_jpy, r.estimated,
                    r.internships, float(months(r.months_total)), note])
-        ws.cell(ws.max_row, 6).number_format = '"¥"#,##0'
-        ws.cell(ws.max_row, 9).number_format = "0.0#"
+        ws.cell(n, 6).number_format = '"¥"#,##0'
+        ws.cell(n, 9).number_format = "0.0#"
     ws.auto_filter.ref = ws.dimensions
     ws.freeze_panes = "A2"
     for col, width in zip("ABCDEFGHIJ", (12, 14, 9, 22, 7, 14, 10, 11, 13, 36), strict=True):
