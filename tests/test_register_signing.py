@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from pipeline.cli import main
-from tests.pdf_helpers import text_of
+from tests.pdf_helpers import font_rows, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ["render", "internship-certificate", str(ROOT / "examples"), "--student", "23DB0012", "--as-of", "2026-06-01"]
@@ -48,6 +48,35 @@ def signed(key, tmp_path):
     result = ceri(*RENDER, "--sign", key, "-o", out)
     assert result.exit_code == 0, result.output
     return out
+
+
+def _crop(page, box) -> list[str]:
+    """pdftotext's -x -y -W -H (pixels at 72 dpi, from the top left) for a box in PDF points."""
+    x1, y1, x2, y2 = box
+    top = float(page.mediabox.height) - y2
+    return ["-r", "72", "-x", str(int(x1)), "-y", str(int(top)), "-W", str(int(x2 - x1) + 1), "-H", str(int(y2 - y1) + 1)]
+
+
+def stamp_text(path: Path, page, box) -> str:
+    """The text poppler finds inside the visible signature's rectangle on page 1."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", *_crop(page, box), str(path), "-"],
+                         capture_output=True, text=True, timeout=60).stdout
+    return "\n".join(line for line in out.splitlines() if line.strip())
+
+
+def word_heights(path: Path, box) -> list[float]:
+    """Heights of the words poppler finds inside box (pdftotext -bbox): the font size they are drawn at."""
+    x1, y1, x2, y2 = box
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True,
+                         timeout=60).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
+    heights = []
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', out):
+        wx1, wy1, wx2, wy2 = (float(v) for v in m.groups())
+        if x1 <= wx1 and wx2 <= x2 and y1 <= height - wy2 and height - wy1 <= y2:
+            heights.append(wy2 - wy1)
+    assert heights
+    return heights
 
 
 def pdfsig(path: Path) -> str:
@@ -95,11 +124,13 @@ def test_a_signed_certificate_validates_with_pdfsig_pyhanko_and_ceri(signed, key
     assert len(widgets) == 1
     x1, y1, x2, y2 = (float(v) for v in widgets[0]["/Rect"])
     assert 0 < x1 < x2 <= float(page.mediabox.width) and 0 < y1 < y2 < 400  # in the lower part, by the seal
-    appearance = widgets[0]["/AP"]["/N"].get_object().get_data().decode("latin-1")
-    xobjects = widgets[0]["/AP"]["/N"].get_object()["/Resources"].get("/XObject", {})
-    appearance += "".join(x.get_object().get_data().decode("latin-1") for x in xobjects.values())
-    appearance = re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), appearance)  # PDF string escapes
-    assert "Serial CERI-2026-00001" in appearance and "Taro SOKEN, President" in appearance
+    # the stamp alone, as poppler reads it: the signatory in Japanese and English, the serial, the date
+    stamp = stamp_text(signed, page, (x1, y1, x2, y2))
+    assert stamp.splitlines() == ["電子署名 / Digitally signed", "国立大学法人 総合研究大学院大学　学長　総研 太郎",
+                                  "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　2026-06-01"], stamp
+    assert min(word_heights(signed, (x1, y1, x2, y2))) >= 8.9  # drawn at 9 pt: nothing shrunk to fit
+    fonts = {row[0] for row in font_rows(signed)}
+    assert any(f.endswith("+IPAexMincho") for f in fonts), fonts  # embedded, as a subset
     # same inputs, same key: the same bytes again
     again = tmp_path / "again.pdf"
     assert ceri(*RENDER, "--sign", key, "-o", again).exit_code == 0
