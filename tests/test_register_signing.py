@@ -225,3 +225,51 @@ def test_a_pack_signs_every_pdf_certificate_and_keeps_the_files(key, tmp_path):
     for d in certificates:  # pack.pdf carries the signed files, byte for byte, as attachments
         assert attached[d["file"]][0] == (pack / d["file"]).read_bytes()
     assert io.BytesIO  # noqa: B018 - imported for symmetry with the other read-back tests
+
+
+def _ceri_process(*args: object, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_signing_gives_the_same_bytes_in_another_process(key, tmp_path):
+    """The stamp's font subset is named from what is signed, not at random, and fontTools does not date it:
+    two runs (other hash seeds, other processes) sign the same certificate to the same bytes."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}.pdf"
+        run = _ceri_process(*RENDER, "--sign", key, "-o", out, env={"PYTHONHASHSEED": seed})
+        assert run.returncode == 0, run.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_without_a_japanese_font_the_stamp_is_in_english_and_doctor_says_so(key, tmp_path):
+    env = {"CERI_FONT_SEARCH": "env-only", "CERI_FONTS": "/usr/share/fonts/truetype/dejavu"}
+    out = tmp_path / "cert.pdf"
+    run = _ceri_process(*RENDER, "--sign", key, "-o", out, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "Signature is Valid." in pdfsig(out)
+    page = PdfReader(out).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    box = tuple(float(v) for v in widget["/Rect"])
+    assert stamp_text(out, page, box).splitlines() == ["Digitally signed by Taro SOKEN, President",
+                                                       "Serial CERI-2026-00001", "Date 2026-06-01"]
+    assert min(word_heights(out, box)) >= 7.0  # Courier's ascent + descent is 0.786 em: 9 pt (7.5 pt gives 5.9)
+    doctor = _ceri_process("doctor", env=env)
+    assert "no Japanese font: the visible signature is in English only" in doctor.stdout, doctor.stdout
+    assert "the visible signature names the signatory in Japanese and English" in _ceri_process("doctor", env={}).stdout
+
+
+def test_a_demo_key_says_so_on_the_stamp(tmp_path, monkeypatch):
+    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "correct horse")
+    assert ceri("keys", "init", "--demo", "-o", tmp_path / "demo", "--records", ROOT / "examples").exit_code == 0
+    out = tmp_path / "cert.pdf"
+    assert ceri(*RENDER, "--sign", tmp_path / "demo" / "signing.p12", "-o", out).exit_code == 0
+    page = PdfReader(out).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    box = tuple(float(v) for v in widget["/Rect"])
+    assert stamp_text(out, page, box).splitlines() == [
+        "DEMO KEY - NOT AN OFFICIAL SIGNATURE", "国立大学法人 総合研究大学院大学　学長　総研 太郎",
+        "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　2026-06-01"]
+    assert min(word_heights(out, box)) >= 8.9
