@@ -273,3 +273,15 @@ def test_a_demo_key_says_so_on_the_stamp(tmp_path, monkeypatch):
         "DEMO KEY - NOT AN OFFICIAL SIGNATURE", "国立大学法人 総合研究大学院大学　学長　総研 太郎",
         "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　2026-06-01"]
     assert min(word_heights(out, box)) >= 8.9
+
+
+def test_a_long_japanese_line_is_split_not_shrunk():
+    from pipeline.register.stamp import Signatory, stamp_for
+
+    who = Signatory("Hanako YAMADA, President", "国立大学法人 総合研究大学院大学 先端学術院　学長　山田 花子")
+    stamp = stamp_for(who, "CERI-2026-00001", False, (0.0, 0.0, 250.0, 50.0))
+    assert stamp.fits and stamp.font is not None
+    assert stamp.text.splitlines() == ["国立大学法人 総合研究大学院大学 先端学術院", "学長　山田 花子",
+                                       "by Hanako YAMADA, President", "証明書番号 No. CERI-2026-00001　%(ts)s"]
+    demo = stamp_for(who, "CERI-2026-00001", True, (0.0, 0.0, 250.0, 50.0))  # five lines would not fit
+    assert demo.fits and demo.font is None and demo.text.startswith("DEMO KEY - NOT AN OFFICIAL SIGNATURE\n")

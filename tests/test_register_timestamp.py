@@ -7,6 +7,7 @@ message: no certificate is issued unsigned, nor signed without the timestamp tha
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -244,3 +245,21 @@ def test_a_server_gone_after_the_first_check_fails_the_signing_with_one_message(
     with pytest.raises(CeriError, match=r"^cannot sign certificate X-1: the timestamp server .* gave no timestamp: "):
         seal_pdf((tmp_path / "plain.pdf").read_bytes(), sealer, serial="X-1", signatory="A",
                  issued_on=date(2026, 6, 1), box=None)
+
+
+def test_a_changed_timestamp_is_caught(tsa, key, tmp_path):
+    """The token is outside what the signer's own signature covers: a time changed inside it is caught by
+    the timestamp authority's signature over it."""
+    out = tmp_path / "cert.pdf"
+    assert ceri(*RENDER, "--sign", key, "--timestamp-url", tsa.url, "-o", out).exit_code == 0
+    data = out.read_bytes()
+    year = datetime.now(UTC).strftime("%Y").encode().hex().upper().encode()
+    gen_time = list(re.finditer(rb"18[0-9A-F]{2}" + year, data))[-1]  # a GeneralizedTime: the token's genTime
+    at = gen_time.start() + 4 + 7  # the hex digit of the year's last character
+    forged = tmp_path / "forged.pdf"
+    forged.write_bytes(data[:at] + (b"8" if data[at:at + 1] != b"8" else b"9") + data[at + 1:])
+    assert "Signature is Valid." in subprocess.run(["pdfsig", str(forged)], capture_output=True, text=True,
+                                                   timeout=60).stdout  # the signer's own signature still holds
+    verified = ceri("verify", forged, "--trust", tsa.cert_pem)
+    assert verified.exit_code == 1, verified.output
+    assert verified.stdout.startswith("altered: its timestamp does not match the signature"), verified.stdout
