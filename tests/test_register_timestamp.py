@@ -178,11 +178,15 @@ def test_a_timestamped_certificate_validates_everywhere(tsa, key, tmp_path):
     assert untrusted.startswith("genuine: ") and "does not trust" in untrusted
 
 
-def test_reissuing_keeps_the_timestamped_file_and_its_serial(tsa, key, tmp_path):
+def test_reissuing_keeps_the_timestamped_file_and_its_serial(tsa, key, tmp_path, monkeypatch):
     out = tmp_path / "cert.pdf"
     assert ceri(*RENDER, "--sign", key, "--timestamp-url", tsa.url, "-o", out).exit_code == 0
     first = out.read_bytes()
-    again = ceri(*RENDER, "--sign", key, "--timestamp-url", tsa.url, "-o", tmp_path / "again.pdf")
+    monkeypatch.setenv("CERI_TIMESTAMP_URL", tsa.url)  # the same server, named by the environment this time
+    asked = tsa.requests
+    again = ceri(*RENDER, "--sign", key, "-o", tmp_path / "again.pdf")
+    # no new signature, so no new timestamp (the check before any serial was answered earlier in this process)
+    assert tsa.requests == asked
     assert again.exit_code == 0 and "already issued for these inputs" in again.stdout, again.output
     assert (tmp_path / "again.pdf").read_bytes() == first  # the issued file, not a new timestamp
     out.unlink()  # the issued file gone: signed anew, which is another file, so another serial
@@ -263,3 +267,9 @@ def test_a_changed_timestamp_is_caught(tsa, key, tmp_path):
     verified = ceri("verify", forged, "--trust", tsa.cert_pem)
     assert verified.exit_code == 1, verified.output
     assert verified.stdout.startswith("altered: its timestamp does not match the signature"), verified.stdout
+
+
+def test_a_timestamp_server_without_a_key_is_a_usage_error(tsa, tmp_path):
+    result = ceri(*RENDER, "--timestamp-url", tsa.url, "-o", tmp_path / "cert.pdf")
+    assert result.exit_code == 2 and "--timestamp-url goes with a signing key" in result.stderr, result.output
+    assert not (tmp_path / "cert.pdf").exists() and tsa.requests == 0
