@@ -213,6 +213,12 @@ def test_the_institution_record_names_the_timestamp_server_and_a_pack_records_th
         verdict = json.loads(ceri("verify", path, "--format", "json").stdout)
         assert verdict["status"] == "genuine" and verdict["signature"]["level"] == "B-T", verdict
         assert len(d["signature"]["sha256"]) == 64
+    # rebuilt: the certificates already issued are kept as they are (same serials, same signatures)
+    again = ceri("pack", records, "-o", out, "--student", "23DB0012", "--as-of", "2026-06-01", "--jobs", "1", "-q",
+                 "--force")
+    assert " 0 failed" in again.stdout, again.output
+    rebuilt = json.loads((out / "23DB0012" / "CERI-2026-001" / "manifest.json").read_text())
+    assert [d for d in rebuilt["documents"] if "signature" in d] == signed
 
 
 @pytest.mark.parametrize("where, said", [
