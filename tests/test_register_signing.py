@@ -285,3 +285,24 @@ def test_a_long_japanese_line_is_split_not_shrunk():
                                        "by Hanako YAMADA, President", "証明書番号 No. CERI-2026-00001　%(ts)s"]
     demo = stamp_for(who, "CERI-2026-00001", True, (0.0, 0.0, 250.0, 50.0))  # five lines would not fit
     assert demo.fits and demo.font is None and demo.text.startswith("DEMO KEY - NOT AN OFFICIAL SIGNATURE\n")
+
+
+def test_a_signatory_beyond_ipaex_is_drawn_in_ipamj(key, tmp_path):
+    """𠮷 (U+20BB7) is not in IPAex: the stamp takes IPAmj Mincho, as the certificate's own text does."""
+    import shutil
+
+    records = tmp_path / "records"
+    shutil.copytree(ROOT / "examples", records)
+    inst = records / "institution.yaml"
+    inst.write_text(inst.read_text("utf-8").replace("総研 太郎", "𠮷田 太郎"), "utf-8")
+    out = tmp_path / "cert.pdf"
+    result = ceri("render", "internship-certificate", records, "--student", "23DB0012", "--as-of", "2026-06-01",
+                  "--sign", key, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = PdfReader(out).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    box = tuple(float(v) for v in widget["/Rect"])
+    assert stamp_text(out, page, box).splitlines()[1] == "国立大学法人 総合研究大学院大学　学長　𠮷田 太郎"
+    assert min(word_heights(out, box)) >= 8.9
+    assert any(row[0].endswith("+IPAmjMincho-Identity-H") for row in font_rows(out))
+    assert "Signature is Valid." in pdfsig(out)

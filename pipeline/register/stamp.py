@@ -1,8 +1,8 @@
 """The visible part of a certificate's signature: who signs, in Japanese and English, the serial and the
 date, and DEMO KEY for a demo key, in the box the renderer left below the seal area.
 
-It is drawn by pyHanko in an embedded Japanese font (IPAex Mincho, else IPAex Gothic, found by ceri's font
-finder). Without one (CERI_FONT_SEARCH=env-only and no IPAex in $CERI_FONTS), it is in English only, in a
+It is drawn by pyHanko in an embedded Japanese font (IPAex Mincho, else IPAex Gothic, or IPAmj Mincho for a
+name beyond them, found by ceri's font finder). Without one (CERI_FONT_SEARCH=env-only and no IPAex in $CERI_FONTS), it is in English only, in a
 standard PDF font: `ceri doctor` says so. Lines are chosen to fit the box at 9 pt, so pyHanko never
 shrinks them.
 """
@@ -44,15 +44,18 @@ def signatory_of(institution) -> Signatory:
     return Signatory(en, ja or None)
 
 
-def japanese_font() -> Path | None:
-    """The font the stamp is drawn in: IPAex Mincho, else IPAex Gothic; None when neither is found."""
+def japanese_fonts() -> list[Path]:
+    """The fonts the stamp can be drawn in, in order: IPAex Mincho, IPAex Gothic, and IPAmj Mincho for names
+    beyond them (𠮷); the first that has every character of the stamp draws it."""
     from pipeline import fonts
 
-    for role in ("mincho", "gothic"):
-        path = fonts.find(role)
-        if path is not None:
-            return path
-    return None
+    return [path for path in (fonts.find(role) for role in ("mincho", "gothic", "kanji-extra")) if path is not None]
+
+
+def japanese_font() -> Path | None:
+    """The font a usual stamp is drawn in (what `ceri doctor` shows); None: the stamp is in English."""
+    found = japanese_fonts()
+    return found[0] if found else None
 
 
 @cache
@@ -149,10 +152,9 @@ def stamp_for(signatory: Signatory, serial: str, demo: bool, box: tuple[float, f
         return (len(lines) * LEADING + 2 * MARGIN <= h
                 and all(width(font, line) + 2 * MARGIN <= w for line in lines))
 
-    font = japanese_font()
-    if font is not None and signatory.ja:
-        candidates = [[line for line in lines if line] for lines in layouts(signatory, serial, demo)]
-        candidates = [lines for lines in candidates if covers(font, "".join(lines))]
+    candidates = [[line for line in lines if line] for lines in layouts(signatory, serial, demo)]
+    font = next((f for f in japanese_fonts() if covers(f, "".join(candidates[0]))), None) if signatory.ja else None
+    if font is not None:
         for lines in candidates:
             if fit(lines, font):
                 return Stamp("\n".join(lines), font, True)
@@ -160,6 +162,6 @@ def stamp_for(signatory: Signatory, serial: str, demo: bool, box: tuple[float, f
     if demo:
         english.insert(0, DEMO_LINE)
     english = [_escaped(line) if "%(ts)s" not in line else line for line in english]
-    if not fit(english, None) and font is not None and signatory.ja and candidates:
+    if not fit(english, None) and font is not None:
         return Stamp("\n".join(candidates[-1]), font, False)  # pyHanko scales it down: a name too long
     return Stamp("\n".join(english), None, fit(english, None))
