@@ -225,7 +225,7 @@ def test_the_institution_record_names_the_timestamp_server_and_a_pack_records_th
     ("closed", "gave no timestamp: Cannot connect to host"),
     ("/garbage", "its answer is not an RFC 3161 timestamp"),
     ("/html", "it answered text/html, not a timestamp"),
-    ("ftp", "is not a valid timestamp server address"),
+    ("ftp", "--timestamp-url: 'ftp://127.0.0.1/tsa' is not a valid timestamp server address"),
 ])
 def test_a_timestamp_server_that_gives_no_timestamp_stops_the_run(tsa, key, tmp_path, private_register, where, said):
     url = {"closed": f"http://127.0.0.1:{closed_port()}/tsa", "ftp": "ftp://127.0.0.1/tsa"}.get(where,

@@ -78,7 +78,7 @@ def ready_to_sign(sign_path: Path | None, records, timestamp: str | None = None)
             raise click.UsageError(_("--timestamp-url goes with a signing key (--sign, or the institution record's "
                                      "signing: key)"))
         return None
-    url, _source = timestamp_url(timestamp, records)
+    url, source = timestamp_url(timestamp, records)
     if url:
         from pydantic import TypeAdapter, ValidationError
 
@@ -87,7 +87,7 @@ def ready_to_sign(sign_path: Path | None, records, timestamp: str | None = None)
         try:
             TypeAdapter(TimestampUrl).validate_python(url)
         except ValidationError as exc:
-            raise CeriError(exc.errors()[0]["msg"]) from None
+            raise CeriError(f"{source}: {exc.errors()[0]['msg']}") from None
         os.environ[TIMESTAMP_ENV] = url
     ask_passphrase(key)
     check_timestamp_server(sealer_for(str(key)))
