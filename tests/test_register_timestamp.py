@@ -176,6 +176,14 @@ def test_a_timestamped_certificate_validates_everywhere(tsa, key, tmp_path):
     assert line.startswith("genuine: ") and "; timestamped 20" in line and "Common Name: Test TSA" in line, line
     untrusted = ceri("verify", out).stdout  # the TSA's certificate not given: said, still genuine
     assert untrusted.startswith("genuine: ") and "does not trust" in untrusted
+    # the office trusts the university's timestamp server once, for every later check
+    garbage = tmp_path / "not-a-cert.pem"
+    garbage.write_text("hello\n")
+    refused = ceri("keys", "trust", garbage)
+    assert refused.exit_code == 2 and "not a certificate in PEM form" in refused.stderr, refused.output
+    assert ceri("keys", "trust", tsa.cert_pem).exit_code == 0
+    trusted = ceri("verify", out).stdout
+    assert "; timestamped 20" in trusted and "does not trust" not in trusted, trusted
 
 
 def test_reissuing_keeps_the_timestamped_file_and_its_serial(tsa, key, tmp_path, monkeypatch):

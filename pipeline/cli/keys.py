@@ -135,6 +135,15 @@ def import_command(p12, folder):
     _report(made, False)
 
 
+@keys_group.command("trust")
+@click.argument("cert", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_errors
+def trust_command(cert):
+    """Make ceri verify trust CERT.pem: a timestamp server's certificate, or a signing certificate of the
+    institution's issued before the current one (it goes into ceri's trust folder)."""
+    click.echo(_("verify now trusts {path}").format(path=trust(cert)))
+
+
 def _report(made, demo: bool) -> None:
     click.echo(_("signing key: {path} (0600)").format(path=made.key))
     click.echo(_("certificate: {path} (give it to whoever checks signatures)").format(path=made.cert))
