@@ -66,7 +66,7 @@ def _tsa_identity(folder: Path):
 
 class TSA:
     """An RFC 3161 server on 127.0.0.1: POST /tsa answers with a token; /garbage with bytes that are none;
-    /html with a web page."""
+    /html with a web page; /flaky with a token the first time, then HTTP 503."""
 
     def __init__(self, folder: Path):
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
@@ -81,7 +81,10 @@ class TSA:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 outer.requests += 1
                 kind, reply = "application/timestamp-reply", b"\x30\x03garbage"
-                if self.path == "/tsa":
+                if self.path == "/flaky" and outer.requests > 1:  # answers the first request only
+                    self.send_error(503)
+                    return
+                if self.path in ("/tsa", "/flaky"):
                     reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
                 elif self.path == "/html":
                     kind, reply = "text/html", b"<html>login</html>"
@@ -287,3 +290,15 @@ def test_a_timestamp_server_without_a_key_is_a_usage_error(tsa, tmp_path):
     result = ceri(*RENDER, "--timestamp-url", tsa.url, "-o", tmp_path / "cert.pdf")
     assert result.exit_code == 2 and "--timestamp-url goes with a signing key" in result.stderr, result.output
     assert not (tmp_path / "cert.pdf").exists() and tsa.requests == 0
+
+
+def test_a_server_failing_during_a_pack_fails_the_pack_and_voids_its_serials(tsa, key, tmp_path, private_register):
+    out = tmp_path / "packs"
+    result = ceri("pack", ROOT / "examples", "-o", out, "--student", "23DB0012", "--as-of", "2026-06-01", "--jobs", "1",
+                  "-q", "--sign", key, "--timestamp-url", tsa.base + "/flaky")
+    assert result.exit_code != 0 and " 1 failed" in result.stdout, result.output
+    assert "gave no timestamp: it answered HTTP 503" in result.stderr and "Traceback" not in result.stderr
+    assert not (out / "23DB0012" / "CERI-2026-001").exists()  # no pack, so no certificate unsigned
+    with sqlite3.connect(private_register) as conn:
+        states = conn.execute("SELECT status, void_reason FROM certificates").fetchall()
+    assert states and all(status == "void" for status, _reason in states), states
