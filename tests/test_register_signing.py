@@ -306,3 +306,18 @@ def test_a_signatory_beyond_ipaex_is_drawn_in_ipamj(key, tmp_path):
     assert min(word_heights(out, box)) >= 8.9
     assert any(row[0].endswith("+IPAmjMincho-Identity-H") for row in font_rows(out))
     assert "Signature is Valid." in pdfsig(out)
+
+
+def test_a_short_box_in_the_footer_takes_three_lines_at_9_pt():
+    """Where the issuer block ends too low, the renderer puts the signature in the footer (42 pt high)."""
+    from pipeline.register.stamp import Signatory, stamp_for
+
+    who = Signatory("Taro SOKEN, President", "国立大学法人 総合研究大学院大学　学長　総研 太郎")
+    short = (56.0, 12.0, 306.0, 54.0)
+    stamp = stamp_for(who, "CERI-2026-00001", False, short)
+    assert stamp.fits and stamp.text.splitlines() == ["国立大学法人 総合研究大学院大学　学長　総研 太郎",
+                                                      "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　%(ts)s"]
+    demo = stamp_for(who, "CERI-2026-00001", True, short)
+    assert demo.fits and demo.text.splitlines() == ["DEMO KEY - NOT AN OFFICIAL SIGNATURE",
+                                                    "Digitally signed by Taro SOKEN, President",
+                                                    "Serial CERI-2026-00001  Date %(ts)s"]

@@ -141,7 +141,8 @@ def layouts(signatory: Signatory, serial: str, demo: bool) -> list[list[str]]:
     ja = _escaped(signatory.ja or "")
     org, _sep, person = ja.partition("　")  # the institution; its signatory's title and name
     fuller = [[head, ja, *tail], [head, org, person, *tail]]
-    return fuller if demo else [*fuller, [org, person, *tail]]  # a demo key's stamp always says so
+    # a demo key's stamp always says so; a short box (the footer's) takes three lines
+    return fuller if demo else [*fuller, [org, person, *tail], [ja, *tail]]
 
 
 def stamp_for(signatory: Signatory, serial: str, demo: bool, box: tuple[float, float, float, float] | None) -> Stamp:
@@ -158,10 +159,12 @@ def stamp_for(signatory: Signatory, serial: str, demo: bool, box: tuple[float, f
         for lines in candidates:
             if fit(lines, font):
                 return Stamp("\n".join(lines), font, True)
-    english = [f"Digitally signed by {_ascii(signatory.en) or 'the institution'}", f"Serial {serial}", "Date %(ts)s"]
+    english = [_escaped(f"Digitally signed by {_ascii(signatory.en) or 'the institution'}"), f"Serial {serial}",
+               "Date %(ts)s"]
     if demo:
         english.insert(0, DEMO_LINE)
-    english = [_escaped(line) if "%(ts)s" not in line else line for line in english]
+    if not fit(english, None):  # a short box: serial and date on one line
+        english[-2:] = [f"Serial {serial}  Date %(ts)s"]
     if not fit(english, None) and font is not None:
         return Stamp("\n".join(candidates[-1]), font, False)  # pyHanko scales it down: a name too long
     return Stamp("\n".join(english), None, fit(english, None))
