@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
 from pipeline.cli import main
-from tests.pdf_helpers import text_of
+from tests.pdf_helpers import font_rows, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ["render", "internship-certificate", str(ROOT / "examples"), "--student", "23DB0012", "--as-of", "2026-06-01"]
@@ -48,6 +48,35 @@ def signed(key, tmp_path):
     result = ceri(*RENDER, "--sign", key, "-o", out)
     assert result.exit_code == 0, result.output
     return out
+
+
+def _crop(page, box) -> list[str]:
+    """pdftotext's -x -y -W -H (pixels at 72 dpi, from the top left) for a box in PDF points."""
+    x1, y1, x2, y2 = box
+    top = float(page.mediabox.height) - y2
+    return ["-r", "72", "-x", str(int(x1)), "-y", str(int(top)), "-W", str(int(x2 - x1) + 1), "-H", str(int(y2 - y1) + 1)]
+
+
+def stamp_text(path: Path, page, box) -> str:
+    """The text poppler finds inside the visible signature's rectangle on page 1."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", *_crop(page, box), str(path), "-"],
+                         capture_output=True, text=True, timeout=60).stdout
+    return "\n".join(line for line in out.splitlines() if line.strip())
+
+
+def word_heights(path: Path, box) -> list[float]:
+    """Heights of the words poppler finds inside box (pdftotext -bbox): the font size they are drawn at."""
+    x1, y1, x2, y2 = box
+    out = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True,
+                         timeout=60).stdout
+    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', out).group(1))
+    heights = []
+    for m in re.finditer(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', out):
+        wx1, wy1, wx2, wy2 = (float(v) for v in m.groups())
+        if x1 <= wx1 and wx2 <= x2 and y1 <= height - wy2 and height - wy1 <= y2:
+            heights.append(wy2 - wy1)
+    assert heights
+    return heights
 
 
 def pdfsig(path: Path) -> str:
@@ -95,11 +124,13 @@ def test_a_signed_certificate_validates_with_pdfsig_pyhanko_and_ceri(signed, key
     assert len(widgets) == 1
     x1, y1, x2, y2 = (float(v) for v in widgets[0]["/Rect"])
     assert 0 < x1 < x2 <= float(page.mediabox.width) and 0 < y1 < y2 < 400  # in the lower part, by the seal
-    appearance = widgets[0]["/AP"]["/N"].get_object().get_data().decode("latin-1")
-    xobjects = widgets[0]["/AP"]["/N"].get_object()["/Resources"].get("/XObject", {})
-    appearance += "".join(x.get_object().get_data().decode("latin-1") for x in xobjects.values())
-    appearance = re.sub(r"\\(\d{3})", lambda m: chr(int(m.group(1), 8)), appearance)  # PDF string escapes
-    assert "Serial CERI-2026-00001" in appearance and "Taro SOKEN, President" in appearance
+    # the stamp alone, as poppler reads it: the signatory in Japanese and English, the serial, the date
+    stamp = stamp_text(signed, page, (x1, y1, x2, y2))
+    assert stamp.splitlines() == ["電子署名 / Digitally signed", "国立大学法人 総合研究大学院大学　学長　総研 太郎",
+                                  "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　2026-06-01"], stamp
+    assert min(word_heights(signed, (x1, y1, x2, y2))) >= 8.9  # drawn at 9 pt: nothing shrunk to fit
+    fonts = {row[0] for row in font_rows(signed)}
+    assert any(f.endswith("+IPAexMincho") for f in fonts), fonts  # embedded, as a subset
     # same inputs, same key: the same bytes again
     again = tmp_path / "again.pdf"
     assert ceri(*RENDER, "--sign", key, "-o", again).exit_code == 0
@@ -194,3 +225,99 @@ def test_a_pack_signs_every_pdf_certificate_and_keeps_the_files(key, tmp_path):
     for d in certificates:  # pack.pdf carries the signed files, byte for byte, as attachments
         assert attached[d["file"]][0] == (pack / d["file"]).read_bytes()
     assert io.BytesIO  # noqa: B018 - imported for symmetry with the other read-back tests
+
+
+def _ceri_process(*args: object, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pipeline", *map(str, args)], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_signing_gives_the_same_bytes_in_another_process(key, tmp_path):
+    """The stamp's font subset is named from what is signed, not at random, and fontTools does not date it:
+    two runs (other hash seeds, other processes) sign the same certificate to the same bytes."""
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"run{seed}.pdf"
+        run = _ceri_process(*RENDER, "--sign", key, "-o", out, env={"PYTHONHASHSEED": seed})
+        assert run.returncode == 0, run.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_without_a_japanese_font_the_stamp_is_in_english_and_doctor_says_so(key, tmp_path):
+    env = {"CERI_FONT_SEARCH": "env-only", "CERI_FONTS": "/usr/share/fonts/truetype/dejavu"}
+    out = tmp_path / "cert.pdf"
+    run = _ceri_process(*RENDER, "--sign", key, "-o", out, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "Signature is Valid." in pdfsig(out)
+    page = PdfReader(out).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    box = tuple(float(v) for v in widget["/Rect"])
+    assert stamp_text(out, page, box).splitlines() == ["Digitally signed by Taro SOKEN, President",
+                                                       "Serial CERI-2026-00001", "Date 2026-06-01"]
+    assert min(word_heights(out, box)) >= 7.0  # Courier's ascent + descent is 0.786 em: 9 pt (7.5 pt gives 5.9)
+    doctor = _ceri_process("doctor", env=env)
+    assert "no Japanese font: the visible signature is in English only" in doctor.stdout, doctor.stdout
+    assert "the visible signature names the signatory in Japanese and English" in _ceri_process("doctor", env={}).stdout
+
+
+def test_a_demo_key_says_so_on_the_stamp(tmp_path, monkeypatch):
+    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "correct horse")
+    assert ceri("keys", "init", "--demo", "-o", tmp_path / "demo", "--records", ROOT / "examples").exit_code == 0
+    out = tmp_path / "cert.pdf"
+    assert ceri(*RENDER, "--sign", tmp_path / "demo" / "signing.p12", "-o", out).exit_code == 0
+    page = PdfReader(out).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    box = tuple(float(v) for v in widget["/Rect"])
+    assert stamp_text(out, page, box).splitlines() == [
+        "DEMO KEY - NOT AN OFFICIAL SIGNATURE", "国立大学法人 総合研究大学院大学　学長　総研 太郎",
+        "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　2026-06-01"]
+    assert min(word_heights(out, box)) >= 8.9
+
+
+def test_a_long_japanese_line_is_split_not_shrunk():
+    from pipeline.register.stamp import Signatory, stamp_for
+
+    who = Signatory("Hanako YAMADA, President", "国立大学法人 総合研究大学院大学 先端学術院　学長　山田 花子")
+    stamp = stamp_for(who, "CERI-2026-00001", False, (0.0, 0.0, 250.0, 50.0))
+    assert stamp.fits and stamp.font is not None
+    assert stamp.text.splitlines() == ["国立大学法人 総合研究大学院大学 先端学術院", "学長　山田 花子",
+                                       "by Hanako YAMADA, President", "証明書番号 No. CERI-2026-00001　%(ts)s"]
+    demo = stamp_for(who, "CERI-2026-00001", True, (0.0, 0.0, 250.0, 50.0))  # five lines would not fit
+    assert demo.fits and demo.font is None and demo.text.startswith("DEMO KEY - NOT AN OFFICIAL SIGNATURE\n")
+
+
+def test_a_signatory_beyond_ipaex_is_drawn_in_ipamj(key, tmp_path):
+    """𠮷 (U+20BB7) is not in IPAex: the stamp takes IPAmj Mincho, as the certificate's own text does."""
+    import shutil
+
+    records = tmp_path / "records"
+    shutil.copytree(ROOT / "examples", records)
+    inst = records / "institution.yaml"
+    inst.write_text(inst.read_text("utf-8").replace("総研 太郎", "𠮷田 太郎"), "utf-8")
+    out = tmp_path / "cert.pdf"
+    result = ceri("render", "internship-certificate", records, "--student", "23DB0012", "--as-of", "2026-06-01",
+                  "--sign", key, "-o", out)
+    assert result.exit_code == 0, result.output
+    page = PdfReader(out).pages[0]
+    widget = next(a.get_object() for a in page["/Annots"] if a.get_object().get("/FT") == "/Sig")
+    box = tuple(float(v) for v in widget["/Rect"])
+    assert stamp_text(out, page, box).splitlines()[1] == "国立大学法人 総合研究大学院大学　学長　𠮷田 太郎"
+    assert min(word_heights(out, box)) >= 8.9
+    assert any(row[0].endswith("+IPAmjMincho-Identity-H") for row in font_rows(out))
+    assert "Signature is Valid." in pdfsig(out)
+
+
+def test_a_short_box_in_the_footer_takes_three_lines_at_9_pt():
+    """Where the issuer block ends too low, the renderer puts the signature in the footer (42 pt high)."""
+    from pipeline.register.stamp import Signatory, stamp_for
+
+    who = Signatory("Taro SOKEN, President", "国立大学法人 総合研究大学院大学　学長　総研 太郎")
+    short = (56.0, 12.0, 306.0, 54.0)
+    stamp = stamp_for(who, "CERI-2026-00001", False, short)
+    assert stamp.fits and stamp.text.splitlines() == ["国立大学法人 総合研究大学院大学　学長　総研 太郎",
+                                                      "by Taro SOKEN, President", "証明書番号 No. CERI-2026-00001　%(ts)s"]
+    demo = stamp_for(who, "CERI-2026-00001", True, short)
+    assert demo.fits and demo.text.splitlines() == ["DEMO KEY - NOT AN OFFICIAL SIGNATURE",
+                                                    "Digitally signed by Taro SOKEN, President",
+                                                    "Serial CERI-2026-00001  Date %(ts)s"]

@@ -76,8 +76,36 @@ def _signing(records_paths) -> None:
             subject = x509.load_pem_x509_certificate(cert.read_bytes()).subject.rfc4514_string()
             demo = _(" — a DEMO key") if "DEMO KEY" in subject else ""
             click.echo(_("  signer {subject}{demo}").format(subject=subject, demo=demo))
+    _timestamp(records)
+    from pipeline.register.stamp import japanese_font
+
+    font = japanese_font()
+    if font is not None:
+        click.echo(_("  the visible signature names the signatory in Japanese and English ({font})").format(font=font))
+    else:
+        click.echo(_("  no Japanese font: the visible signature is in English only (install the IPAex fonts)"))
     roots = sorted(trust_dir().glob("*.pem")) if trust_dir().is_dir() else []
     click.echo(_("  verify trusts {n} certificate(s) in {folder}").format(n=len(roots), folder=trust_dir()))
+
+
+def _timestamp(records) -> None:
+    """The timestamp server signatures ask (PAdES B-T), and whether it answers now."""
+    from pipeline.cli.keys import timestamp_url
+    from pipeline.errors import CeriError
+    from pipeline.register.timestamp import probe, timestamper
+
+    url, source = timestamp_url(None, records)
+    if url is None:
+        click.echo(_("  no timestamp server: signatures are PAdES B-B, dated the issue date (institution record "
+                     "signing: {timestamp_url: URL}, $CERI_TIMESTAMP_URL or --timestamp-url for B-T)"))
+        return
+    try:
+        probe(timestamper(url))
+        state = _("answers")
+    except CeriError as exc:
+        state = _("NOT ANSWERING: {error}").format(error=exc)
+    click.echo(_("  timestamp server {url} (from {source}; PAdES B-T): {state}").format(
+        url=url, source=source, state=state))
 
 
 def _register_health(path) -> str:

@@ -12,10 +12,20 @@ from pipeline.cli.base import load_records, main, reports_errors
 from pipeline.errors import CeriError
 from pipeline.i18n import _
 from pipeline.register.keys import PASSPHRASE_ENV, import_p12, init_key, keys_dir, trust
+from pipeline.register.timestamp import TIMESTAMP_ENV
 
-sign_option = click.option(
+_sign = click.option(
     "--sign", "sign_path", type=click.Path(dir_okay=False, path_type=Path), metavar="KEY.p12",
     help=_("Sign every PDF certificate (PAdES) with this key (default: the institution record's signing: key)."))
+_timestamp = click.option(
+    "--timestamp-url", "timestamp_url", metavar="URL",
+    help=_("Timestamp every signature (PAdES B-T) at this RFC 3161 server (default: $CERI_TIMESTAMP_URL, else "
+           "the institution record's signing: timestamp_url)."))
+
+
+def sign_option(command):
+    """--sign KEY.p12 and --timestamp-url URL, on the commands that issue certificates."""
+    return _sign(_timestamp(command))
 
 
 def signing_key(sign_path: Path | None, records) -> Path | None:
@@ -43,16 +53,44 @@ def ask_passphrase(key: Path | None, *, confirm: bool = False) -> bytes | None:
     return value.encode("utf-8")
 
 
-def ready_to_sign(sign_path: Path | None, records) -> str | None:
-    """The key to sign with, loaded once here so that a wrong passphrase stops the run before any number is
-    taken; None when no key is configured."""
-    from pipeline.register.seal import sealer_for
+def timestamp_url(option: str | None, records) -> tuple[str | None, str]:
+    """(the timestamp server, where that came from): --timestamp-url, else $CERI_TIMESTAMP_URL, else the
+    institution record's `signing: {timestamp_url: URL}`; None: signatures are PAdES B-B."""
+    if option:
+        return option, "--timestamp-url"
+    if os.environ.get(TIMESTAMP_ENV):
+        return os.environ[TIMESTAMP_ENV], f"${TIMESTAMP_ENV}"
+    signing = records.institution.signing if records is not None else None
+    if signing is not None and signing.timestamp_url:
+        return signing.timestamp_url, _("the institution record")
+    return None, ""
+
+
+def ready_to_sign(sign_path: Path | None, records, timestamp: str | None = None) -> str | None:
+    """The key to sign with, loaded once here, and the timestamp server asked once, so that a wrong
+    passphrase or an unreachable server stops the run before any number is taken; None when no key is
+    configured. The server goes into this run's environment, where pack's worker processes find it."""
+    from pipeline.register.seal import check_timestamp_server, sealer_for
 
     key = signing_key(sign_path, records)
     if key is None:
+        if timestamp:
+            raise click.UsageError(_("--timestamp-url goes with a signing key (--sign, or the institution record's "
+                                     "signing: key)"))
         return None
+    url, source = timestamp_url(timestamp, records)
+    if url:
+        from pydantic import TypeAdapter, ValidationError
+
+        from pipeline.records.models import TimestampUrl
+
+        try:
+            TypeAdapter(TimestampUrl).validate_python(url)
+        except ValidationError as exc:
+            raise CeriError(f"{source}: {exc.errors()[0]['msg']}") from None
+        os.environ[TIMESTAMP_ENV] = url
     ask_passphrase(key)
-    sealer_for(str(key))
+    check_timestamp_server(sealer_for(str(key)))
     return str(key)
 
 
@@ -97,6 +135,15 @@ def import_command(p12, folder):
     _report(made, False)
 
 
+@keys_group.command("trust")
+@click.argument("cert", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@reports_errors
+def trust_command(cert):
+    """Make ceri verify trust CERT.pem: a timestamp server's certificate, or a signing certificate of the
+    institution's issued before the current one (it goes into ceri's trust folder)."""
+    click.echo(_("verify now trusts {path}").format(path=trust(cert)))
+
+
 def _report(made, demo: bool) -> None:
     click.echo(_("signing key: {path} (0600)").format(path=made.key))
     click.echo(_("certificate: {path} (give it to whoever checks signatures)").format(path=made.cert))
@@ -107,4 +154,4 @@ def _report(made, demo: bool) -> None:
         path=made.key))
 
 
-__all__ = ["CeriError", "ask_passphrase", "ready_to_sign", "sign_option", "signing_key"]
+__all__ = ["CeriError", "ask_passphrase", "ready_to_sign", "sign_option", "signing_key", "timestamp_url"]

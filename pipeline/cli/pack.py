@@ -54,7 +54,7 @@ def progress_bar(total: int, quiet: bool, label: str):
 @sign_option
 @reports_errors
 def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, strict, quiet,
-                 register_path, sign_path):
+                 register_path, sign_path, timestamp_url):
     """Build the pack of documents of every internship (or of --student ones) into DIR."""
     check_output(out_dir, paths)
     records = load_records(paths, warn=False)
@@ -63,7 +63,7 @@ def pack_command(paths, out_dir, students, lang, as_of, jobs, make_zip, force, s
     if lost:
         raise InputError(lost)
     options = PackOptions(as_of=today(as_of), langs=languages(lang), register=str(resolve_path(register_path, records)),
-                          signing=ready_to_sign(sign_path, records))
+                          signing=ready_to_sign(sign_path, records, timestamp_url))
     total = sum(len(records.internships_of(s)) for s in (students or records.students))
     with progress_bar(total, quiet, "packs") as progress:
         summary = run(records, paths, out_dir, options, students=students, jobs=jobs or os.cpu_count(),

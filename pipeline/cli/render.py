@@ -39,7 +39,7 @@ from pipeline.renderers import LANGS, RenderRequest, documents, is_certificate, 
               help="jsps-report: issue a report for a year not yet over (its amounts estimated).")
 @reports_errors
 def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of, template, also_pdf, output,
-                   register_path, sign_path, allow_estimated):
+                   register_path, sign_path, timestamp_url, allow_estimated):
     """Render one document (DOC) for one student to FILE."""
     check_output(output, [*paths, *([template] if template else [])])
     if also_pdf:
@@ -61,7 +61,7 @@ def render_command(doc, paths, student_id, internship_id, lang, fmt, year, as_of
 
         soffice()
     place = resolve_path(register_path, records)
-    signing = ready_to_sign(sign_path, records)
+    signing = ready_to_sign(sign_path, records, timestamp_url)
     existed = place.exists()
     try:
         with Register(place) as register:

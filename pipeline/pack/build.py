@@ -22,7 +22,7 @@ from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select, stage
 from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.register.issue import is_registered
-from pipeline.register.seal import sealer_for
+from pipeline.register.seal import sealer_for, signature_summary
 from pipeline.register.serials import expect, landed
 from pipeline.renderers import RenderRequest
 
@@ -136,6 +136,9 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             entry["serial"] = serial
             if options.signing and w.fmt == "pdf":
                 signed.append((name, data))
+                signature = signature_summary(data)  # which signature: a timestamped one differs each time
+                if signature:
+                    entry["signature"] = signature
         entries.append(entry)
         if w.fmt == "pdf":
             part = data

@@ -25,7 +25,9 @@ from pipeline.records.types import (
     Roman,
     Text,
     Whole,
+    one_line,
     parse_whole,
+    pattern,
 )
 
 
@@ -299,8 +301,13 @@ class Agent(Record):
     phone: Phone | None = None
 
 
+TimestampUrl = Annotated[str, BeforeValidator(one_line),
+                        pattern(r"https?://[^\s/]+\S*", lambda: _("timestamp server address (http://… or https://…)"))]
+
+
 class Signing(Record):
     key: Text
+    timestamp_url: TimestampUrl | None = None  # an RFC 3161 timestamp server: signatures become PAdES B-T
 
 
 class Institution(Record):

@@ -19,6 +19,7 @@ from pipeline.register.db import Register
 from pipeline.register.editable import stated
 from pipeline.register.seal import Sealer, seal_pdf, signature_box
 from pipeline.register.serials import KINDS, Key, complete, landed, reserve, void
+from pipeline.register.stamp import signatory_of
 from pipeline.renderers import RenderRequest
 from pipeline.resources import TEMPLATES
 
@@ -111,9 +112,8 @@ def _key(request: RenderRequest) -> Key:
 
 
 def signatory(institution: Any) -> str:
-    """Who signs, as the visible signature names them: 'Taro SOKEN, President'."""
-    name = institution.signatory_name_en or ""
-    return f"{name}, {institution.signatory_title_en}".strip(", ") if name else institution.name_en
+    """Who signs, as the visible signature names them in English: 'Taro SOKEN, President'."""
+    return signatory_of(institution).en
 
 
 def is_registered(request: RenderRequest | None) -> bool:
@@ -180,8 +180,9 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
             data = render(dataclasses.replace(request, options=options))
             sealed = sealer is not None and request.fmt == "pdf" and key.kind == "certificate"
             if sealed:
-                data = seal_pdf(data, sealer, serial=serial, signatory=signatory(request.context["institution"]),
-                                issued_on=request.context["today"], box=signature_box(options.get("signature_box")))
+                data = _signed_before(register, serial, data, sealer) or seal_pdf(
+                    data, sealer, serial=serial, signatory=signatory_of(request.context["institution"]),
+                    issued_on=request.context["today"], box=signature_box(options.get("signature_box")))
         except BaseException as exc:
             if created:
                 void(register, serial, f"rendering failed: {type(exc).__name__}: {exc}")
@@ -194,3 +195,21 @@ def issue(register: Register, request: RenderRequest, inputs_hash: str,
             return Issued(serial, data, sha, older[-1] if older else None, reused=not created)
         new = True  # same inputs, other bytes (the renderer changed), or a voided number: a serial of its own
     raise RuntimeError(f"{serial}: a fresh serial already holds another file")  # cannot happen
+
+
+def _signed_before(register: Register, serial: str, unsigned: bytes, sealer: Sealer) -> bytes | None:
+    """The file already issued under this serial for these very contents, when signing again would give
+    other bytes (a timestamp is never the same twice): read back from where it was written, if it is still
+    there unchanged, so that re-issuing keeps the serial and the bytes instead of superseding."""
+    if sealer.timestamper is None:
+        return None  # signing without a timestamp gives the same bytes again
+    row = register.conn.execute("SELECT sha256, path FROM certificates WHERE serial = ?", (serial,)).fetchone()
+    if row is None or not row["sha256"] or not row["path"]:
+        return None
+    try:
+        with open(row["path"], "rb") as f:
+            data = f.read(len(unsigned) + 4 * 1024 * 1024)
+    except OSError:
+        return None
+    same = data.startswith(unsigned) and hashlib.sha256(data).hexdigest() == row["sha256"]
+    return data if same else None

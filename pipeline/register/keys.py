@@ -65,11 +65,20 @@ def _write_pair(folder: Path, key, cert: x509.Certificate, passphrase: bytes, ch
 
 
 def trust(cert_pem: Path) -> Path:
-    """Add a certificate to ceri verify's trusted signers."""
+    """Add a certificate to ceri verify's trusted signers (and timestamp servers)."""
     folder = trust_dir()
+    try:
+        if cert_pem.stat().st_size > MAX_P12:
+            raise CeriError(_("{path}: too large for a certificate").format(path=cert_pem))
+        data = cert_pem.read_bytes()
+    except OSError as exc:
+        raise CeriError(_("{path}: cannot read ({error})").format(path=cert_pem, error=exc.strerror or exc)) from None
+    try:
+        cert = x509.load_pem_x509_certificate(data)
+    except ValueError:
+        raise CeriError(_("{path}: not a certificate in PEM form (-----BEGIN CERTIFICATE-----)").format(
+            path=cert_pem)) from None
     make_private_dir(folder)
-    data = cert_pem.read_bytes()
-    cert = x509.load_pem_x509_certificate(data)
     target = folder / f"{fingerprint(cert)[:16]}.pem"
     write_atomic(target, data, mode=0o644)
     return target

@@ -1,8 +1,10 @@
 """PAdES signatures of certificates (pyHanko): signed at issue, B-B, with a visible signature in the seal area
 naming the signatory and the serial; checked by `ceri verify` (integrity, signer, coverage of the whole file).
 
-Signing is deterministic for the same key and inputs: RSA PKCS#1 v1.5 signatures are, and the signing time
-is fixed to the issue date (the --as-of date, 00:00 in Japan) instead of the clock.
+Signing is deterministic for the same key and inputs: RSA PKCS#1 v1.5 signatures are, the signing time
+is fixed to the issue date (the --as-of date, 00:00 in Japan) instead of the clock, and the stamp's font
+subset is named from what is signed. With a timestamp server (PAdES B-T, timestamp.py) it cannot be: the
+server's token holds the time it answered and a random nonce, so each signing gives other bytes.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import unicodedata
+import re
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -20,6 +22,8 @@ from pathlib import Path
 from pipeline.errors import CeriError
 from pipeline.i18n import _
 from pipeline.register.keys import DEMO_MARK, fingerprint, passphrase_from_env, read_p12
+from pipeline.register.stamp import FONT_SIZE, LEADING, MARGIN, Signatory, font_engine, stamp_for
+from pipeline.register.timestamp import TimestampError, probe, timestamp_url_from_env, timestamper
 
 JST = timezone(timedelta(hours=9))
 FIELD = "CeriSignature"
@@ -37,11 +41,18 @@ class Sealer:
     fingerprint: str
     subject: str
     demo: bool
+    timestamp_url: str | None = None  # PAdES B-T: the timestamp server asked at each signing
+    timestamper: object | None = None  # its pyHanko client
+
+
+def sealer_for(path: str) -> Sealer:
+    """The key at path, passphrase from $CERI_KEY_PASSPHRASE, timestamp server from $CERI_TIMESTAMP_URL (the
+    CLI sets both before any worker starts)."""
+    return _sealer(path, timestamp_url_from_env())
 
 
 @cache
-def sealer_for(path: str) -> Sealer:
-    """The key at path, passphrase from $CERI_KEY_PASSPHRASE (the CLI asks and sets it before any worker starts)."""
+def _sealer(path: str, timestamp_url: str | None) -> Sealer:
     from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -58,32 +69,29 @@ def sealer_for(path: str) -> Sealer:
         cert_registry=SimpleCertificateStore.from_certs(
             [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain]))
     subject = cert.subject.rfc4514_string()
-    return Sealer(path, signer, fingerprint(cert), subject, DEMO_MARK in subject)
+    return Sealer(path, signer, fingerprint(cert), subject, DEMO_MARK in subject, timestamp_url,
+                  timestamper(timestamp_url) if timestamp_url else None)
 
 
-def _ascii(text: str) -> str:
-    """The visible signature uses a standard PDF font: Latin letters without accents (the Japanese name
-    is printed on the certificate itself)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+def check_timestamp_server(sealer: Sealer) -> None:
+    """Ask the timestamp server once, before any serial is taken (CeriError when it gives no timestamp)."""
+    if sealer.timestamper is not None:
+        probe(sealer.timestamper)
 
 
-def stamp_text(sealer: Sealer, *, serial: str, signatory: str) -> str:
-    lines = [f"Digitally signed by {_ascii(signatory) or 'the institution'}", f"Serial {serial}",
-             "Date %(ts)s"]
-    if sealer.demo:
-        lines.insert(0, "DEMO KEY - NOT AN OFFICIAL SIGNATURE")
-    return "\n".join(lines)
-
-
-def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str, issued_on: date,
+def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str | Signatory, issued_on: date,
              box: tuple[float, float, float, float] | None) -> bytes:
-    """The PDF signed PAdES B-B as an incremental update, the visible signature at box (x1, y1, x2, y2 on
-    the first page; None: invisible)."""
-    from pyhanko.pdf_utils import generic
+    """The PDF signed PAdES B-B (B-T with a timestamp server) as an incremental update, the visible
+    signature at box (x1, y1, x2, y2 on the first page; None: invisible)."""
+    from pyhanko.pdf_utils import generic, layout
+    from pyhanko.pdf_utils.font.api import FontSubsetCollection
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
+
+    who = signatory if isinstance(signatory, Signatory) else Signatory(signatory)
+    stamp = stamp_for(who, serial, sealer.demo, box)
 
     when = datetime(issued_on.year, issued_on.month, issued_on.day, tzinfo=JST)
 
@@ -95,13 +103,30 @@ def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str, issued
 
     meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256",
                                         subfilter=fields.SigSeedSubFilter.PADES, reason=f"Certificate {serial}")
-    style = TextStampStyle(stamp_text=stamp_text(sealer, serial=serial, signatory=signatory),
-                           timestamp_format="%Y-%m-%d", border_width=1,
-                           text_box_style=TextBoxStyle(font_size=9, leading=10))
+    text_style = {"font_size": FONT_SIZE, "leading": LEADING,
+                  "box_layout_rule": layout.SimpleBoxLayoutRule(
+                      x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID,
+                      margins=layout.Margins.uniform(MARGIN))}
+    if stamp.font is not None:
+        text_style["font"] = font_engine(stamp.font, stamp.text)
+    style = TextStampStyle(stamp_text=stamp.text, timestamp_format="%Y-%m-%d", border_width=1,
+                           text_box_style=TextBoxStyle(**text_style),
+                           inner_content_layout=layout.SimpleBoxLayoutRule(
+                               x_align=layout.AxisAlignment.ALIGN_MIN, y_align=layout.AxisAlignment.ALIGN_MID))
     spec = fields.SigFieldSpec(FIELD, on_page=0, box=box) if box else fields.SigFieldSpec(FIELD)
-    pdf_signer = FixedTime(meta, signer=sealer.signer, stamp_style=style, new_field_spec=spec)
+    pdf_signer = FixedTime(meta, signer=sealer.signer, stamp_style=style, new_field_spec=spec,
+                           timestamper=sealer.timestamper)
+
+    class Subsets(FontSubsetCollection):
+        def add_subset(self) -> str:  # named from what is signed, not at random: the same bytes again
+            seed = hashlib.sha256(f"{self.base_postscript_name}/{serial}/{len(self.subsets)}".encode()).digest()
+            return "".join(chr(ord("A") + b % 26) for b in seed[:6])
 
     class FixedWriter(IncrementalPdfFileWriter):
+        def get_subset_collection(self, base_postscript_name: str):
+            found = super().get_subset_collection(base_postscript_name)
+            return Subsets(found.base_postscript_name, found.subsets)  # the same dict of subsets
+
         def _update_meta(self):
             super()._update_meta()
             info = self._info.get_object() if self._info is not None else {}
@@ -116,7 +141,38 @@ def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str, issued
             hashlib.sha256(data + serial.encode()).digest()[:16])])
         return pdf_signer.sign_pdf(writer).getvalue()
     except Exception as exc:  # pyHanko's errors: one message, the certificate not issued
-        raise CeriError(_("cannot sign certificate {serial}: {error}").format(serial=serial, error=exc)) from None
+        error = _timestamp_failure(exc) or " ".join(str(exc).split()) or type(exc).__name__
+        raise CeriError(_("cannot sign certificate {serial}: {error}").format(serial=serial, error=error)) from None
+
+
+def _timestamp_failure(exc: BaseException) -> str | None:
+    """The timestamp server's failure behind exc, however pyHanko wrapped it."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, TimestampError):
+            return str(exc)
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+# id-aa-signatureTimeStampToken (1.2.840.113549.1.9.16.2.14), DER-encoded: a B-T signature carries it
+TIMESTAMP_TOKEN_OID = bytes.fromhex("060b2a864886f70d010910020e")
+
+
+def signature_summary(data: bytes) -> dict[str, str]:
+    """{"sha256": of the PDF's last signature (its CMS object without the padding), "level": "B-B" or
+    "B-T"} for a manifest: a timestamped signature signs to other bytes each time, so the manifest says
+    which signature the file carries. {} for a file without a signature."""
+    found = list(re.finditer(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]", data))
+    if not found:
+        return {}
+    start, length, after = (int(found[-1].group(i)) for i in (1, 2, 3))
+    hexed = data[start + length:after].strip().lstrip(b"<").rstrip(b">")
+    try:
+        blob = bytes.fromhex(hexed.decode("ascii")).rstrip(b"\0")
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return {"sha256": hashlib.sha256(blob).hexdigest(), "level": "B-T" if TIMESTAMP_TOKEN_OID in blob else "B-B"}
 
 
 def signature_box(box: tuple[float, float, float, float] | None) -> tuple[float, float, float, float] | None:
@@ -137,6 +193,17 @@ class Signature:
     signer: str | None = None  # its subject
     trusted: bool = False  # the signer chains to a configured trust root
     error: str | None = None
+    timestamp: Timestamp | None = None  # PAdES B-T: the timestamp server's token on the signature
+
+
+@dataclass(frozen=True)
+class Timestamp:
+    """A signature's timestamp token, checked."""
+
+    time: datetime  # when the timestamp server saw the signature
+    tsa: str  # the server's certificate subject
+    valid: bool  # the token is intact and signed by that certificate, for this very signature
+    trusted: bool  # that certificate chains to a configured trust root
 
 
 def inspect(data: bytes, trust_roots: list[bytes]) -> Signature:
@@ -167,6 +234,11 @@ def inspect(data: bytes, trust_roots: list[bytes]) -> Signature:
         status = validate_pdf_signature(sig, context, skip_diff=True)
     except Exception as exc:  # noqa: BLE001 - a mangled signature is a failed one
         return Signature(True, error=str(exc))
+    stamp = status.timestamp_validity
+    timestamp = None if stamp is None else Timestamp(
+        stamp.timestamp, stamp.signing_cert.subject.human_friendly if stamp.signing_cert else "?",
+        bool(stamp.intact and stamp.valid), bool(stamp.trusted))
     return Signature(True, intact=bool(status.intact), valid=bool(status.valid),
                      whole_file=status.coverage == SignatureCoverageLevel.ENTIRE_FILE and len(signatures) == 1,
-                     fingerprint=fp, signer=cert.subject.human_friendly, trusted=bool(status.trusted))
+                     fingerprint=fp, signer=cert.subject.human_friendly, trusted=bool(status.trusted),
+                     timestamp=timestamp)

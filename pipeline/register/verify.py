@@ -16,7 +16,7 @@ from pipeline.i18n import _
 from pipeline.register.db import Register
 from pipeline.register.editable import differences, docx_paragraphs
 from pipeline.register.ledger import describe, get, safe, status_of
-from pipeline.register.seal import Signature, inspect
+from pipeline.register.seal import JST, Signature, inspect
 from pipeline.register.serials import row_check, serial_pattern
 
 MAX_FILE = 50 * 1024 * 1024  # a certificate is a few hundred KB; a larger file is not one of ours
@@ -75,8 +75,23 @@ def verify(register: Register, data: bytes, trust_roots: list[bytes] | None = No
 def _signature_details(sig: Signature) -> dict[str, Any]:
     if not sig.present:
         return {"present": False}
+    stamp = sig.timestamp
     return {"present": True, "intact": sig.intact and sig.valid, "whole_file": sig.whole_file,
-            "signer": sig.signer, "signer_sha256": sig.fingerprint, "trusted_root": sig.trusted}
+            "signer": sig.signer, "signer_sha256": sig.fingerprint, "trusted_root": sig.trusted,
+            "level": "B-T" if stamp is not None else "B-B",
+            "timestamp": None if stamp is None else {"time": stamp.time.isoformat(), "tsa": stamp.tsa,
+                                                     "valid": stamp.valid, "trusted_root": stamp.trusted}}
+
+
+def _timestamp_note(sig: Signature) -> str:
+    """'; timestamped … by …' for a signature that carries a timestamp."""
+    stamp = sig.timestamp
+    if stamp is None:
+        return ""
+    when = stamp.time.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S JST")
+    note = _("; timestamped {time} by {tsa}").format(time=when, tsa=safe(stamp.tsa))
+    return note if stamp.trusted else note + _(" (a timestamp server verify does not trust: add its certificate "
+                                               "with --trust)")
 
 
 def _verify(register: Register, data: bytes, sig: Signature) -> Verdict:
@@ -88,7 +103,7 @@ def _verify(register: Register, data: bytes, sig: Signature) -> Verdict:
         verdict = by_row(row)
         if row["signer"] and sig.present and verdict.genuine:
             return replace(verdict, message=verdict.message + _("; signed by {signer}").format(
-                signer=safe(sig.signer or "?")))
+                signer=safe(sig.signer or "?")) + _timestamp_note(sig))
         return verdict
     for serial in printed_serials(register, data):
         row = get(register, serial)
@@ -114,6 +129,8 @@ def _tampering(row, sig: Signature) -> str | None:
     """How a signed certificate was tampered with, as its signature shows (None: nothing to say)."""
     if sig.present and not (sig.intact and sig.valid):
         return _("the signature does not match the content: the file was changed after it was signed")
+    if sig.present and sig.timestamp is not None and not sig.timestamp.valid:
+        return _("its timestamp does not match the signature: the file was changed after it was signed")
     if sig.present and not sig.whole_file:
         return _("the file was modified after it was signed (an update was appended to the signed file)")
     if sig.present and row["signer"] and sig.fingerprint != row["signer"] and not sig.trusted:
