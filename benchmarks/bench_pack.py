@@ -69,7 +69,7 @@ def floor(count: int) -> int:
     """Draw `count` one-page certificate-like PDFs with the pipeline's fonts (in memory); the bytes of
     the last."""
     from pipeline import fonts
-    from pipeline.fonts import lean
+    from pipeline.pdf import subset as lean
 
     fonts.faces("mincho")
     # raw reportlab builds every subset anew: no cache of subsets embedded before (ceri's, for its fixed

@@ -10,9 +10,9 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
-from pipeline.pack import merge as merge_module
-from pipeline.pack.merge import _file, merge
-from pipeline.pack.parts import read_part
+from pipeline.pdf import merging as merge_module
+from pipeline.pdf.merging import _file, merge
+from pipeline.pdf.parts import read_part
 from pipeline.resources import FORMS
 from tests.pdf_helpers import make, pdffonts, pdftotext, pngs, reader
 
