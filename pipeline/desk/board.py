@@ -15,7 +15,7 @@ from datetime import datetime
 
 from pipeline.desk.cases import COMPLETE, column, owner_label, step_name
 from pipeline.desk.status import CaseRow, counts
-from pipeline.fileio import zip_bytes
+from pipeline.pdf import zip_bytes
 
 COLUMNS = ("student", "name", "internship", "company", "start", "end", "step", "step_name", "next_action",
            "owner", "due", "overdue", "findings")

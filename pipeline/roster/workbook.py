@@ -24,7 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pipeline.fileio import FILE_MODE, write_atomic, zip_bytes
+from pipeline.fileio import FILE_MODE, write_atomic
+from pipeline.pdf import zip_bytes
 from pipeline.records import Records
 from pipeline.roster.columns import Column, columns
 from pipeline.roster.yamlout import value_set_at

@@ -124,4 +124,4 @@ def package(c: Compiled, body: etree._Element, *, issued: date, title: str) -> b
         setattr(props, name, getattr(props, name))
     set_core_properties(props, issued=issued, title=title)
     return write_zip({**c.parts, c.document: (c.head + xml + c.tail).encode("utf-8"),
-                      c.core: serialize_part_xml(core)}, repeated=c.parts.keys() - {c.document, c.core})
+                      c.core: serialize_part_xml(core)})
