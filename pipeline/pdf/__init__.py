@@ -1,7 +1,9 @@
 """The PDF layer: all of ceri's low-level PDF, TrueType and zip work, below the renderers and the pack.
 
 One object writer (objects), one merger (merging, parts), one font embedder and subsetter (subset,
-truetype), one flattener (flattening), one place that draws font runs (runs), one zip writer (zips).
+truetype), one flattener (flattening), one place that draws font runs (runs), one zip writer (zips), and
+the few calls into private internals of pypdf, reportlab, python-docx and pyHanko (every one listed in
+internals.PRIVATE_USES; no other package of ceri touches them: tests/test_private_internals.py).
 
 It imports no other stage of ceri: pipeline.fonts (which font draws which character) and everything
 above use it. The names below are its public API; each is imported from its module on first use, so
@@ -23,10 +25,12 @@ _WHERE = {
     # flatten, merge: the one flattener and the one merger
     "appearances": "flattening", "flatten": "flattening", "flatten_edit": "flattening",
     "flatten_page": "flattening", "others": "flattening", "merge": "merging", "read_part": "parts",
-    # zips: the one zip writer
-    "zip_bytes": "zips", "ZIP_MODE": "zips",
+    # zips, ooxml, signing
+    "zip_bytes": "zips", "ZIP_MODE": "zips", "run_properties": "ooxml", "add_run_properties": "ooxml",
+    "paragraph_of": "ooxml", "table_properties": "ooxml", "incremental_writer": "signing",
 }
-_MODULES = ("objects", "subset", "truetype", "flattening", "merging", "parts", "runs", "zips")
+_MODULES = ("objects", "subset", "truetype", "flattening", "merging", "parts", "runs", "zips", "ooxml", "signing",
+            "internals")
 
 __all__ = sorted([*_WHERE, *_MODULES])
 

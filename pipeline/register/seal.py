@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pipeline.errors import CeriError
 from pipeline.i18n import _
+from pipeline.pdf import incremental_writer
 from pipeline.register.keys import DEMO_MARK, fingerprint, passphrase_from_env, read_p12
 
 JST = timezone(timedelta(hours=9))
@@ -79,8 +80,6 @@ def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str, issued
              box: tuple[float, float, float, float] | None) -> bytes:
     """The PDF signed PAdES B-B as an incremental update, the visible signature at box (x1, y1, x2, y2 on
     the first page; None: invisible)."""
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
@@ -101,19 +100,9 @@ def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str, issued
     spec = fields.SigFieldSpec(FIELD, on_page=0, box=box) if box else fields.SigFieldSpec(FIELD)
     pdf_signer = FixedTime(meta, signer=sealer.signer, stamp_style=style, new_field_spec=spec)
 
-    class FixedWriter(IncrementalPdfFileWriter):
-        def _update_meta(self):
-            super()._update_meta()
-            info = self._info.get_object() if self._info is not None else {}
-            if "/ModDate" in info:  # pyHanko stamps the clock here
-                info[generic.pdf_name("/ModDate")] = generic.pdf_date(when)
-
     try:
-        writer = FixedWriter(io.BytesIO(data), strict=False)
         # the file's second ID (a random one otherwise) derived from what is signed: same input, same bytes
-        first = writer._document_id[0]
-        writer._document_id = generic.ArrayObject([first, generic.ByteStringObject(
-            hashlib.sha256(data + serial.encode()).digest()[:16])])
+        writer = incremental_writer(io.BytesIO(data), when, hashlib.sha256(data + serial.encode()).digest()[:16])
         return pdf_signer.sign_pdf(writer).getvalue()
     except Exception as exc:  # pyHanko's errors: one message, the certificate not issued
         raise CeriError(_("cannot sign certificate {serial}: {error}").format(serial=serial, error=exc)) from None
