@@ -1,7 +1,8 @@
 """The PDF layer: all of ceri's low-level PDF, TrueType and zip work, below the renderers and the pack.
 
 One object writer (objects), one merger (merging, parts), one font embedder and subsetter (subset,
-truetype), one flattener (flattening), one place that draws font runs (runs), one zip writer (zips), and
+truetype), one flattener (flattening), one place that draws font runs (runs), one zip writer (zips), Word templates compiled once
+(wordtemplate, wordzip), and
 the few calls into private internals of pypdf, reportlab, python-docx and pyHanko (every one listed in
 internals.PRIVATE_USES; no other package of ceri touches them: tests/test_private_internals.py).
 
@@ -28,9 +29,11 @@ _WHERE = {
     # zips, ooxml, signing
     "zip_bytes": "zips", "ZIP_MODE": "zips", "run_properties": "ooxml", "add_run_properties": "ooxml",
     "paragraph_of": "ooxml", "table_properties": "ooxml", "incremental_writer": "signing",
+    # wordzip, wordtemplate: Word files
+    "save_deterministic": "wordzip", "set_core_properties": "wordzip", "write_zip": "wordzip",
 }
 _MODULES = ("objects", "subset", "truetype", "flattening", "merging", "parts", "runs", "zips", "ooxml", "signing",
-            "internals")
+            "internals", "wordtemplate", "wordzip")
 
 __all__ = sorted([*_WHERE, *_MODULES])
 

@@ -8,7 +8,8 @@ such use inside pipeline/pdf is listed here (module, attribute, library, why).
 
 from __future__ import annotations
 
-CHECKED = {"pypdf": "7.1.1", "reportlab": "5.1.0", "python-docx": "1.2.0", "pyhanko": "0.38.0"}
+CHECKED = {"pypdf": "7.1.1", "reportlab": "5.1.0", "python-docx": "1.2.0", "docxtpl": "0.20.2", "pyhanko": "0.38.0",
+           "lxml": "6.2.1"}
 
 # module of pipeline/pdf | attribute as written after the dot | library | why ceri needs it
 _TABLE = """
@@ -26,6 +27,13 @@ ooxml   | _tbl          | python-docx | Table._tbl: the w:tbl element, for w:tbl
 signing | _update_meta  | pyhanko     | IncrementalPdfFileWriter._update_meta: /ModDate from the issue date, not the clock
 signing | _info         | pyhanko     | IncrementalPdfFileWriter._info: the document information it updates
 signing | _document_id  | pyhanko     | IncrementalPdfFileWriter._document_id: the second file ID, derived from the input
+wordtemplate | _Element | lxml        | etree._Element: the element class, in annotations (lxml documents it so)
 """
 PRIVATE_USES: list[tuple[str, str, str, str]] = [
     tuple(cell.strip() for cell in line.split("|", 3)) for line in _TABLE.strip().splitlines()]
+
+# Not `_`-prefixed, but no documented API either: docxtpl's render steps, which wordtemplate replays after
+# its own Jinja render (a test compares the bytes with docxtpl's full render: tests/test_docx_fast.py)
+UNDOCUMENTED_USES: list[tuple[str, str, str]] = [
+    ("wordtemplate", f"DocxTemplate.{name}", "docxtpl")
+    for name in ("patch_xml", "resolve_listing", "fix_tables", "fix_docpr_ids", "docx_ids_index")]

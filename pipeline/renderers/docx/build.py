@@ -25,10 +25,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.context.labels import document_text, label
-from pipeline.pdf import ooxml
+from pipeline.pdf import ooxml, save_deterministic, set_core_properties
 from pipeline.renderers import documents
 from pipeline.renderers.docx.fonts import set_fonts
-from pipeline.renderers.docx.package import save_deterministic, set_core_properties
 from pipeline.resources import TEMPLATES
 
 SPEC = TEMPLATES / "docx.yaml"

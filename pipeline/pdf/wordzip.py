@@ -1,4 +1,4 @@
-"""Same input, same bytes: fixed core properties and a zip with fixed entry order and timestamps."""
+"""Word files, same input, same bytes: fixed core properties and a zip with fixed entry order and dates."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import io
 import zipfile
 from datetime import date, datetime
 
-from pipeline.pdf import ZIP_MODE, zip_bytes
+from pipeline.pdf.zips import ZIP_MODE, zip_bytes
 
 AUTHOR = "ceri"
 FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers expect them
