@@ -10,23 +10,22 @@ Each subset is named by a tag made from its characters, and a subset embedded on
 the next document that embeds the same one (add_objects): with the fixed wording of a document preset into
 subsets of its own (preset), a batch builds and compresses those once per process, not once per document.
 Form appearances are not drawn in a reportlab document (parsing that back cost two thirds of a fill): Fonts
-writes the same objects reportlab would, straight into the PDF being filled.
+writes the same objects, from the same cache of formatted subsets (_embed), straight into the PDF being filled.
 """
 
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, PdfObject
 from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
-from pipeline.pdf.objects import Raw, num, set_data, stream
+from pipeline.pdf.objects import Raw, num
 from pipeline.pdf.truetype import strip_hinting
 
 Add = Callable[[PdfObject], IndirectObject]
@@ -166,17 +165,10 @@ def make_lean(font: TTFont) -> None:
     font.addObjects = lambda doc, _font=font: add_objects(_font, doc)
 
 
-def _width(v: float) -> bytes:
-    return b"%d" % v if float(v).is_integer() else b"%.3f" % v
-
-
-@lru_cache(maxsize=64)
-def _font_file(name: str, chars: tuple[int, ...]) -> tuple[bytes, int]:
-    """(compressed subset font, its length); cached: a batch often draws the same characters again.
-
-    The subset is hint-stripped like every ceri PDF's (make_lean, applied when a font is registered)."""
-    data = pdfmetrics.getFont(name).face.makeSubset(list(chars))
-    return zlib.compress(data), len(data)
+@cache
+def _forms_document() -> pdfdoc.PDFDocument:
+    """The reportlab document form appearances' subsets are formatted for: compressed, not encrypted."""
+    return pdfdoc.PDFDocument(compression=1, invariant=1)
 
 
 class _Face:
@@ -237,13 +229,10 @@ class _Face:
         for index, chars in enumerate(self.subsets):
             if index >= len(self.refs):
                 continue
-            base = f"{subset_tag(self.name, chars)}+{face.name.decode('latin-1')}"
-            data, length = _font_file(self.name, tuple(chars))
-            font_file = stream(b"", Filter=NameObject("/FlateDecode"), Length1=NumberObject(length))
-            set_data(font_file, data)
+            made = _embed(self.font, chars, _forms_document())  # as a document embeds it, from the same cache
             descriptor = DictionaryObject({
                 NameObject("/Type"): NameObject("/FontDescriptor"),
-                NameObject("/FontName"): NameObject("/" + base),
+                NameObject("/FontName"): NameObject("/" + made.base_font),
                 NameObject("/Flags"): NumberObject(flags(face)),
                 NameObject("/FontBBox"): ArrayObject(num(v) for v in face.bbox),
                 NameObject("/ItalicAngle"): num(face.italicAngle),
@@ -252,17 +241,17 @@ class _Face:
                 NameObject("/CapHeight"): num(face.capHeight),
                 NameObject("/StemV"): num(face.stemV),
                 NameObject("/MissingWidth"): num(face.defaultWidth),
-                NameObject("/FontFile2"): self.add(font_file),
+                NameObject("/FontFile2"): self.add(Raw(made.font_file)),
             })
             self.dicts[index].update({
                 NameObject("/Type"): NameObject("/Font"),
                 NameObject("/Subtype"): NameObject("/TrueType"),
-                NameObject("/BaseFont"): NameObject("/" + base),
+                NameObject("/BaseFont"): NameObject("/" + made.base_font),
                 NameObject("/FirstChar"): NumberObject(0),
                 NameObject("/LastChar"): NumberObject(len(chars) - 1),
-                NameObject("/Widths"): Raw(b"[" + b" ".join(_width(face.getCharWidth(c)) for c in chars) + b"]"),
+                NameObject("/Widths"): Raw(made.widths),
                 NameObject("/FontDescriptor"): self.add(descriptor),
-                NameObject("/ToUnicode"): self.add(stream(to_unicode_cmap(base, chars).encode())),
+                NameObject("/ToUnicode"): self.add(Raw(made.to_unicode)),
             })
 
 
