@@ -7,15 +7,18 @@ Generates each size once with synth.py (fixed seed; cached in $CERI_BENCH_CACHE,
 /tmp/ceri-bench-scale, keyed by synth.py's digest) and runs every command as a whole process: `ceri ...`
 in a fresh interpreter, as a user runs it, stdout to /dev/null. Rounds are interleaved (every command at
 every size, then again, sizes in the opposite order each round), so the drift of a shared machine moves
-all figures alike. For each command and size it prints the median wall time and the largest peak RSS (of
-the process or of any worker it waited for: wait4), then the growth exponent k of time ∝ N^k (least
+all figures alike. For each command and size it prints the median wall time, the median CPU time (user +
+system: on a machine shared with other jobs, wall time also measures the others) and the largest peak RSS
+(of the process or of any worker it waited for: wait4), then the growth exponent k of time ∝ N^k (least
 squares on the logs of the medians; the goal is k ≤ 1.1) and what peak RSS grows by per student (least
 squares, KiB; the goal is ≤ 12 KiB a student and ≤ 600 MiB at 50,000).
 
 `pack-plan` is the planning stage of `ceri pack` (load, check, every pack's inputs hash) in a process of
 its own: a whole batch of 50,000 packs would take hours. Commands the CLI does not have (yet) are listed
-as such and skipped. The run is appended to benchmarks/RESULTS.md (a table row: date, commit, machine,
-figures) and written whole to benchmarks/results/scale-<date>-<commit>.json (--no-record: neither).
+as such and skipped. The run is appended as a section of its own at the end of benchmarks/RESULTS.md
+(date, commit, machine and its load, a table of the figures) and written whole to
+benchmarks/results/scale-<date>-<commit>.json (--no-record: neither). A long run can save what it has
+after each size (--partial FILE) and be recorded from that file if cut short (--from-partial FILE).
 """
 
 from __future__ import annotations
@@ -47,11 +50,10 @@ COMMANDS: dict[str, list[str]] = {
     "check-json": ["check", "{src}", "--as-of", AS_OF, "--format", "json"],
     "status": ["status", "{src}", "--as-of", AS_OF],
     "export": ["export", "{out}.xlsx", "{src}"],
-    "jsps-report": ["jsps-report", "{src}", "--year", "2026", "--as-of", AS_OF, "-o", "{out}", "-q"],
+    "jsps-report": ["jsps-report", "{src}", "--year", "2026", "--as-of", AS_OF, "--allow-estimated", "-o", "{out}",
+                    "-q"],  # 2026 is not over on AS_OF: its amounts are estimates
     "pack-plan": ["--pack-plan", "{src}"],
 }
-TABLE_HEADER = ("| date (UTC) | commit | machine | rounds | command: median time at each size, k, peak RSS at "
-                "the largest size, KiB per student | note |")
 
 
 def plan_only(src: str) -> None:
@@ -204,41 +206,41 @@ def report(summary: dict[str, dict], skipped: list[str]) -> str:
     return "\n".join(lines)
 
 
-def table_row(record: dict) -> str:
+def run_section(record: dict) -> str:
+    """The run as a section of its own: per command and size the median wall time, the median CPU time
+    (user + system, of the process and the workers it waited for) and the largest peak RSS; k of wall
+    and of CPU time; what peak RSS grows by per student."""
     m = record["machine"]
-    parts = []
-    for name, s in record["summary"].items():
-        times = " / ".join("—" if "seconds" not in f else f"{f['seconds']:.1f} s"
-                           for f in s["sizes"].values())
-        largest = max((n for n, f in s["sizes"].items() if "rss_mib" in f), default=None)
-        k = (f"k = {s['k']:.2f} ({s['k_largest']:.2f} between the largest two)" if s["k"] is not None
-             else "k —")
-        rss = f"{s['sizes'][largest]['rss_mib']:.0f} MiB at {label(int(largest))}" if largest else "—"
-        per = f"{s['kib_per_student']:.1f} KiB/student" if s["kib_per_student"] is not None else ""
-        parts.append(f"`{name}`: {times}; {k}; {rss}; {per}")
-    parts += [f"`{name}`: not in this checkout" for name in record["skipped"]]
-    sizes = ", ".join(label(n) for n in record["sizes"])
+    sizes = record["sizes"]
     load = ", ".join(f"{x:.1f}" for x in m["load_average"])
-    note = "; ".join(x for x in (record["note"], f"sizes {sizes}", f"load average at start {load}") if x)
-    return (f"| {record['date'][:16].replace('T', ' ')} | {record['commit']} | {m['cpus']} × {m['cpu']}, "
-            f"{m['memory_mib']} MiB, Python {m['python']} | {record['rounds']} | {'<br>'.join(parts)} | {note} |")
+    end = ", ".join(f"{x:.1f}" for x in m.get("load_average_at_end", ()))
+    lines = [f"### {record['date'][:16].replace('T', ' ')} UTC, commit {record['commit']}", "",
+             f"{m['cpus']} × {m['cpu']}, {m['memory_mib']} MiB, Python {m['python']}; {record['rounds']} "
+             f"rounds, interleaved; load average {load} at the start, {end} at the end."
+             + (f" {record['note']}" if record["note"] else ""), "",
+             "Each cell: median wall time / median CPU time (user + system) / largest peak RSS.", "",
+             "| command | " + " | ".join(label(n) for n in sizes) + " | k (wall) | k (CPU) | k (wall), largest two "
+             "| KiB per student |", "|---" * (len(sizes) + 5) + "|"]
+    for name, s in record["summary"].items():
+        cells = []
+        for n in sizes:
+            f = s["sizes"].get(n)
+            cells.append("—" if f is None else "failed" if "error" in f else
+                         f"{f['seconds']:.1f} s / {f['cpu']:.1f} s / {f['rss_mib']:.0f} MiB")
+        k_cpu = fit_exponent([(n, f["cpu"]) for n, f in s["sizes"].items() if "cpu" in f])
+        ks = [s["k"], k_cpu, s["k_largest"]]
+        per = s["kib_per_student"]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " | "
+                     + " | ".join("—" if k is None else f"{k:.2f}" for k in ks)
+                     + f" | {'—' if per is None else f'{per:.1f}'} |")
+    lines += [f"| `{name}` | not in this checkout |" for name in record["skipped"]]
+    return "\n".join(lines)
 
 
-def append_row(row: str) -> None:
-    """Add the row at the end of the table in RESULTS.md (made with its header when missing)."""
-    text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    lines = text.rstrip("\n").split("\n")
-    if TABLE_HEADER not in lines:
-        lines += ["", "## Scaling: `benchmarks/bench_scale.py`", "",
-                  "Whole processes on synthetic students (`benchmarks/synth.py`); median wall time per size, "
-                  "k of time ∝ N^k, the largest peak RSS, and what peak RSS grows by per student. "
-                  "Goals (issue 26): k ≤ 1.1, ≤ 600 MiB at 50,000 students, ≤ 12 KiB per student.", "",
-                  TABLE_HEADER, "|" + "---|" * 6]
-    at = lines.index(TABLE_HEADER) + 2
-    while at < len(lines) and lines[at].startswith("|"):
-        at += 1
-    lines.insert(at, row)
-    RESULTS.write_text("\n".join(lines) + "\n", "utf-8")
+def append_section(text: str) -> None:
+    """Add the run at the very end of RESULTS.md (other sections of the file are others' to arrange)."""
+    old = RESULTS.read_text("utf-8").rstrip("\n") + "\n\n" if RESULTS.exists() else "# Benchmark results\n\n"
+    RESULTS.write_text(old + text + "\n", "utf-8")
 
 
 def main() -> None:
@@ -255,13 +257,21 @@ def main() -> None:
                         help="the ceri checkout to measure (default: this one), e.g. an older commit's")
     parser.add_argument("--commit", default=None, help="what to call the checkout when it is no git work tree")
     parser.add_argument("--note", default="", help="said in RESULTS.md (e.g. 'machine shared with other jobs')")
-    parser.add_argument("--no-record", action="store_true", help="print only: no RESULTS.md row, no JSON")
+    parser.add_argument("--no-record", action="store_true", help="print only: no RESULTS.md section, no JSON")
+    parser.add_argument("--partial", type=Path, default=None,
+                        help="write the runs so far to this JSON file after each round")
+    parser.add_argument("--from-partial", type=Path, default=None,
+                        help="summarise and record the runs of a --partial file instead of running")
     opts = parser.parse_args()
     sizes = sorted(int(s) for s in opts.sizes.split(","))
     names = [c.strip() for c in opts.commands.split(",") if c.strip()]
     unknown = [c for c in names if c not in COMMANDS]
     if unknown:
         parser.error(f"unknown command(s) {', '.join(unknown)}; choose from {', '.join(COMMANDS)}")
+    if opts.from_partial:
+        saved = json.loads(opts.from_partial.read_text("utf-8"))
+        runs = {c: {int(n): r for n, r in by.items()} for c, by in saved.pop("runs").items()}
+        return finish(saved, {c: {n: r for n, r in by.items() if r} for c, by in runs.items()}, opts.no_record)
     checkout = opts.checkout.resolve()
     skipped = [c for c in names if not available(c, checkout)]
     names = [c for c in names if c not in skipped]
@@ -281,16 +291,26 @@ def main() -> None:
                     state = f"exit {run['exit']}" + (f": {run['error'].strip().splitlines()[-1]}"
                                                      if "error" in run else "")
                     print(f"round {r + 1}/{opts.rounds}  {name:12} {label(n):>4}  {run['seconds']:8.2f} s "
-                          f"{run['rss_mib']:6.0f} MiB  ({state})", file=sys.stderr, flush=True)
+                          f"{run['cpu']:8.2f} s CPU {run['rss_mib']:6.0f} MiB  ({state})", file=sys.stderr,
+                          flush=True)
+                if opts.partial:  # what a run cut short leaves: every size of every round so far
+                    opts.partial.write_text(json.dumps({**record, "runs": runs}, indent=2) + "\n", "utf-8")
+    finish(record, runs, opts.no_record)
+
+
+def finish(record: dict, runs: dict[str, dict[int, list[dict]]], no_record: bool) -> None:
+    """Summarise the runs, print them, and record them (RESULTS.md and a JSON file) unless no_record."""
+    started = datetime.fromisoformat(record["date"])
+    skipped = record["skipped"]
     record["summary"] = summarise(runs)
     record["runs"] = runs
-    record["machine"]["load_average_at_end"] = os.getloadavg()
+    record["machine"].setdefault("load_average_at_end", os.getloadavg())
     print(report(record["summary"], skipped))
-    if not opts.no_record:
+    if not no_record:
         RECORDS.mkdir(exist_ok=True)
         name = f"scale-{started:%Y%m%dT%H%M%SZ}-{record['commit']}.json"
         (RECORDS / name).write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        append_row(table_row(record))
+        append_section(run_section(record))
         print(f"recorded: {RESULTS.relative_to(ROOT)} and {(RECORDS / name).relative_to(ROOT)}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -42,8 +42,9 @@ def make_private_dir(path: Path) -> None:
         os.chmod(folder, DIR_MODE)  # the umask may have taken bits away too (umask 0700)
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MODE) -> Path:
-    """Write data to a temporary file beside path, fsync it, then rename it into place.
+def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes], mode: int = FILE_MODE) -> Path:
+    """Write data (bytes, or chunks of them as they are made) to a temporary file beside path, fsync it,
+    then rename it into place.
 
     Through a symlink, the file it points to is replaced (beside it), never the link itself."""
     target = Path(path)
@@ -58,7 +59,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, mode: int = FILE_MOD
     fd, tmp = tempfile.mkstemp(prefix=f"{TMP_PREFIX}{os.getpid()}-{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in (data,) if isinstance(data, bytes | bytearray) else data:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)

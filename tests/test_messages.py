@@ -176,6 +176,16 @@ def test_help_pages_in_japanese():
     assert "Only this student (repeatable)." in english.stdout and "[required]" in english.stdout
 
 
+def test_top_level_help_follows_lang_ui_given_before_it():
+    """`ceri --lang-ui ja --help` must not wait for a command to switch the language: --help is eager."""
+    page = ceri("--lang-ui", "ja", "--help")
+    assert page.returncode == 0
+    assert page.stdout.startswith("使い方: ") and "オプション:" in page.stdout
+    assert "バージョンを表示して終了します。" in page.stdout and "このメッセージを表示して終了します。" in page.stdout
+    english = ceri("--lang-ui", "en", "--help")
+    assert english.stdout.startswith("Usage: ") and "Show the version and exit." in english.stdout
+
+
 def test_the_command_list_in_japanese_is_cut_at_its_first_sentence():
     env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")}
     result = subprocess.run([sys.executable, "-m", "pipeline", "--help"], capture_output=True, text=True,

@@ -1,4 +1,4 @@
-"""pack.pdf copies its parts' objects as bytes (pipeline/pack/parts.py): the same pack as when pypdf
+"""pack.pdf copies its parts' objects as bytes (pipeline/pdf/parts.py): the same pack as when pypdf
 rewrites every part first, page for page; a part of another shape goes through pypdf."""
 
 from __future__ import annotations

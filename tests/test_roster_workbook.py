@@ -130,3 +130,34 @@ def test_docs_list_every_column():
     text = (ROOT / "docs" / "roster.md").read_text("utf-8")
     rows = re.findall(r"^\| `([a-z_.]+)` \| (.+?) \| (.+?) \|", text, re.M)
     assert [(k, ja, en) for k, ja, en in rows] == [(c.key, c.ja, c.en) for c in columns()]
+
+
+def test_workbooks_carry_no_clock_and_stream_their_sheets(tmp_path, monkeypatch):
+    """The roster and the status workbook: fixed document dates, zip entries dated 1980-01-01 and private,
+    [Content_Types].xml first; the sheet's XML goes from openpyxl's temporary file into the zip in
+    pieces, never read whole (at 50,000 students it is some 400 MB)."""
+    import zipfile
+    from datetime import datetime
+
+    from pipeline.desk.board import as_xlsx
+    from pipeline.desk.status import rows
+    from pipeline.roster import xlsxfile
+    from pipeline.roster.workbook import build
+
+    reads: list[int] = []
+    original = xlsxfile.shutil.copyfileobj
+    monkeypatch.setattr(xlsxfile.shutil, "copyfileobj",
+                        lambda src, dst, size: reads.append(size) or original(src, dst, size))
+    records = load([EXAMPLES])
+    for data in (build(records), as_xlsx(rows(records, date(2026, 6, 1)), "ja")):
+        path = tmp_path / "book.xlsx"
+        path.write_bytes(data)
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            assert infos[0].filename == "[Content_Types].xml"
+            assert [i.filename for i in infos[1:]] == sorted(i.filename for i in infos[1:])
+            assert {(i.date_time, i.external_attr >> 16) for i in infos} == {((1980, 1, 1, 0, 0, 0), 0o100600)}
+        wb = load_workbook(path)
+        assert wb.properties.created == wb.properties.modified == datetime(2026, 1, 1)
+        assert wb.properties.creator == "ceri"
+    assert len(reads) == 4 and set(reads) == {1 << 20}  # every sheet: the roster's two, the status's two

@@ -21,6 +21,10 @@ import pytest
 
 from benchmarks.synth import generate
 from pipeline.cli.check import as_text, json_chunks, text_blocks
+from pipeline.cli.status import text_chunks as status_text
+from pipeline.desk.board import as_xlsx as status_xlsx
+from pipeline.desk.board import json_chunks as status_json
+from pipeline.desk.status import each_row
 from pipeline.desk.status import rows as status_rows
 from pipeline.pack.batch import plan
 from pipeline.pack.build import PackOptions
@@ -111,6 +115,10 @@ VIEWS: list[tuple[str, Callable[[Records, list[Finding]], object]]] = [
     ("FindingIndex by internship", lambda records, findings: (lambda index: [
         index.about(i.student, i.id) for i in records.internships.values()])(FindingIndex(findings))),
     ("desk status rows", lambda records, findings: status_rows(records, AS_OF, findings)),
+    ("status --format text, streamed", lambda records, _findings: "".join(status_text(  # as the command does
+        each_row(records, AS_OF), "en"))),
+    ("status --format json, streamed", lambda records, _findings: "".join(status_json(each_row(records, AS_OF)))),
+    ("status --format xlsx", lambda records, _findings: status_xlsx(each_row(records, AS_OF), "en")),
     ("roster export", lambda records, _findings: roster_workbook(records)),
     ("rules.check", lambda records, _findings: check(records, AS_OF)),
     ("pack plan", lambda records, _findings: plan(records, Path("unused"), PackOptions(as_of=AS_OF))),
@@ -164,3 +172,12 @@ def test_the_streamed_table_is_the_table(batches):
     some = ["S00003", "S00010"]
     assert "\n".join(text_blocks(check_each(records, AS_OF, some), records, "en")) == \
         as_text([f for f in findings if f.student in some], records, "en", some)
+
+
+def test_the_streamed_board_is_the_board(batches):
+    """`ceri status` makes each student's findings as their rows are written (check_each), instead of
+    holding the batch's: the same rows as from all the findings at once, filtered alike."""
+    records, findings = batches[4 * N]
+    assert list(each_row(records, AS_OF)) == status_rows(records, AS_OF, findings)
+    for options in ({"owner": "company"}, {"step": 11}, {"overdue": True}, {"students": ["S00003", "S00010"]}):
+        assert list(each_row(records, AS_OF, **options)) == status_rows(records, AS_OF, findings, **options)

@@ -21,7 +21,7 @@ from pipeline.web.store import Store
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
-SHOTS = Path("/tmp/ceri-web-shots")
+SHOTS = Path("/tmp/serve-shots")
 
 
 def _free_port() -> int:
@@ -206,19 +206,26 @@ def test_an_intake_through_the_invite_link_is_reviewed_and_accepted(server, brow
     context.close()
 
 
-def test_build_a_pack_and_download_the_zip(server, browser):
+def test_build_a_pack_with_progress_and_download_the_zips(server, browser):
     import zipfile
 
     context, page = _login(browser, server["url"])
     page.goto(f"{server['url']}/case/CERI-2026-002")
     page.click("text=パックを作成")
-    expect(page.locator("p.ok")).to_be_visible(timeout=120_000)
+    expect(page.locator("h1")).to_contain_text("パック")
+    page.screenshot(path=SHOTS / "pack-progress.png", full_page=True)
+    # the page refreshes itself until the build is done (no script), then offers the recipient zips
+    expect(page.locator("section.pack-build p.ok")).to_be_visible(timeout=120_000)
+    page.screenshot(path=SHOTS / "pack-done.png", full_page=True)
+    zips = page.locator("ul.zips a")
+    assert zips.count() >= 1
     with page.expect_download() as download:
-        page.click("a.download")
-    path = download.value.path()
-    names = zipfile.ZipFile(path).namelist()
-    assert any(n.endswith("CERI-2026-002/pack.pdf") for n in names)
-    page.screenshot(path=SHOTS / "pack.png", full_page=True)
+        zips.first.click()
+    names = zipfile.ZipFile(download.value.path()).namelist()
+    assert names and all(n.startswith("CERI-2026-002/") and n.endswith((".pdf", ".docx")) for n in names)
+    with page.expect_download() as download:
+        page.click("a.whole")
+    assert any(n.endswith("CERI-2026-002/pack.pdf") for n in zipfile.ZipFile(download.value.path()).namelist())
     context.close()
 
 
@@ -244,4 +251,91 @@ def test_upload_a_returned_evaluation_form(server, browser, tmp_path):
     expect(page.locator("p.ok")).to_be_visible()
     text = next(f for f in server["records"].glob("*.yaml") if "CERI-2026-002" in f.read_text("utf-8")).read_text("utf-8")
     assert "hours_total: 310.5" in text and "received_on: 2026-06-01" in text
+    context.close()
+
+
+def test_revoke_a_certificate_in_the_register(server, browser, tmp_path):
+    from pipeline.register import Register, verify
+
+    cert = tmp_path / "cert.pdf"
+    out = subprocess.run([sys.executable, "-m", "pipeline", "render", "internship-certificate",
+                          str(server["records"]), "--student", "23DB0044", "--as-of", AS_OF.isoformat(),
+                          "-o", str(cert)], env=server["env"], cwd=ROOT, capture_output=True, text=True, check=True)
+    serial = out.stdout.split()[1]
+    context, page = _login(browser, server["url"])
+    page.click("header >> text=証明書発行台帳")
+    row = page.locator("table.register tr", has_text=serial)
+    expect(row).to_contain_text("発行済み")
+    page.screenshot(path=SHOTS / "register.png", full_page=True)
+    row.locator("text=取り消す…").click()
+    page.fill("#reason", "氏名の表記誤りのため再発行")
+    page.screenshot(path=SHOTS / "revoke-reason.png", full_page=True)
+    page.click("form.record button[type=submit]")
+    expect(page.locator("p.error")).to_contain_text("元に戻せません")
+    page.screenshot(path=SHOTS / "revoke-confirm.png", full_page=True)
+    with Register(server["env"]["CERI_REGISTER"], create=False) as reg:
+        assert verify(reg, cert.read_bytes()).status == "genuine"  # not before the confirmation
+    page.click("text=はい、取り消します")
+    expect(page.locator("p.ok")).to_contain_text(serial)
+    page.select_option("select[name=state]", "revoked")
+    page.click(".filters button[type=submit]")
+    expect(page.locator("table.register tbody tr")).to_have_count(1)
+    expect(page.locator("table.register tbody tr")).to_contain_text("氏名の表記誤りのため再発行")
+    page.screenshot(path=SHOTS / "register-revoked.png", full_page=True)
+    with Register(server["env"]["CERI_REGISTER"], create=False) as reg:
+        verdict = verify(reg, cert.read_bytes())
+    assert verdict.status == "revoked" and "氏名の表記誤りのため再発行" in verdict.message
+    said = subprocess.run([sys.executable, "-m", "pipeline", "verify", str(cert)], env=server["env"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert said.returncode == 1 and said.stdout.startswith("revoked")
+    context.close()
+
+
+def test_a_company_fills_the_evaluation_in_the_browser(server, browser):
+    out = subprocess.run([sys.executable, "-m", "pipeline", "serve", str(server["records"]), "--company-link",
+                          "CERI-2025-011", "--url", server["url"]], env=server["env"], cwd=ROOT,
+                         capture_output=True, text=True, check=True)
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1000, "height": 900})
+    page = context.new_page()
+    page.goto(out.stdout.strip())
+    for name, value in (("research", "5"), ("problem_solving", "4"), ("practical", "4"), ("communication", "3")):
+        page.check(f"input[name=rating_{name}][value='{value}']")
+    page.fill("#f-attendance_days", "４０")
+    page.fill("#f-hours_total", "310.5")
+    page.fill("#f-strengths", "仮説を素早く検証できる。")
+    page.fill("#f-comment", "大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。")
+    page.fill("#f-evaluator_name", "𠮷田 美穂")
+    page.fill("#f-evaluator_title", "研究開発部長")
+    page.fill("#f-evaluation_date", "2025-12-20")
+    page.click("form.evaluation-fill button[type=submit]")  # one rating forgotten
+    expect(page.locator(".field.invalid")).to_have_count(1)
+    expect(page.locator(".field.invalid")).to_contain_text("rating_initiative")
+    expect(page.locator("p.error")).to_contain_text("修正")
+    page.screenshot(path=SHOTS / "company-fill-error.png", full_page=True)
+    expect(page.locator("#f-comment")).to_have_value("大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。")
+    page.check("input[name=rating_initiative][value='5']")
+    page.click("form.evaluation-fill button[type=submit]")
+    expect(page.locator("section.preview")).to_contain_text("𠮷田 美穂")
+    expect(page.locator("section.preview dl.fields")).to_contain_text("40")
+    page.screenshot(path=SHOTS / "company-fill-preview.png", full_page=True)
+    page.click("form.back button")  # back, change one item, check again
+    page.fill("#f-improvements", "文書化を丁寧に。")
+    page.click("form.evaluation-fill button[type=submit]")
+    page.click("section.preview button:not(.secondary)")
+    expect(page.locator("p.ok")).to_be_visible()
+    page.screenshot(path=SHOTS / "company-fill-sent.png", full_page=True)
+    context.close()
+    # the secretariat reviews it as any returned form and writes it into the record
+    context, desk_page = _login(browser, server["url"])
+    desk_page.goto(f"{server['url']}/case/CERI-2025-011")
+    desk_page.click("text=企業がアップロードした評価書を確認")
+    expect(desk_page.locator("dl.fields")).to_contain_text("次年度もぜひ")
+    desk_page.click("text=記録に書き込む")
+    expect(desk_page.locator("p.ok")).to_be_visible()
+    from pipeline.records import load
+
+    evaluation = load([server["records"]]).internships["CERI-2025-011"].evaluation
+    assert evaluation.comment == "大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。"
+    assert evaluation.evaluator.name_ja == "𠮷田 美穂" and evaluation.attendance_days == 40
+    assert evaluation.improvements == "文書化を丁寧に。" and evaluation.ratings.initiative == 5
     context.close()

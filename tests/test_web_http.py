@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+import subprocess
 
 import pypdf
 from click.testing import CliRunner
@@ -215,22 +216,87 @@ def _form(html: str) -> dict[str, str]:
     return {k: v for k, v in p.data.items()}
 
 
-def test_build_a_pack_and_download_its_zip(tmp_path, monkeypatch):
+def test_build_a_pack_in_the_background_with_progress_and_download_its_zips(tmp_path, monkeypatch):
+    import threading
     import zipfile
 
+    from pipeline.web import packs
+
     monkeypatch.setenv("CERI_REGISTER", str(tmp_path / "data" / "register.sqlite"))
-    app, store, _records = desk(tmp_path)
+    app, store, records = desk(tmp_path)
     c = app.test_client()
     log_in(c)
     case = c.get("/case/CERI-2026-001").get_data(as_text=True)
     assert c.get("/case/CERI-2026-001/pack.zip").status_code == 404
+    # the build waits at its first document until the test lets it go: the page shows where it is
+    go, at_first, calls = threading.Event(), threading.Event(), []
+    real_run = packs.run
+
+    def held_run(*args, **kwargs):
+        calls.append(args)
+        return real_run(*args, **kwargs)
+
+    def held(internship, done, total):
+        seen.append((internship, done, total))
+        at_first.set()
+        assert go.wait(60)
+    seen: list[tuple[str, int, int]] = []
+    monkeypatch.setattr(packs, "run", held_run)
+    original = packs.document_done
+    monkeypatch.setattr(packs, "document_done", _Hooked(original, held))
     r = c.post("/case/CERI-2026-001/pack", data={"csrf": csrf(case)})
-    assert r.status_code == 302, r.get_data(as_text=True)
-    z = c.get("/case/CERI-2026-001/pack.zip")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/case/CERI-2026-001/pack")
+    assert at_first.wait(60)
+    # a record saved meanwhile does not change this build (it started from the snapshot of the click)
+    path = records / "01-nguyen-thi-lan.yaml"
+    path.write_text(path.read_text("utf-8").replace("family: Nguyễn", "family: Nguyen"), "utf-8")
+    page = c.get("/case/CERI-2026-001/pack", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="1">' in page
+    assert "Internship 1 of 1 (CERI-2026-001): document 1 of " in page
+    progress = c.get("/case/CERI-2026-001/pack.json").get_json()
+    assert progress["state"] == "running" and progress["internship"] == "CERI-2026-001" and progress["documents"] > 3
+    # a second click while it runs starts nothing: it shows the running build
+    again = c.post("/case/CERI-2026-001/pack", data={"csrf": csrf(page)})
+    assert again.status_code == 302 and len(calls) == 1
+    assert "being built" in c.get("/case/CERI-2026-001", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    go.set()
+    packs.current("23DB0012").thread.join(120)
+    assert len(calls) == 1
+    assert [d for _i, d, _t in seen] == list(range(seen[0][2] + 1))  # every document, in order, then done
+    done = c.get("/case/CERI-2026-001/pack", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "refresh" not in done and "The pack is built." in done
+    links = re.findall(r'href="(/case/CERI-2026-001/packs/[^"]+)"', done)
+    assert [link.rsplit("/", 1)[1] for link in links] == ["CERI-2026-001.company.zip"]  # no permit at this step
+    z = c.get(links[0])
     assert z.status_code == 200 and z.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(z.data)).namelist()
+    assert "CERI-2026-001/evaluation-form.ja+en.pdf" in names and "CERI-2026-001/pack.pdf" not in names
+    form = tmp_path / "form.pdf"
+    form.write_bytes(zipfile.ZipFile(io.BytesIO(z.data)).read("CERI-2026-001/evaluation-form.ja+en.pdf"))
+    text = subprocess.run(["pdftotext", str(form), "-"], capture_output=True, text=True, check=True).stdout
+    assert "NGUYỄN Thị Lan" in text and "NGUYEN" not in text  # as the record was at the click
+    whole = c.get("/case/CERI-2026-001/pack.zip")
+    names = zipfile.ZipFile(io.BytesIO(whole.data)).namelist()
     assert "23DB0012/CERI-2026-001/pack.pdf" in names and "23DB0012/CERI-2026-001/manifest.json" in names
     assert (tmp_path / "data" / "register.sqlite").is_file()  # certificates numbered in $CERI_REGISTER
+    assert c.get("/case/CERI-2026-001/packs/..%2Fregister.sqlite").status_code == 404
+    assert [a for _at, _w, a, t, _d in store.audit_log() if a == "pack"] == ["pack"]
+
+
+class _Hooked:
+    """document_done with a hook of the test's around whatever the build sets."""
+
+    def __init__(self, var, hook):
+        self.var, self.hook = var, hook
+
+    def set(self, told):
+        def both(*args):
+            told(*args)
+            self.hook(*args)
+        return self.var.set(both)
+
+    def reset(self, token):
+        self.var.reset(token)
 
 
 COMPANY = {
@@ -389,3 +455,56 @@ def test_a_company_link_returns_its_evaluation_into_review(tmp_path):
                          data={"csrf": csrf(html), "token": token, "version": version, "replace": "1"})
     assert r.status_code == 302 and "hours_total: 310.5" in path.read_text("utf-8")
     assert store.returned("CERI-2026-001") == []
+
+
+def test_a_company_fills_the_evaluation_in_the_browser_into_review(tmp_path):
+    from datetime import date
+
+    app, store, records = desk(tmp_path)
+    app.extensions["ceri"]["records"].fixed_as_of = date(2026, 10, 5)
+    company = app.test_client()
+    company.get(f"/i/{store.add_link('company', 'CERI-2026-001', 'test')}")
+    page = company.get("/company", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    # the form's items, as the PDF form has them (forms/evaluation-form.spec.yaml)
+    assert page.count('type="radio" name="rating_research"') == 5 and 'name="comment"' in page
+    assert 'name="student_name"' not in page  # pre-filled by the office, not the company's to type
+    typed = {k: v.lstrip("/") for k, v in COMPANY.items()}
+    typed["comment"] = "大変よく頑張りました。\r\n次年度もぜひ受け入れたいと考えています。"
+    typed["hours_total"] = "３１０．５"  # full-width, from an IME
+    # a missing rating and a date after today are shown at their fields, in Japanese; nothing is sent
+    bad = {**typed, "rating_practical": "", "evaluation_date": "2026-10-09", "csrf": csrf(page)}
+    r = company.post("/company/fill", data=bad, headers={"Accept-Language": "ja"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "修正" in html
+    assert re.search(r'id="f-rating_practical".*?</fieldset>\s*<p class="field-error" role="alert">[^<]*rating_practical',
+                     html, re.S)
+    assert store.returned("CERI-2026-001") == []
+    bad = {**typed, "evaluation_date": "2026-10-09", "csrf": csrf(page)}
+    html = company.post("/company/fill", data=bad, headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert re.search(r'name="evaluation_date"[^>]*>\s*<p class="field-error" role="alert">[^<]*2026-10-09', html)
+    # the preview shows what was read, the line break kept; only the confirmation sends
+    preview = company.post("/company/fill", data={**typed, "csrf": csrf(page)}).get_data(as_text=True)
+    assert "310.5" in preview and "大変よく頑張りました。\n次年度も" in preview
+    assert store.returned("CERI-2026-001") == []
+    sent = company.post("/company/fill", data={**typed, "csrf": csrf(page), "confirmed": "1"})
+    assert sent.status_code == 200 and 'class="ok"' in sent.get_data(as_text=True)
+    [(upload, _at)] = store.returned("CERI-2026-001")
+    # in review exactly as an uploaded PDF: the secretariat reads the same form back and merges it
+    secretariat = app.test_client()
+    log_in(secretariat)
+    case = secretariat.get("/case/CERI-2026-001").get_data(as_text=True)
+    html = secretariat.get(f"/case/CERI-2026-001/evaluation/{upload}").get_data(as_text=True)
+    assert "310.5" in html and "田中 美穂" in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    r = secretariat.post("/case/CERI-2026-001/evaluation/merge",
+                         data={"csrf": csrf(case), "token": token, "version": version, "replace": "1"})
+    assert r.status_code == 302
+    from pipeline.records import load
+
+    evaluation = load([records]).internships["CERI-2026-001"].evaluation
+    assert evaluation.comment == "大変よく頑張りました。\n次年度もぜひ受け入れたいと考えています。"
+    assert str(evaluation.hours_total) == "310.5" and evaluation.ratings.practical == 4
+    assert evaluation.evaluator.name_ja == "田中 美穂"
+    # a company link fills only its own internship: the secretariat's pages stay closed to it
+    assert company.post("/case/CERI-2026-001/evaluation/merge", data={"csrf": csrf(page)}).status_code == 403

@@ -57,7 +57,9 @@ class Group(click.Group):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ceri")
-@click.option("--lang-ui", type=click.Choice(UI_LANGS), default=None,
+@click.option("--lang-ui", type=click.Choice(UI_LANGS), default=None, is_eager=True,
+              # eager and set at once, so that `ceri --lang-ui ja --help` prints its page in Japanese
+              callback=lambda _ctx, _param, value: set_ui_lang(value) or value,
               help="Language of messages, ja or en (default: from the locale, LANG=ja_JP.UTF-8 gives ja).")
 def main(lang_ui: str | None) -> None:
     """ceri: paperwork for SOKENDAI's research internships (ジョブ型研究インターンシップ)."""

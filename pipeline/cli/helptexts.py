@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from pipeline.i18n import _
+from pipeline.i18n import _, click_gettext
 
 
 def _cleaned(text: str | None) -> str:
@@ -54,7 +54,7 @@ def _computed_by_click() -> tuple[str, ...]:
     return (_("required"),)
 
 
-def _translated(method: Callable, *attributes: str) -> Callable:
+def _translated(method: Callable, *attributes: str, gettext: Callable[[str], str] = _) -> Callable:
     """method, run with the object's help attributes replaced by their translation for the call."""
 
     def wrapper(self, *args, **kwargs):
@@ -62,7 +62,7 @@ def _translated(method: Callable, *attributes: str) -> Callable:
         try:
             for a, value in saved.items():
                 if value:
-                    setattr(self, a, _(_cleaned(value)))
+                    setattr(self, a, gettext(_cleaned(value)))
             return method(self, *args, **kwargs)
         finally:
             for a, value in saved.items():
@@ -103,4 +103,6 @@ def install() -> None:
     click.Command.format_help_text = _translated(click.Command.format_help_text, "help")
     click.Command.format_epilog = _translated(click.Command.format_epilog, "epilog")
     click.Command.get_short_help_str = _short_help(click.Command.get_short_help_str)
-    click.Option.get_help_record = _translated(click.Option.get_help_record, "help")
+    # an option's help is ceri's or, for --help and --version (made when the group is declared, before
+    # --lang-ui is read), click's own
+    click.Option.get_help_record = _translated(click.Option.get_help_record, "help", gettext=click_gettext)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import codecs
+import itertools
+import json
 import shutil
 import sys
+import tempfile
 import unicodedata
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +18,7 @@ import click
 from pipeline.cli.base import as_of_option, load_records, main, paths_argument, reports_errors, today
 from pipeline.desk import board as sheets
 from pipeline.desk.cases import COMPLETE, column, owners, step_name
-from pipeline.desk.status import CaseRow, counts, rows
+from pipeline.desk.status import CaseRow, counts, each_row
 from pipeline.errors import CeriError
 from pipeline.fileio import write_atomic
 from pipeline.fonts.linebreak import _tokens as tokens
@@ -51,41 +56,51 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def as_text(board: list[CaseRow], lang: str, colour: bool = False, width: int = 120) -> str:
+def as_text(board: Iterable[CaseRow], lang: str, colour: bool = False, width: int = 120) -> str:
     """A table that fits `width` columns: the next action wraps in the room the other columns leave."""
+    return "".join(text_chunks(board, lang, colour, width))
+
+
+def text_chunks(board: Iterable[CaseRow], lang: str, colour: bool = False, width: int = 120) -> Iterator[str]:
+    """as_text a line at a time. The columns are as wide as their widest cell, known once every row has
+    been made: the rows' cells wait in an unnamed temporary file (private to this process, gone when it
+    ends), not in memory, so the board of 50,000 students costs no more memory than a row."""
     yes = column("overdue_mark", lang)
-    table = []
-    for r in board:
-        c = sheets.cells(r, lang)
-        table.append({"student": r.student, "internship": r.internship,
-                      "step": f"{c['step']}" + (" ✓" if r.step == COMPLETE else ""),
-                      "next_action": c["next_action"], "owner": c["owner"],
-                      "due": (c["due"].isoformat() if c["due"] else "-") + (f" {yes}" if r.overdue else ""),
-                      "findings": list(dict.fromkeys(f.code for f in r.findings)) or ["-"],
-                      "_overdue": r.overdue})
     heads = {k: column(k, lang) for k in TEXT_COLUMNS}
-    def cells_of(k: str) -> list[str]:
-        return [c for t in table for c in t[k]] if k == "findings" else [t[k] for t in table]
-    widths = {k: max(map(_width, [heads[k], *cells_of(k)])) for k in TEXT_COLUMNS}
-    fixed = sum(w for k, w in widths.items() if k != "next_action") + 2 * (len(TEXT_COLUMNS) - 1)
-    widths["next_action"] = max(12, min(widths["next_action"], width - fixed))
-    lines = ["  ".join(_pad(heads[k], widths[k]) for k in TEXT_COLUMNS).rstrip()]
-    lines.append("  ".join("-" * widths[k] for k in TEXT_COLUMNS))
-    for t in table:
-        wrapped = {k: _wrap(t[k], widths[k]) if k == "next_action" else t[k] if k == "findings" else [t[k]]
-                   for k in TEXT_COLUMNS}  # one finding code a line
-        for n in range(max(len(v) for v in wrapped.values())):
-            line = "  ".join(_pad(wrapped[k][n] if n < len(wrapped[k]) else "", widths[k])
-                             for k in TEXT_COLUMNS).rstrip()
-            if colour and t["_overdue"]:
-                line = click.style(line, fg="red", bold=True)
-            lines.append(line)
-    lines.append("")
-    lines.append(column("per_step", lang))
-    for number, n in counts(board).items():
+    widths = {k: _width(heads[k]) for k in TEXT_COLUMNS}
+    tally = counts(())
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for r in board:
+            c = sheets.cells(r, lang)
+            t = {"student": r.student, "internship": r.internship,
+                 "step": f"{c['step']}" + (" ✓" if r.step == COMPLETE else ""),
+                 "next_action": c["next_action"], "owner": c["owner"],
+                 "due": (c["due"].isoformat() if c["due"] else "-") + (f" {yes}" if r.overdue else ""),
+                 "findings": list(dict.fromkeys(f.code for f in r.findings)) or ["-"]}
+            for k in TEXT_COLUMNS:
+                widths[k] = max(widths[k], *map(_width, t[k] if k == "findings" else [t[k]]))
+            tally[r.step] += 1
+            spool.write(json.dumps([[t[k] for k in TEXT_COLUMNS], r.overdue], ensure_ascii=False) + "\n")
+        fixed = sum(w for k, w in widths.items() if k != "next_action") + 2 * (len(TEXT_COLUMNS) - 1)
+        widths["next_action"] = max(12, min(widths["next_action"], width - fixed))
+        yield "  ".join(_pad(heads[k], widths[k]) for k in TEXT_COLUMNS).rstrip() + "\n"
+        yield "  ".join("-" * widths[k] for k in TEXT_COLUMNS) + "\n"
+        spool.seek(0)
+        for line in spool:
+            values, late = json.loads(line)
+            t = dict(zip(TEXT_COLUMNS, values, strict=True))
+            wrapped = {k: _wrap(t[k], widths[k]) if k == "next_action" else t[k] if k == "findings" else [t[k]]
+                       for k in TEXT_COLUMNS}  # one finding code a line
+            lines = []
+            for n in range(max(len(v) for v in wrapped.values())):
+                text = "  ".join(_pad(wrapped[k][n] if n < len(wrapped[k]) else "", widths[k])
+                                 for k in TEXT_COLUMNS).rstrip()
+                lines.append(click.style(text, fg="red", bold=True) if colour and late else text)
+            yield "\n".join(lines) + "\n"
+    yield "\n" + column("per_step", lang) + "\n"
+    for number, n in tally.items():
         label = step_name(number, lang)
-        lines.append(f"  {'' if number == COMPLETE else number:>2}  {_pad(label, 40)}  {n:>6}")
-    return "\n".join(lines) + "\n"
+        yield f"  {'' if number == COMPLETE else number:>2}  {_pad(label, 40)}  {n:>6}\n"
 
 
 def _refuse_replacing_an_input(out: Path, records: Records) -> None:
@@ -122,21 +137,37 @@ def status_command(paths: tuple[str, ...], as_of: date | None, students: tuple[s
         raise CeriError(_("--format xlsx needs -o FILE.xlsx (a workbook is not shown on the screen)"))
     if out is not None:
         _refuse_replacing_an_input(out, records)
-    board = rows(records, today(as_of), students=students, step=step, owner=owner, overdue=overdue)
+    board = each_row(records, today(as_of), students=students, step=step, owner=owner, overdue=overdue)
     if fmt == "json":
-        data = sheets.as_json(board).encode("utf-8")
+        chunks = sheets.json_chunks(board)
     elif fmt == "csv":
-        data = sheets.as_csv(board, lang)
+        chunks = sheets.csv_chunks(board, lang)
     elif fmt == "xlsx":
-        data = sheets.as_xlsx(board, lang)
+        chunks = iter([sheets.as_xlsx(board, lang)])
     else:
         tty = out is None and sys.stdout.isatty()
         width = shutil.get_terminal_size().columns if tty else 120
-        data = as_text(board, lang, colour=tty, width=width).encode("utf-8")
+        chunks = text_chunks(board, lang, colour=tty, width=width)
     if out is None:
-        click.echo(data.decode("utf-8-sig"), nl=False)
-    else:
-        try:
-            write_atomic(out, data)
-        except OSError as exc:
-            raise CeriError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror)) from None
+        _echo_all(chunks)
+        return
+    encoded = (c if isinstance(c, bytes) else c.encode("utf-8") for c in chunks)
+    if fmt == "csv":  # a byte-order mark, so that Excel opens Japanese text as such
+        encoded = itertools.chain([codecs.BOM_UTF8], encoded)
+    try:
+        write_atomic(out, encoded)
+    except OSError as exc:
+        raise CeriError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror)) from None
+
+
+def _echo_all(chunks: Iterable[str]) -> None:
+    """click.echo of the chunks joined, some 64 KiB at a time."""
+    batch: list[str] = []
+    size = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        size += len(chunk)
+        if size > 1 << 16:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    click.echo("".join(batch), nl=False)

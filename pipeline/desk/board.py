@@ -9,13 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterable, Iterator
 
 from pipeline.desk.cases import COMPLETE, column, owner_label, step_name
 from pipeline.desk.status import CaseRow, counts
-from pipeline.pdf import zip_bytes
+from pipeline.roster.xlsxfile import workbook_bytes
 
 COLUMNS = ("student", "name", "internship", "company", "start", "end", "step", "step_name", "next_action",
            "owner", "due", "overdue", "findings")
@@ -39,12 +37,28 @@ def cells(row: CaseRow, lang: str) -> dict[str, object]:
     }
 
 
-def as_json(board: Sequence[CaseRow]) -> str:
-    return json.dumps([r.to_json() for r in board], ensure_ascii=False, indent=2) + "\n"
+def as_json(board: Iterable[CaseRow]) -> str:
+    return "".join(json_chunks(board))
 
 
-def as_csv(board: Sequence[CaseRow], lang: str) -> bytes:
+def json_chunks(board: Iterable[CaseRow]) -> Iterator[str]:
+    """as_json a row at a time: byte for byte json.dumps(list, indent=2) (an element is its own dump
+    indented one level; JSON strings hold no raw line breaks), then a line break."""
+    first = True
+    for r in board:
+        item = json.dumps(r.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + item
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def as_csv(board: Iterable[CaseRow], lang: str) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel opens Japanese text as such; the keys as the header."""
+    return "".join(csv_chunks(board, lang)).encode("utf-8-sig")
+
+
+def csv_chunks(board: Iterable[CaseRow], lang: str) -> Iterator[str]:
+    """as_csv a row at a time (the text, without the byte-order mark)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -53,57 +67,61 @@ def as_csv(board: Sequence[CaseRow], lang: str) -> bytes:
         writer.writerow(["yes" if values[k] is True else "" if values[k] is False else
                          values[k].isoformat() if hasattr(values[k], "isoformat") else
                          "" if values[k] is None else values[k] for k in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
 
 
-def as_xlsx(board: Sequence[CaseRow], lang: str) -> bytes:
+def as_xlsx(board: Iterable[CaseRow], lang: str) -> bytes:
     """A sheet of cases (frozen header, filters, overdue rows in light red, dates as Excel dates) and a
-    sheet of the count per step; the same bytes for the same board."""
+    sheet of the count per step; the same bytes for the same board. Written in openpyxl's write-only
+    mode a row at a time: the rows may come from a generator and are not held."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.writer.excel import ExcelWriter
+    from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = column("sheet", lang)
-    ws.append([column(k, lang) for k in COLUMNS])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    red = PatternFill("solid", start_color=OVERDUE_FILL, end_color=OVERDUE_FILL)
-    yes = column("overdue_mark", lang)
-    dates = [COLUMNS.index(k) + 1 for k in ("start", "end", "due")]
-    action = COLUMNS.index("next_action") + 1
-    wrap = Alignment(wrap_text=True, vertical="top")
-    # cells are addressed by the row number counted here: ws.max_row walks every cell (quadratic)
-    for n, r in enumerate(board, start=2):
-        values = cells(r, lang)
-        ws.append([yes if values[k] is True else "" if values[k] is False else values[k] for k in COLUMNS])
-        for col in dates:
-            ws.cell(n, col).number_format = "yyyy-mm-dd"
-        ws.cell(n, action).alignment = wrap
-        if r.overdue:
-            for col in range(1, len(COLUMNS) + 1):
-                ws.cell(n, col).fill = red
-    last = len(board) + 1
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(column("sheet", lang))
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{ws.cell(1, len(COLUMNS)).column_letter}{last}"
     widths = (12, 22, 16, 28, 11, 11, 6, 28, 60, 12, 11, 9, 30)
     for k, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(1, k).column_letter].width = width
+        ws.column_dimensions[get_column_letter(k)].width = width
+    bold = Font(bold=True)
+    ws.append([_cell(ws, column(k, lang), font=bold) for k in COLUMNS])
+    red = PatternFill("solid", start_color=OVERDUE_FILL, end_color=OVERDUE_FILL)
+    yes = column("overdue_mark", lang)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    tally = counts(())  # cases per step, counted as the rows go by
+    last = 1
+    for r in board:
+        values = cells(r, lang)
+        fill = red if r.overdue else None
+        ws.append([_cell(ws, yes if values[k] is True else "" if values[k] is False else values[k], fill=fill,
+                         number_format="yyyy-mm-dd" if k in ("start", "end", "due") else None,
+                         alignment=wrap if k == "next_action" else None) for k in COLUMNS])
+        tally[r.step] += 1
+        last += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
 
     per_step = wb.create_sheet(column("count", lang))
-    per_step.append([column("step", lang), column("step_name", lang), column("count", lang)])
-    for cell in per_step[1]:
-        cell.font = Font(bold=True)
-    for number, n in counts(board).items():
-        per_step.append(["" if number == COMPLETE else number, step_name(number, lang), n])
     per_step.column_dimensions["B"].width = 36
+    per_step.append([_cell(per_step, column(k, lang), font=bold) for k in ("step", "step_name", "count")])
+    for number, n in tally.items():
+        per_step.append(["" if number == COMPLETE else number, step_name(number, lang), n])
+    return workbook_bytes(wb)
 
-    # openpyxl stamps the save time into the file and its zip: fixed instead, same board, same bytes
-    wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
-    wb.properties.creator = "ceri"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as zf:
-        return zip_bytes({i.filename: zf.read(i) for i in zf.infolist()}, first=("[Content_Types].xml",))
+
+def _cell(ws, value, *, font=None, fill=None, number_format=None, alignment=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if number_format is not None:
+        cell.number_format = number_format
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell

@@ -8,7 +8,9 @@ Plain-data API (no click, no files):
     FindingIndex(findings)                  # findings by (student, internship), built in one pass
     case_summary(records, student_id, internship_id, as_of) -> dict   # one case, for a pack
 
-`findings` defaults to `pipeline.rules.check(records, as_of)`; pass them when you have them already.
+`findings` default to each student's `pipeline.rules.check_each`, made as their rows are; pass them (or an
+index of them) when you have them already. `each_row` gives the same rows one at a time, for a board
+written out as it is made (`ceri status`).
 Each CaseRow holds the student and internship ids, the student's name and the company (ja/en), the
 period, the step the case is at (its name in ja/en), the next action (text in ja/en, owner, due date,
 overdue or not), every pending action, and the open findings (errors and warnings about the internship
@@ -18,19 +20,19 @@ or about the student as a whole). `CaseRow.to_json()` is the object `ceri status
 Filters: `students` keeps those students; `step` the cases at that step; `owner` the cases where that
 owner has something to do — the row's next action is then that owner's most urgent one; `overdue` the
 cases whose next action is past its due date. The cost is linear in the number of internships and
-findings: findings are indexed once, each row looks its own up (tests/test_desk_status.py counts).
+findings: findings are indexed once, each row looks its own up (tests/test_scale_shape.py counts).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
 from pipeline.context.formatting import person_name
 from pipeline.desk.cases import COMPLETE, Action, case_of, owner_label, step_name, steps
 from pipeline.records import Records
-from pipeline.rules import Finding, FindingIndex, check  # FindingIndex: one index for every view
+from pipeline.rules import Finding, FindingIndex, check_each  # FindingIndex: one index for every view
 
 OPEN = ("error", "warning")  # the severities a case must act on; info is advice
 
@@ -87,36 +89,38 @@ def rows(records: Records, as_of: date, findings: Iterable[Finding] | None = Non
          students: Iterable[str] = (), step: int | None = None, owner: str | None = None,
          overdue: bool = False, index: FindingIndex | None = None) -> list[CaseRow]:
     """One row per internship on as_of, filtered (see the module's docstring)."""
-    index = index or FindingIndex(check(records, as_of) if findings is None else findings)
+    return list(each_row(records, as_of, findings, students=students, step=step, owner=owner,
+                         overdue=overdue, index=index))
+
+
+def each_row(records: Records, as_of: date, findings: Iterable[Finding] | None = None, *,
+             students: Iterable[str] = (), step: int | None = None, owner: str | None = None,
+             overdue: bool = False, index: FindingIndex | None = None) -> Iterator[CaseRow]:
+    """rows(), a row at a time: without findings or an index, each student's findings are made when their
+    first row passes the filters (rules.check_each) and let go after their last, so a board of 50,000
+    students holds one student's findings at a time, not the batch's."""
+    if index is None and findings is not None:
+        index = FindingIndex(findings)
     wanted = set(students)
-    out = []
-    for iid in sorted(records.internships, key=lambda k: _order(records, k)):
-        i = records.internships[iid]
-        if wanted and i.student not in wanted:
+    for sid in sorted({i.student for i in records.internships.values()}):
+        if wanted and sid not in wanted:
             continue
-        student = records.students.get(i.student)
-        case = case_of(i, student, as_of)
-        actions = case.actions
-        if owner is not None:
-            actions = tuple(a for a in actions if a.owner == owner)
-            if not actions:
-                continue
-        if step is not None and case.step != step:
+        student = records.students.get(sid)
+        cases = []
+        for i in records.internships_of(sid):  # by start date, then id
+            case = case_of(i, student, as_of)
+            actions = case.actions if owner is None else tuple(a for a in case.actions if a.owner == owner)
+            if actions and (step is None or case.step == step) and not (overdue and not actions[0].overdue(as_of)):
+                cases.append((i, case, actions))
+        if not cases:
             continue
-        row = CaseRow(
-            i.student, person_name(student.name, "en") if student else "",
-            person_name(student.name, "ja") if student else "", i.id, i.company.name_en, i.company.name_ja,
-            i.period.start, i.period.end, case.step, actions[0], actions,
-            tuple(f for f in index.about(i.student, i.id) if f.severity in OPEN), as_of)
-        if overdue and not row.overdue:
-            continue
-        out.append(row)
-    return out
-
-
-def _order(records: Records, iid: str) -> tuple:
-    i = records.internships[iid]
-    return (i.student, i.period.start, i.id)
+        mine = index if index is not None else FindingIndex(next(iter(check_each(records, as_of, [sid])))[1])
+        for i, case, actions in cases:
+            yield CaseRow(
+                sid, person_name(student.name, "en") if student else "",
+                person_name(student.name, "ja") if student else "", i.id, i.company.name_en,
+                i.company.name_ja, i.period.start, i.period.end, case.step, actions[0], actions,
+                tuple(f for f in mine.about(sid, i.id) if f.severity in OPEN), as_of)
 
 
 def counts(board: Iterable[CaseRow]) -> dict[int, int]:
@@ -143,4 +147,4 @@ def case_summary(records: Records, student_id: str, internship_id: str, as_of: d
             "due": a.due.isoformat() if a.due else None, "overdue": case.overdue}
 
 
-__all__ = ["COMPLETE", "OPEN", "CaseRow", "FindingIndex", "case_summary", "counts", "rows"]
+__all__ = ["COMPLETE", "OPEN", "CaseRow", "FindingIndex", "case_summary", "counts", "each_row", "rows"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing.util
 import os
 import shutil
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +25,10 @@ from pipeline.register.issue import is_registered
 from pipeline.register.seal import sealer_for
 from pipeline.register.serials import expect, landed
 from pipeline.renderers import RenderRequest
+
+# told of each document of a pack as it is rendered: (internship, documents done, documents in the pack).
+# The desk's progress page sets it around a build that runs in its own thread (one worker: in process).
+document_done: ContextVar[Callable[[str, int, int], Any] | None] = ContextVar("document_done", default=None)
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,11 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
     signed: list[tuple[str, bytes]] = []  # pack.pdf carries the signed certificates as attachments
     # the certificates' register commits wait for no disk: the batch syncs the register before it puts
     # their packs in place (sync_and_place)
-    for w, request in requests(records, student_id, internship_id, options, findings):
+    wanted = requests(records, student_id, internship_id, options, findings)
+    told, total = document_done.get(), sum(r is not None for _w, r in wanted)
+    for w, request in wanted:
+        if told is not None:
+            told(internship_id, len(files), total)
         if request is None:
             entries.append({"doc": w.doc, "format": w.fmt, "status": "missing", "reason": w.missing})
             continue
@@ -132,6 +142,8 @@ def render_documents(records, student_id: str, internship_id: str, options: Pack
             if renderers.documents()[w.doc].fillable:  # pack.pdf is for reading: the form as printed
                 part = renderers.render_flattened(request)
             parts.append((_title(w.doc, lang, len(options.langs) > 1), f"{w.doc}.{lang}-", part))
+    if told is not None:  # what follows is the cover sheet and pack.pdf
+        told(internship_id, total, total)
     # where the case stands (step, next action) beside the findings: the office reads one file
     case = case_summary(records, student_id, internship_id, options.as_of)
     files["findings.json"] = manifest.dumps({"case": case, "findings": findings})

@@ -374,7 +374,7 @@ GAP = 64  # in a sparse file, free numbers written as free entries; a longer gap
 def _runs(nums: list[int]) -> list[tuple[int, int]]:
     """(first, last) of the xref subsections for these sorted object numbers, a new one where numbers
     jump (a form from outside may number an object 999999999; listing every free number up to it would
-    take gigabytes). Files numbered 1, 2, 3… with small gaps keep one table (pack.parts reads those)."""
+    take gigabytes). Files numbered 1, 2, 3… with small gaps keep one table (pdf.parts reads those)."""
     runs = [[nums[0], nums[0]]]
     for n in nums[1:]:
         if n - runs[-1][1] > GAP:

@@ -4,13 +4,10 @@ One sheet, 名簿: a bilingual header row (frozen, filterable) whose cells carry
 drop-down lists for every column with a fixed set of values (kept on a hidden sheet, as Excel limits an
 inline list to 255 characters), date cells formatted YYYY-MM-DD and text columns formatted as text so that
 Excel keeps leading zeros. Written in openpyxl's write-only mode (a 10,000-row export stays small in
-memory) and zipped again with fixed dates, so that the same records give the same bytes."""
+memory) with fixed dates (xlsxfile.py), so that the same records give the same bytes."""
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,9 +22,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.fileio import FILE_MODE, write_atomic
-from pipeline.pdf import zip_bytes
 from pipeline.records import Records
 from pipeline.roster.columns import Column, columns
+from pipeline.roster.xlsxfile import workbook_bytes
 from pipeline.roster.yamlout import value_set_at
 
 SHEET = "名簿"
@@ -35,7 +32,6 @@ LISTS = "lists"
 DATE_FORMAT = "yyyy-mm-dd"
 FILLS = {"student": PatternFill("solid", fgColor="DDEBF7"), "internship": PatternFill("solid", fgColor="E2EFDA")}
 WIDE = {"text": 28, "payments": 24}
-FIXED_TIME = "2026-01-01T00:00:00Z"  # docProps: no clock in the bytes
 LAST_ROW = 1048576
 
 
@@ -138,24 +134,16 @@ def build(records: Records | None = None) -> bytes:
     """The workbook's bytes: the empty template, or the records' rows."""
     cols = columns()
     wb = Workbook(write_only=True)
-    rows = list(_rows(records)) if records is not None else []
-    ws = _prepare(wb, cols, len(rows))
-    for student, internship in rows:
+    rows = _count(records) if records is not None else 0
+    ws = _prepare(wb, cols, rows)
+    for student, internship in _rows(records) if records is not None else ():
         ws.append(_row(ws, cols, student, internship))
-    wb.properties.creator = "ceri"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _fixed(buffer.getvalue())
+    return workbook_bytes(wb)
 
 
-def _fixed(data: bytes) -> bytes:
-    """The same workbook with no date of writing in it: fixed core properties, fixed zip dates."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        entries = {name: archive.read(name) for name in archive.namelist()}
-    core = entries["docProps/core.xml"].decode("utf-8")
-    core = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)", rf"\g<1>{FIXED_TIME}\g<3>", core)
-    entries["docProps/core.xml"] = core.encode("utf-8")
-    return zip_bytes(entries, first=("[Content_Types].xml",))
+def _count(records: Records) -> int:
+    """The rows _rows gives: one per internship, one per student without any."""
+    return sum(len(records.internships_of(sid)) or 1 for sid in records.students)
 
 
 def write_template(path: str | Path) -> Path:

@@ -16,7 +16,7 @@ from pipeline.desk.cases import COMPLETE, column, owner_label, owners, step_name
 from pipeline.desk.status import counts
 from pipeline.errors import CeriError
 from pipeline.i18n import UI_LANGS, _request_lang
-from pipeline.web import auth, views
+from pipeline.web import auth, certificates, packviews, views
 from pipeline.web.i18n import _
 from pipeline.web.snapshot import RecordsCache
 from pipeline.web.store import DB_NAME, Store, data_dir
@@ -136,6 +136,8 @@ def create_app(records_dir: str | Path, *, store: Store | None = None, as_of: da
         return response
 
     views.register(app)
+    certificates.register_pages(app)
+    packviews.register_pack_pages(app)
     return app
 
 

@@ -6,7 +6,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
+from flask import Flask, Response, abort, g, redirect, render_template, request, url_for
 
 from pipeline.context import build_context
 from pipeline.desk.cases import owners
@@ -14,7 +14,7 @@ from pipeline.desk.status import counts
 from pipeline.errors import CeriError
 from pipeline.renderers import RenderRequest, documents, render, unmet
 from pipeline.renderers.form.limits import MAX_SIZE
-from pipeline.web import edit, evaluation, packs, roster
+from pipeline.web import edit, evalform, evaluation, packs, roster
 from pipeline.web.i18n import _
 from pipeline.web.snapshot import Snapshot
 
@@ -86,7 +86,7 @@ def register(app: Flask) -> None:
                    for n, at, changes in g.store.pending(i.student)]
         return render_template("case.html", row=row, i=i, student=student, docs=docs, fields=fields, pending=pending,
                                columns={k: edit.form_columns(k) for k in KINDS}, saved=request.args.get("saved"),
-                               packed=request.args.get("packed"), pack_zip=packs.zip_of(i.student, g.store.path.parent),
+                               build=packs.current(i.student), pack_zip=packs.zip_of(i.student, g.store.path.parent),
                                returned=g.store.returned(internship))
 
     @app.route("/case/<internship>/edit/<kind>", methods=["GET", "POST"])
@@ -132,28 +132,6 @@ def register(app: Flask) -> None:
         g.store.audit(g.session.user, "download", f"internship:{internship}", f"{doc}.{lang}.pdf")
         return Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{internship}-{doc}.{lang}.pdf"'})
-
-    @app.post("/case/<internship>/pack")
-    @secretariat
-    def build_pack(internship: str) -> Response:
-        snap, row = _case(internship)
-        summary = packs.build(snap, g.records.folder, row.student, g.store.path.parent)
-        g.store.audit(g.session.user, "pack", f"student:{row.student}", summary.line())
-        failed = [r.message or r.status for r in summary.results if r.status in ("failed", "refused")]
-        if failed or summary.failures:
-            return Response(render_template("error.html", title=_("The pack could not be built"),
-                                            message="\n".join([*failed, *summary.failures])), 500)
-        return redirect(url_for("case", internship=internship, packed="1"))
-
-    @app.get("/case/<internship>/pack.zip")
-    @secretariat
-    def pack_zip(internship: str) -> Response:
-        _snap, row = _case(internship)
-        path = packs.zip_of(row.student, g.store.path.parent)
-        if path is None:
-            abort(404)
-        g.store.audit(g.session.user, "download", f"student:{row.student}", "pack.zip")
-        return send_file(path, mimetype="application/zip", as_attachment=True, download_name=f"{row.student}.zip")
 
     @app.post("/case/<internship>/evaluation")
     @secretariat
@@ -282,10 +260,35 @@ def register(app: Flask) -> None:
                 raise CeriError(_("Choose the filled evaluation form (PDF) first."))
             pdf = upload.read(MAX_SIZE + 1)
             evaluation.read(snap.records, s.subject, pdf, Path(upload.filename).name, snap.as_of, replace=True)
-            g.store.add_returned(s.subject, evaluation.keep(g.store.path.parent, pdf))
-            g.store.audit(f"company:{s.subject}", "evaluation-returned", f"internship:{s.subject}")
+            _returned(pdf)
             sent = True
-        return render_template("company.html", row=row, sent=sent)
+        return render_template("company.html", row=row, sent=sent, items=evalform.items(), values={}, errors={})
+
+    @app.post("/company/fill")
+    def company_fill() -> str | tuple[str, int]:
+        """The evaluation typed in the browser: checked as a returned PDF is, previewed, then sent."""
+        s = g.session
+        if s is None or s.role != "company":
+            abort(403)
+        snap, row = _case(s.subject)
+        typed = {i.name: request.form.get(i.name, "") for i in evalform.items()}
+        if request.form.get("back") == "1":
+            return render_template("company.html", row=row, sent=False, items=evalform.items(), values=typed,
+                                   errors={})
+        rb, pdf, errors = evalform.read(snap.records, s.subject, typed, snap.as_of)
+        if errors:
+            return render_template("company.html", row=row, sent=False, items=evalform.items(), values=typed,
+                                   errors=errors), 422
+        if request.form.get("confirmed") != "1":
+            return render_template("company_preview.html", row=row, rb=rb, values=typed, items=evalform.items())
+        _returned(pdf)
+        return render_template("company.html", row=row, sent=True, items=evalform.items(), values={}, errors={})
+
+    def _returned(pdf: bytes) -> None:
+        """Into review: the secretariat's case page offers it, as any form a company returned."""
+        s = g.session
+        g.store.add_returned(s.subject, evaluation.keep(g.store.path.parent, pdf))
+        g.store.audit(f"company:{s.subject}", "evaluation-returned", f"internship:{s.subject}")
 
     @app.get("/company/evaluation-form.pdf")
     def company_form() -> Response:
