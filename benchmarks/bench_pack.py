@@ -69,7 +69,7 @@ def floor(count: int) -> int:
     """Draw `count` one-page certificate-like PDFs with the pipeline's fonts (in memory); the bytes of
     the last."""
     from pipeline import fonts
-    from pipeline.fonts import lean
+    from pipeline.pdf import subset as lean
 
     fonts.faces("mincho")
     # raw reportlab builds every subset anew: no cache of subsets embedded before (ceri's, for its fixed
@@ -119,10 +119,11 @@ def timed(args: list[str]) -> tuple[float, int, int, float]:
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    if code == 2 and b"No such command" in proc.stderr.read():
+    err = proc.stderr.read()  # read once: the message of a failure is needed below
+    if code == 2 and b"No such command" in err:
         return float("nan"), 0, code, float("nan")  # that command has not landed on this branch
     if code not in (0, 1):
-        sys.exit(f"{' '.join(args[:3])} failed ({code}):\n{proc.stderr.read().decode()[-2000:]}")
+        sys.exit(f"{' '.join(args[:3])} failed ({code}):\n{err.decode()[-2000:]}")
     return seconds, usage.ru_maxrss // 1024, code, usage.ru_utime + usage.ru_stime
 
 
@@ -156,9 +157,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="students (about 1.1 internships each)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--record", type=Path, metavar="FILE",
+                        help="also write every process's figures (time, CPU time, peak RSS, exit code) as JSON")
+    parser.add_argument("--label", default="", help="a note kept in the JSON record (e.g. before/after)")
     opts = parser.parse_args()
 
     from benchmarks.synth import generate
+
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     with tempfile.TemporaryDirectory(prefix="ceri-bench-") as tmp:
         src, base = Path(tmp) / "records", ["--as-of", "2026-06-01"]
@@ -186,8 +192,9 @@ def main() -> None:
         pack(2)
         floor_runs.append(timed(["--floor", str(pdfs)]))
         pack(1)
+        # the year's report is due in January 2027: --allow-estimated prepares it on the as-of date
         runs["jsps-report"] = [timed(["--cli", "jsps-report", str(src), "--year", "2026", "-o", f"{tmp}/j",
-                                      "--jobs", "2", *base])]
+                                      "--jobs", "2", "--allow-estimated", *base])]
         # peak RSS against N: the same batch for a quarter of the students
         small = max(1, opts.n // 4)
         generate(Path(tmp) / "small", small, opts.seed)
@@ -226,6 +233,37 @@ def main() -> None:
     print(f"bytes per PDF page: {size // max(pages, 1):,}")
     if stubbed:
         print(f"note: drawn by test stand-ins (no renderer yet): {', '.join(stubbed)}")
+    if opts.record:
+        fields = ("seconds", "peak_rss_mib", "exit", "cpu_seconds")
+        record = {
+            "benchmark": "bench_pack", "label": opts.label, "n": opts.n, "seed": opts.seed, "commit": _commit(),
+            "machine": _machine(), "started": started, "documents": docs, "pdf_pages": pages,
+            "bytes_per_pdf_page": size // max(pages, 1), "stubbed": stubbed,
+            "runs": {label: [dict(zip(fields, r, strict=True)) for r in rows] for label, rows in runs.items()},
+            "floor": [dict(zip(fields, r, strict=True)) for r in floor_runs],
+            "floor_split": [dict(zip(fields, r, strict=True)) for r in split_runs],
+            "docs_per_second": {label: docs / t[label] for label in runs if label.startswith("pack")},
+            "small": {"students": small, "peak_rss_mib": small_rss},
+        }
+        opts.record.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", "utf-8")
+
+
+def _commit() -> str:
+    """The commit measured, with +dirty when the checkout has changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    return git("rev-parse", "--short=10", "HEAD") + ("+dirty" if git("status", "--porcelain", "--", "pipeline")
+                                                     else "")
+
+
+def _machine() -> str:
+    import platform
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.machine()) if Path("/proc/cpuinfo").exists() else ""
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    return f"{os.cpu_count()} × {cpu}, {mem} MiB, Python {platform.python_version()}"
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
     python benchmarks/floors.py --pages 1000
 
 - stock reportlab: TTFont as reportlab ships it (each subset keeps its hinting and all of ASCII);
-- ceri's font layer, the floor of bench_pack.py: the lean subsets ceri embeds (pipeline/fonts/lean.py),
+- ceri's font layer, the floor of bench_pack.py: the lean subsets ceri embeds (pipeline/pdf/subset.py),
   each built anew as raw reportlab builds them.
 
 Both draw bench_pack.LINES with IPAex Mincho and DejaVu Serif for what IPAex lacks, each in a process of

@@ -12,7 +12,7 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
-from pipeline.fonts import cmap
+from pipeline.pdf import truetype
 from tests.helpers import ROOT
 from tests.pdf_helpers import pdffonts, pdftotext, reader
 
@@ -25,7 +25,7 @@ NAME = "𠮷田 花子"  # U+20BB7: in IPAmj Mincho, not in IPAex or DejaVu
 def test_the_cmap_alone_gives_the_characters_reportlab_reads_from_the_whole_font(role):
     path = fonts.find(role)
     assert path is not None, f"{role} is installed in CI"
-    assert cmap.characters(path) == frozenset(TTFontFile(str(path)).charToGlyph)
+    assert truetype.characters(path) == frozenset(TTFontFile(str(path)).charToGlyph)
 
 
 def test_the_last_resort_font_is_read_only_once_a_value_needs_it():

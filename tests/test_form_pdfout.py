@@ -21,10 +21,10 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from pipeline.pdf.objects import Edit, template
 from pipeline.renderers.form.fields import fields
 from pipeline.renderers.form.fill import fill_acroform
 from pipeline.renderers.form.mapping import evaluate, fill_with_map, load_map
-from pipeline.renderers.form.pdfout import Edit, template
 from pipeline.resources import FORMS
 from tests.pdf_helpers import context as pdf_context
 from tests.pdf_helpers import pdffonts, pdftotext

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.renderers.form.pdfout import Edit, template
+from pipeline.pdf.objects import Edit, template
 from tests import hostile_pdfs
 from tests.helpers import ceri
 

@@ -1,7 +1,9 @@
 """The pipeline reads one way: records → rules → context → renderers → register → pack → cli.
 
 A stage imports only itself, the stages before it, and the shared modules (errors, files, resources, i18n);
-this test reads every import statement of pipeline/, function-level ones included."""
+this test reads every import statement of pipeline/, function-level ones included. Below every stage is
+pdf, the low-level PDF, font-file and zip layer: it imports only the shared modules, and fonts (which font
+draws which character), the renderers, register and pack use it."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "pipeline"
 SHARED = {"errors", "fileio", "resources", "i18n", "__init__", "__main__"}
-ORDER = ["records", "roster", "rules", "context", "desk", "fonts", "renderers", "register", "pack", "cli", "web"]
+ORDER = ["pdf", "records", "roster", "rules", "context", "desk", "fonts", "renderers", "register", "pack", "cli", "web"]
 # fonts sits beside context: neither uses the other; both serve the renderers. web is above cli: `ceri serve`
 # is loaded by name (cli/base.py LAZY), so no stage imports web
 LEVEL = {**dict.fromkeys(SHARED, -1), **{stage: n for n, stage in enumerate(ORDER)}, "fonts": ORDER.index("context")}

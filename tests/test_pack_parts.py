@@ -1,4 +1,4 @@
-"""pack.pdf copies its parts' objects as bytes (pipeline/pack/parts.py): the same pack as when pypdf
+"""pack.pdf copies its parts' objects as bytes (pipeline/pdf/parts.py): the same pack as when pypdf
 rewrites every part first, page for page; a part of another shape goes through pypdf."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
-from pipeline.pack import merge as merge_module
-from pipeline.pack.merge import _file, merge
-from pipeline.pack.parts import read_part
+from pipeline.pdf import merging as merge_module
+from pipeline.pdf.merging import _file, merge
+from pipeline.pdf.parts import read_part
 from pipeline.resources import FORMS
 from tests.pdf_helpers import make, pdffonts, pdftotext, pngs, reader
 

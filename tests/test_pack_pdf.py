@@ -7,9 +7,9 @@ import hashlib
 import pytest
 
 from pipeline import renderers
-from pipeline.pack import merge as merge_module
-from pipeline.pack.merge import merge
-from pipeline.pack.parts import read_part
+from pipeline.pdf import merging as merge_module
+from pipeline.pdf.merging import merge
+from pipeline.pdf.parts import read_part
 from pipeline.renderers import RenderRequest
 from tests.pdf_helpers import context, examples, make, pdffonts, pdftotext, pngs, reader
 

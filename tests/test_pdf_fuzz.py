@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from pipeline import fonts
-from pipeline.pack.merge import merge
+from pipeline.pdf.merging import merge
 from pipeline.renderers.form.fill import fill_acroform
 from pipeline.resources import FORMS
 from tests.pdf_helpers import context, make

@@ -13,8 +13,8 @@ from reportlab.pdfbase.ttfonts import TTFontFile
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
-from pipeline.fonts import lean
-from pipeline.fonts.lean import _tables, strip_hinting
+from pipeline.pdf import subset as lean
+from pipeline.pdf.truetype import _tables, strip_hinting
 from tests.helpers import ROOT
 from tests.pdf_helpers import make, pdffonts, pdftotext, reader
 

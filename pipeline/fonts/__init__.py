@@ -21,9 +21,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 
 from pipeline.errors import RenderError
-from pipeline.fonts import cmap
-from pipeline.fonts.lean import make_lean
 from pipeline.i18n import _
+from pipeline.pdf.subset import make_lean
+from pipeline.pdf.truetype import characters
 from pipeline.records.chars import describe
 
 # role → (reportlab name, file names, fontconfig family)
@@ -97,12 +97,13 @@ class Face:
 
 
 @cache
-def _face(role: str) -> Face | None:
+def face(role: str) -> Face | None:
+    """The installed font of a role (its reportlab name, file and the characters its cmap maps), or None."""
     path = find(role)
     if path is None:
         return None
     name = FONTS[role][0]
-    chars = cmap.characters(path)
+    chars = characters(path)
     if chars is None:  # a cmap format only reportlab reads: read the whole font now
         chars = frozenset(_load(name, path).face.charToGlyph)
     return Face(name, path, chars)
@@ -123,7 +124,7 @@ _warned = False
 def faces(style: str = "mincho") -> tuple[Face, ...]:
     """The fallback chain for a style, with reportlab's CID fonts when no Japanese TTF exists."""
     global _warned
-    chain = [f for f in (_face(role) for role in STYLES[style]) if f]
+    chain = [f for f in (face(role) for role in STYLES[style]) if f]
     if not any(f.name == FONTS[style][0] for f in chain):
         cid = CID_FALLBACK[style]
         pdfmetrics.registerFont(UnicodeCIDFont(cid))
@@ -159,7 +160,7 @@ def _cid_chars() -> frozenset[int]:
 def coverage(style: str = "mincho") -> frozenset[int]:
     """The code points the style's fallback chain can draw, from the fonts' cmaps alone (for `validate`:
     no font is read whole, and no warning is printed)."""
-    chain = [f for f in (_face(role) for role in STYLES[style]) if f]
+    chain = [f for f in (face(role) for role in STYLES[style]) if f]
     if not any(f.name == FONTS[style][0] for f in chain):
         chain.insert(0, Face(CID_FALLBACK[style], None, _cid_chars()))
     return frozenset().union(*(f.chars for f in chain))

@@ -17,9 +17,9 @@ from pipeline.context import build_context
 from pipeline.desk.status import case_summary
 from pipeline.fileio import DIR_MODE, make_private_dir, sync_files, write_new_private
 from pipeline.pack import manifest
-from pipeline.pack.merge import merge
 from pipeline.pack.outdir import TMP
 from pipeline.pack.select import Wanted, select, stage
+from pipeline.pdf import merge
 from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.register.issue import is_registered
 from pipeline.register.seal import sealer_for, signature_summary

@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from pipeline.fileio import zip_bytes
+from pipeline.pdf import zip_bytes
 
 
 def build(entries: list[tuple[str, bytes]]) -> bytes:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.errors import CeriError
 from pipeline.i18n import _
+from pipeline.pdf import incremental_writer
 from pipeline.register.keys import DEMO_MARK, fingerprint, passphrase_from_env, read_p12
 from pipeline.register.stamp import FONT_SIZE, LEADING, MARGIN, Signatory, font_engine, stamp_for
 from pipeline.register.timestamp import TimestampError, probe, timestamp_url_from_env, timestamper
@@ -83,9 +84,8 @@ def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str | Signa
              box: tuple[float, float, float, float] | None) -> bytes:
     """The PDF signed PAdES B-B (B-T with a timestamp server) as an incremental update, the visible
     signature at box (x1, y1, x2, y2 on the first page; None: invisible)."""
-    from pyhanko.pdf_utils import generic, layout
+    from pyhanko.pdf_utils import layout
     from pyhanko.pdf_utils.font.api import FontSubsetCollection
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
@@ -122,23 +122,10 @@ def seal_pdf(data: bytes, sealer: Sealer, *, serial: str, signatory: str | Signa
             seed = hashlib.sha256(f"{self.base_postscript_name}/{serial}/{len(self.subsets)}".encode()).digest()
             return "".join(chr(ord("A") + b % 26) for b in seed[:6])
 
-    class FixedWriter(IncrementalPdfFileWriter):
-        def get_subset_collection(self, base_postscript_name: str):
-            found = super().get_subset_collection(base_postscript_name)
-            return Subsets(found.base_postscript_name, found.subsets)  # the same dict of subsets
-
-        def _update_meta(self):
-            super()._update_meta()
-            info = self._info.get_object() if self._info is not None else {}
-            if "/ModDate" in info:  # pyHanko stamps the clock here
-                info[generic.pdf_name("/ModDate")] = generic.pdf_date(when)
-
     try:
-        writer = FixedWriter(io.BytesIO(data), strict=False)
         # the file's second ID (a random one otherwise) derived from what is signed: same input, same bytes
-        first = writer._document_id[0]
-        writer._document_id = generic.ArrayObject([first, generic.ByteStringObject(
-            hashlib.sha256(data + serial.encode()).digest()[:16])])
+        writer = incremental_writer(io.BytesIO(data), when, hashlib.sha256(data + serial.encode()).digest()[:16],
+                                    subsets=lambda found: Subsets(found.base_postscript_name, found.subsets))
         return pdf_signer.sign_pdf(writer).getvalue()
     except Exception as exc:  # pyHanko's errors: one message, the certificate not issued
         error = _timestamp_failure(exc) or " ".join(str(exc).split()) or type(exc).__name__

@@ -69,7 +69,7 @@ def value_problem(value: str) -> str | None:
 def _chars(style: str) -> frozenset[int] | None:
     """Every character the fonts of style's chain have, read from their character maps alone (the fonts
     themselves are not loaded: validate stays quick); None without the style's TrueType font."""
-    faces = [fonts._face(role) for role in fonts.STYLES[style]]
+    faces = [fonts.face(role) for role in fonts.STYLES[style]]
     if faces[0] is None:
         return None
     return frozenset({ord(" ")}).union(*(f.chars for f in faces if f is not None))

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from pipeline.fileio import ZIP_MODE
+from pipeline.pdf import ZIP_MODE
 
 FIXED = datetime(2026, 1, 1)  # the document's created/modified dates: no clock in the bytes
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)

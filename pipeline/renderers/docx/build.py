@@ -25,9 +25,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from pipeline.context.labels import document_text, label
+from pipeline.pdf import ooxml, save_deterministic, set_core_properties
 from pipeline.renderers import documents
 from pipeline.renderers.docx.fonts import set_fonts
-from pipeline.renderers.docx.package import save_deterministic, set_core_properties
 from pipeline.resources import TEMPLATES
 
 SPEC = TEMPLATES / "docx.yaml"
@@ -58,7 +58,7 @@ def add_runs(paragraph, text: str, lang: str, *, size: float | None = None, bold
         if not piece:
             continue
         run = paragraph.add_run(piece)
-        set_fonts(run._r.get_or_add_rPr(), lang=lang)
+        set_fonts(ooxml.add_run_properties(run), lang=lang)
         if size:
             run.font.size = Pt(size)
         if bold:
@@ -110,7 +110,7 @@ def slim(document) -> None:
 
 def cell_margins(table, *, vertical: int = 57, horizontal: int = 113) -> None:
     """Room between the text and the cell borders (twips: 57 ≈ 1 mm, 113 ≈ 2 mm): Japanese text touched them."""
-    props = table._tbl.tblPr
+    props = ooxml.table_properties(table)
     margins = OxmlElement("w:tblCellMar")
     for side, width in (("top", vertical), ("left", horizontal), ("bottom", vertical), ("right", horizontal)):
         e = OxmlElement(f"w:{side}")

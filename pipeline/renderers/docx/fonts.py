@@ -11,6 +11,8 @@ from __future__ import annotations
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from pipeline.pdf import ooxml
+
 WESTERN = "Times New Roman"  # Word's default serif; LibreOffice maps it to Liberation Serif or DejaVu Serif
 EAST_ASIAN = "IPAex明朝"  # fontconfig and Word both know the IPAex Mincho family by this name
 THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
@@ -38,9 +40,10 @@ def set_fonts(rpr, *, lang: str = "ja") -> None:
 
 def east_asian_font(run) -> str | None:
     """The East Asian font a python-docx run gets: its own rFonts, else its style chain, else the defaults."""
-    found = _east_asian(run._r.rPr)
-    style = run.style if run._r.rPr is not None and run._r.rPr.rStyle is not None else None
-    para_style = run._parent.style if hasattr(run._parent, "style") else None
+    rpr, parent = ooxml.run_properties(run), ooxml.paragraph_of(run)
+    found = _east_asian(rpr)
+    style = run.style if rpr is not None and rpr.rStyle is not None else None
+    para_style = parent.style if hasattr(parent, "style") else None
     for st in (style, para_style):
         while found is None and st is not None:
             found = _east_asian(st.element.rPr)

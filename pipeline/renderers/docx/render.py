@@ -1,6 +1,6 @@
 """Render a Word document with docxtpl: checked, sandboxed, XML-escaped, deterministic.
 
-The built-in templates take fast.py's path (docxtpl's work that does not depend on the values done once per
+The built-in templates take pipeline/pdf/wordtemplate.py's path (docxtpl's work that does not depend on the values done once per
 template file); users' templates, and built-in ones edited to hold tags outside the body, docxtpl's own.
 
 `ja+en` with the built-in templates gives one file: the Japanese document, a page break, then the English
@@ -26,12 +26,12 @@ from jinja2.exceptions import SecurityError, TemplateSyntaxError, UndefinedError
 from pipeline.context.jinja import TemplateLimit
 from pipeline.errors import CeriError, RenderError
 from pipeline.i18n import _, ngettext
+from pipeline.pdf import save_deterministic, set_core_properties
+from pipeline.pdf import wordtemplate as fast
 from pipeline.renderers import RenderRequest, unmet
-from pipeline.renderers.docx import fast
 from pipeline.renderers.docx.build import template_path
 from pipeline.renderers.docx.context import available_names, docx_context, docx_environment
 from pipeline.renderers.docx.limits import check_docx
-from pipeline.renderers.docx.package import save_deterministic, set_core_properties
 
 # {{r x}} {{p x}} {{tr x}} {{tc x}} expect RichText/Subdoc objects; given text, docxtpl drops it silently.
 SPECIAL_TAG = re.compile(r"\{\{\s*(?:r|p|tr|tc)\s[^}]*\}\}")
@@ -57,7 +57,7 @@ def render_docx(request: RenderRequest) -> bytes:
     for path in paths:
         _check_once(path, None)
         with _errors(path):
-            templates.append(fast.compiled(path))
+            templates.append(fast.compiled(path, docx_environment))
     if None in templates:  # a template edited to hold tags outside its body: docxtpl renders it all
         return _docxtpl(request, paths)
     bodies = []

@@ -1,7 +1,7 @@
 """Widget appearance streams with embedded, subset fonts that have every glyph.
 
 Each widget's text becomes a Form XObject (/Subtype /Form, /BBox) that the widget shows as /AP /N;
-the content streams are written directly and all of them share one subset per font (embed.py).
+the content streams are written directly and all of them share one subset per font (pipeline.pdf).
 Only without embeddable TrueType fonts (reportlab's CID fallback) are the widgets drawn in one
 reportlab document that is parsed back. The same layout code draws overlay boxes.
 """
@@ -21,14 +21,13 @@ from pypdf.generic import (
     IndirectObject,
     NameObject,
 )
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import RenderError
 from pipeline.fonts.linebreak import wrap
 from pipeline.i18n import _
-from pipeline.renderers.form.embed import Add, Fonts, stream
+from pipeline.pdf import Add, Fonts, add_object, runs, stream
 
 MIN_SIZE = 5.0  # auto-shrink stops here: smaller is not legible on a printed form
 MIN_PARAGRAPH = 7.0  # … and here for a multi-line field: a paragraph at 5 pt is not read (see attach.py)
@@ -109,10 +108,7 @@ def layout(box: TextBox) -> tuple[float, list[str]]:
 
 
 def _draw_line(c: Canvas, text: str, x: float, y: float, size: float, style: str) -> None:
-    for name, piece in fonts.runs(text, style):
-        c.setFont(name, size)
-        c.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, name, size)
+    runs.draw(c, fonts.runs(text, style), x, y, size)
 
 
 def draw(c: Canvas, box: TextBox, x0: float = 0.0, y0: float = 0.0) -> None:
@@ -166,10 +162,7 @@ def _content(box: TextBox, fonts_: Fonts, used: dict[str, IndirectObject]) -> by
 
     def line(text: str, x: float, y: float) -> None:
         ops.append(f"1 0 0 1 {_n(x)} {_n(y)} Tm")
-        for name, piece in fonts.runs(text, box.style):  # each Tj advances by the font's /Widths
-            for res, ref, codes in fonts_.encode(name, piece):
-                used[res] = ref
-                ops.append(f"{res} {_n(size)} Tf <{codes.hex()}> Tj")
+        ops.extend(runs.show(fonts.runs(text, box.style), _n(size), fonts_, used))
 
     if box.comb and box.maxlen:
         cell = box.width / box.maxlen
@@ -240,5 +233,5 @@ def form_xobjects(writer: PdfWriter, boxes: list[TextBox]) -> tuple[list[Indirec
         })
         if box.rotation in ROTATIONS:  # viewers fit the rotated /BBox to the widget's /Rect
             stream[NameObject("/Matrix")] = ArrayObject([FloatObject(v) for v in (*ROTATIONS[box.rotation], 0, 0)])
-        refs.append(writer._add_object(stream.flate_encode()))
+        refs.append(add_object(writer, stream.flate_encode()))
     return refs, used_fonts

@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
@@ -23,6 +22,7 @@ from pipeline.context.labels import label
 from pipeline.errors import RenderError
 from pipeline.fonts.linebreak import wrap
 from pipeline.i18n import _
+from pipeline.pdf import runs
 
 MARGIN = 56.0
 SIZE = 10.5  # the full text: a readable size, whatever the field's
@@ -63,10 +63,7 @@ def captions(spec_path: Path) -> dict[str, str]:
 
 
 def _line(c: Canvas, x: float, y: float, text: str, size: float, style: str) -> None:
-    for name, piece in fonts.runs(text, style):
-        c.setFont(name, size)
-        c.drawString(x, y, piece)
-        x += pdfmetrics.stringWidth(piece, name, size)
+    runs.draw(c, fonts.runs(text, style), x, y, size)
 
 
 def sheet(items: list[tuple[str, str]], title: str, style: str = "gothic", record: str | None = None,

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline import fonts
 from pipeline.errors import CeriError, RenderError
 from pipeline.i18n import _
+from pipeline.pdf import Edit, NotIndirect, Template, add_object, catalog, flatten, flatten_edit, template
 from pipeline.renderers.form import attach
 from pipeline.renderers.form.appearance import (
     Overflow,
@@ -31,9 +32,7 @@ from pipeline.renderers.form.appearance import (
     parse_da,
 )
 from pipeline.renderers.form.fields import Field, Widget, fields, inherited, state_label
-from pipeline.renderers.form.flatten import flatten, flatten_edit
 from pipeline.renderers.form.limits import open_reader
-from pipeline.renderers.form.pdfout import Edit, NotIndirect, Template, template
 
 FALSY = {"", "false", "no", "off", "0", "none", "n"}
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # pypdf's xref-recovery chatter is not the user's problem
@@ -130,7 +129,7 @@ class _InWriter:
 
     @property
     def root(self) -> DictionaryObject:
-        return self.writer._root_object
+        return catalog(self.writer)
 
     def own(self, obj: Any) -> DictionaryObject:
         return obj.get_object()
@@ -139,7 +138,7 @@ class _InWriter:
         return parent.setdefault(NameObject(key), DictionaryObject()).get_object()
 
     def add(self, obj: Any) -> IndirectObject:
-        return self.writer._add_object(obj)
+        return add_object(self.writer, obj)
 
 
 @lru_cache(maxsize=8)
@@ -159,7 +158,7 @@ _recent: dict[tuple, tuple[Edit, list[tuple[str, str, str]]]] = {}
 
 def _filled(reader: PdfReader, values: dict[str, Any], style: str, record: str | None,
             source: str) -> tuple[Edit, list[tuple[str, str, str]]] | None:
-    """The fill as a pdfout Edit and what goes to the 別紙 (cached for the next call with the same
+    """The fill as an Edit and what goes to the 別紙 (cached for the next call with the same
     values), or None when the form needs the full-copy path (fonts that cannot be embedded, fields that
     are not indirect objects)."""
     if not fonts.embedded(style) or os.environ.get("CERI_FILL_PATH") == "pypdf":  # the switch tests the other path
@@ -200,7 +199,7 @@ def fill_acroform(data: bytes, values: dict[str, Any], *, flatten_out: bool = Fa
     form is about, named on the sheet).
 
     With embeddable fonts, only the changed and new objects are written: the rest of the form is
-    copied as serialised once per process (pdfout.Edit).
+    copied as serialised once per process (pipeline.pdf.Edit).
     """
     reader = _parsed(data, source)
     hit = _filled(reader, values, style, record, source)

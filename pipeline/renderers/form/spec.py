@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import CeriError
-from pipeline.renderers.form.pdfout import Edit, template
+from pipeline.pdf import Edit, runs, template
 
 MARGIN = 36.0
 NO_W = 18.0  # item number column
@@ -56,10 +56,7 @@ def _text(c: Canvas, x: float, y: float, text: str, size: float, style: str = "g
     if max_w is not None:
         while size > 4 and fonts.width(text, size, style) > max_w:
             size -= 0.25
-    for name, piece in fonts.runs(text, style):
-        c.setFont(name, size)
-        c.drawString(x, y, piece)
-        x += c.stringWidth(piece, name, size)
+    runs.draw(c, fonts.runs(text, style), x, y, size)
 
 
 def _label(c: Canvas, x: float, top: float, w: float, h: float, label: dict[str, str]) -> None:

@@ -10,15 +10,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline import fonts
 from pipeline.errors import RenderError
-from pipeline.fonts import lean
 from pipeline.fonts.linebreak import wrap
 from pipeline.i18n import _
+from pipeline.pdf import runs
 
 LEADING = 1.25  # line height as a multiple of the font size
 STEP = 0.5  # points by which a value shrinks while it is fitted
@@ -42,112 +41,42 @@ text_width = fonts.width
 BREAK = re.compile(r"\r\n|\r|\n")
 
 
-Color = tuple[float, float, float]
-BLACK: Color = (0.0, 0.0, 0.0)
-
-
-@dataclass(frozen=True)
-class _Run:
-    x: float
-    y: float
-    font: str
-    size: float
-    text: str
-    color: Color
-    fixed: bool
+Color = runs.Color
+BLACK: Color = runs.BLACK
 
 
 class Pen:
     """The text of one page: collected while the page is laid out, written in one text object when the
-    page is finished (over the page's rules and shading, which text never crosses).
+    page is finished (pipeline.pdf.runs.write).
 
     Fixed wording (fixed=True: titles, labels, the templates' sentences, the institution) takes each
-    font's first subset, in code point order (fonts.lean.preset): documents with the same wording embed
+    font's first subset, in code point order (runs.presets): documents with the same wording embed
     the same subset, copied from the process's cache instead of being built and compressed again. The
     record values follow in a subset of their own."""
 
     def __init__(self, c: Canvas):
         self.c = c
-        self.runs: list[_Run] = []
+        self.runs: list[runs.Run] = []
 
     def draw(self, x: float, y: float, text: str, size: float, style: str = "mincho", *, fixed: bool = False,
              color: Color = BLACK, record: str | None = None, field: str | None = None) -> float:
         """Draw text at baseline (x, y), each run in its own font; returns the width drawn."""
-        start = x
-        for name, piece in fonts.runs(text, style, record=record, field=field):
-            self.runs.append(_Run(x, y, name, size, piece, color, fixed))
-            x += pdfmetrics.stringWidth(piece, name, size)
-        return x - start
+        placed = runs.place(fonts.runs(text, style, record=record, field=field), x, y, size, color=color,
+                            fixed=fixed)
+        self.runs += placed
+        last = placed[-1] if placed else None
+        return last.x + pdfmetrics.stringWidth(last.text, last.font, size) - x if last else 0.0
 
-    def presets(self, runs: list[_Run]) -> dict[str, tuple[str, str]]:
-        """Give the fixed wording of runs (every page of the document) the fonts' first subsets; once
+    def presets(self, runs_: list[runs.Run]) -> dict[str, tuple[str, str]]:
+        """Give the fixed wording of runs_ (every page of the document) the fonts' first subsets; once
         per document, before any text is written."""
-        fixed: dict[str, set[str]] = {}
-        for run in runs:
-            if run.fixed:
-                fixed.setdefault(run.font, set()).update(run.text)
-        presets = {}
-        for name, chars in sorted(fixed.items()):
-            font = pdfmetrics.getFont(name)
-            if font._dynamicFont:
-                presets[name] = lean.preset(font, self.c._doc, chars)
-        return presets
+        return runs.presets(self.c, runs_)
 
     def write(self, presets: dict[str, tuple[str, str]] | None = None) -> None:
         """Write the page's text (once, before the page is shown); presets: from presets() when the
         document has several pages, else this page's own."""
-        c, doc = self.c, self.c._doc
-        if presets is None:
-            presets = self.presets(self.runs)
-        ops = ["q BT"]
-        names: dict[tuple[str, int], str] = {}  # (font, subset) → its resource name in this document
-        current: tuple[str, float] | None = None
-        color = None
-        for run in self.runs:
-            font = pdfmetrics.getFont(run.font)
-            if not font._dynamicFont:  # a CID font (no IPAex installed): reportlab's own path
-                ops.append("ET Q")
-                c.addLiteral("\n".join(ops))
-                c.setFillColorRGB(*run.color)
-                c.setFont(run.font, run.size)
-                c.drawString(run.x, run.y, run.text)
-                ops, current, color = ["q BT"], None, None
-                continue
-            if run.color != color:
-                color = run.color
-                ops.append(f"{fp_str(*color)} rg")
-            ops.append(f"1 0 0 1 {fp_str(run.x, run.y)} Tm")
-            preset = presets.get(run.font) if run.fixed else None
-            for subset, shown in _fixed(preset, run.text, font, c) if preset else _encoded(run.text, font, c):
-                name = names.get((run.font, subset))
-                if name is None:
-                    name = names[run.font, subset] = font.getSubsetInternalName(subset, doc)
-                if current != (name, run.size):
-                    current = (name, run.size)
-                    ops.append(f"{name} {fp_str(run.size)} Tf")
-                ops.append(shown)
-        ops.append("ET Q")
-        c.addLiteral("\n".join(ops))
+        runs.write(self.c, self.runs, self.presets(self.runs) if presets is None else presets)
         self.runs.clear()
-
-
-def _encoded(text: str, font, c: Canvas) -> list[tuple[int, str]]:
-    """(subset, show-text operator) pieces of text in this document's codes of font."""
-    return [(subset, f"({c._escape(data)}) Tj") for subset, data in font.splitString(text, c._doc)]
-
-
-# Fixed wording's pieces by preset and text: a preset fixes every code of its subsets, so the same label
-# is encoded once per process, not once per document
-_FIXED: dict[tuple[tuple[str, str], str], list[tuple[int, str]]] = {}
-
-
-def _fixed(preset: tuple[str, str], text: str, font, c: Canvas) -> list[tuple[int, str]]:
-    pieces = _FIXED.get((preset, text))
-    if pieces is None:
-        if len(_FIXED) >= 8192:
-            _FIXED.clear()
-        pieces = _FIXED[preset, text] = _encoded(text, font, c)
-    return pieces
 
 
 def draw_line(pen: Pen, x: float, y: float, width: float, text: str, size: float, style: str = "mincho",

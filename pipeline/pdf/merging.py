@@ -1,6 +1,6 @@
-"""pack.pdf: every PDF of a pack in one file, one bookmark per document, page labels per document.
+"""ceri's one merger: pack.pdf, every PDF of a pack in one file, one bookmark and page labels per document.
 
-The parts' objects are copied as bytes (pipeline/pack/parts.py) and pack.pdf's own catalog, page tree,
+The parts' objects are copied as bytes (parts.py) and pack.pdf's own catalog, page tree,
 outline and page labels are written around them. A part of another shape is first rewritten by pypdf
 (its form fields burnt into its pages), then copied the same way.
 """
@@ -12,8 +12,9 @@ import io
 
 from pypdf import PageObject, PdfReader, PdfWriter
 
-from pipeline.pack.parts import read_part
-from pipeline.renderers.form.flatten import appearances, flatten_page, others
+from pipeline.pdf.flattening import appearances, flatten_page, others
+from pipeline.pdf.objects import add_object
+from pipeline.pdf.parts import read_part
 
 CATALOG, PAGES, OUTLINES, INFO = 1, 2, 3, 4  # pack.pdf's own objects; the parts' follow
 FIRST = INFO + 1
@@ -114,5 +115,5 @@ def _rewritten(data: bytes) -> bytes:
 
 def _burn(writer: PdfWriter, page: PageObject, source: PageObject) -> None:
     """Draw source's widget appearances into page (its copy in writer); keep its other annotations."""
-    flatten_page(page, appearances(source), others(source), writer._add_object,
+    flatten_page(page, appearances(source), others(source), lambda obj: add_object(writer, obj),
                  carry=lambda ref: ref.get_object().clone(writer).indirect_reference)

@@ -1,4 +1,6 @@
-"""Write a PDF as a parsed template plus edits, copying the bytes of every object that did not change.
+"""PDF objects as bytes: ceri's one object writer (pypdf objects in PDF syntax, a parsed PDF plus edits).
+
+Write a PDF as a parsed template plus edits, copying the bytes of every object that did not change.
 
 Filling a form changes a few dictionaries (field values, widget appearances, /AcroForm) and adds
 appearance streams and fonts. Cloning the whole document into a pypdf PdfWriter and serialising it
@@ -12,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -33,6 +36,44 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+SMALL = 512  # an appearance of a line or two: Flate would not make it smaller, and costs ~0.1 ms a stream
+
+
+def stream(data: bytes, **entries: PdfObject) -> StreamObject:
+    """A stream object holding data (Flate-compressed unless it is small)."""
+    s = StreamObject()
+    if len(data) >= SMALL:
+        s[NameObject("/Filter")] = NameObject("/FlateDecode")
+        data = zlib.compress(data)
+    for key, value in entries.items():
+        s[NameObject("/" + key)] = value
+    set_data(s, data)
+    return s
+
+
+def set_data(s: StreamObject, data: bytes) -> None:
+    """Give s these bytes as they are to be written (already encoded): pypdf's set_data would encode them."""
+    s._data = data
+
+
+def stream_data(s: StreamObject) -> bytes:
+    """A stream's bytes as they are written (encoded)."""
+    return s._data
+
+
+def num(v: float) -> NumberObject | FloatObject:
+    return NumberObject(int(v)) if float(v).is_integer() else FloatObject(round(v, 3))
+
+
+def add_object(writer: PdfWriter, obj: PdfObject) -> IndirectObject:
+    """obj as a new indirect object of writer (pypdf has no public call for an object outside a page)."""
+    return writer._add_object(obj)
+
+
+def catalog(writer: PdfWriter) -> DictionaryObject:
+    """writer's document catalog (/Root), editable in place."""
+    return writer._root_object
 
 
 class NotIndirect(Exception):
@@ -104,7 +145,7 @@ def _array(obj: ArrayObject, out: list[bytes]) -> None:
 
 
 def _dict(obj: DictionaryObject, out: list[bytes]) -> None:
-    data = obj._data if isinstance(obj, StreamObject) else None
+    data = stream_data(obj) if isinstance(obj, StreamObject) else None
     out.append(b"<<")
     for key, value in obj.items():
         if data is not None and key == "/Length":
@@ -333,7 +374,7 @@ GAP = 64  # in a sparse file, free numbers written as free entries; a longer gap
 def _runs(nums: list[int]) -> list[tuple[int, int]]:
     """(first, last) of the xref subsections for these sorted object numbers, a new one where numbers
     jump (a form from outside may number an object 999999999; listing every free number up to it would
-    take gigabytes). Files numbered 1, 2, 3… with small gaps keep one table (pack.parts reads those)."""
+    take gigabytes). Files numbered 1, 2, 3… with small gaps keep one table (pdf.parts reads those)."""
     runs = [[nums[0], nums[0]]]
     for n in nums[1:]:
         if n - runs[-1][1] > GAP:

@@ -1,7 +1,7 @@
-"""Flatten a form: draw each widget's appearance into its page, then remove the widgets and /AcroForm.
+"""ceri's one flattener: draw each widget's appearance into its page, then remove the widgets and /AcroForm.
 
 The appearance streams keep their fonts (with ToUnicode maps), so the text stays extractable. One
-routine serves a pypdf PdfWriter (`flatten`) and a pdfout Edit (`flatten_edit`, the fast fill path); the
+routine serves a pypdf PdfWriter (`flatten`) and an objects.Edit (`flatten_edit`, the fast fill path); the
 original content is left as it is and wrapped by two small streams (`q` before it, `Q` and the
 appearances after), so nothing is decoded and re-compressed.
 """
@@ -14,8 +14,7 @@ from typing import Any
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from pipeline.renderers.form.embed import stream
-from pipeline.renderers.form.pdfout import Edit, NotIndirect
+from pipeline.pdf.objects import Edit, NotIndirect, add_object, catalog, stream
 
 HIDDEN, NOVIEW = 2, 32
 Resolve = Callable[[Any], Any]  # a reference (or direct object) → the object, as the document now has it
@@ -136,6 +135,10 @@ def flatten_page(page: DictionaryObject, placed: list[tuple[Any, StreamObject, l
 
 def flatten(writer: PdfWriter) -> None:
     """Burn every widget's current appearance into the page content; drop widgets and the form."""
+
+    def add(obj: Any) -> IndirectObject:
+        return add_object(writer, obj)
+
     for page in writer.pages:
         if page.get("/Annots") is None:
             continue
@@ -144,14 +147,12 @@ def flatten(writer: PdfWriter) -> None:
             if xobj.get("/Subtype") != "/Form":  # viewers tolerate this in /AP, not as a page XObject
                 xobj[NameObject("/Type")] = NameObject("/XObject")
                 xobj[NameObject("/Subtype")] = NameObject("/Form")
-        flatten_page(page, placed, others(page), writer._add_object,
-                     carry=lambda v: v if isinstance(v, IndirectObject) else writer._add_object(v))
-    if "/AcroForm" in writer._root_object:
-        del writer._root_object["/AcroForm"]
+        flatten_page(page, placed, others(page), add, carry=lambda v: v if isinstance(v, IndirectObject) else add(v))
+    catalog(writer).pop("/AcroForm", None)
 
 
 def flatten_edit(edit: Edit) -> None:
-    """flatten() for a pdfout Edit: only the pages and the catalog change; the fields, widgets and
+    """flatten() for an objects.Edit: only the pages and the catalog change; the fields, widgets and
     replaced appearances are no longer referenced, so Edit.write leaves them out."""
     for source in edit.base.reader.pages:
         page = edit.own(source)

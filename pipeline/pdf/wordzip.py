@@ -1,13 +1,12 @@
-"""Same input, same bytes: fixed core properties and a zip with fixed entry order and timestamps."""
+"""Word files, same input, same bytes: fixed core properties and a zip with fixed entry order and dates."""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Collection
 from datetime import date, datetime
 
-from pipeline.fileio import ZIP_MODE, zip_bytes
+from pipeline.pdf.zips import ZIP_MODE, zip_bytes
 
 AUTHOR = "ceri"
 FIRST = ("[Content_Types].xml", "_rels/.rels")  # where Word and zip sniffers expect them
@@ -45,7 +44,6 @@ def normalize_zip(data: bytes) -> bytes:
         return write_zip({info.filename: src.read(info) for info in src.infolist()})
 
 
-def write_zip(entries: dict[str, bytes], repeated: Collection[str] = ()) -> bytes:
-    """The parts in a fixed order with fixed dates and modes: the final bytes, which `ceri pack` keeps too.
-    repeated: the parts that are the template's own bytes, unchanged (compressed once per process)."""
-    return zip_bytes(entries, first=FIRST, compresslevel=6, repeated=repeated)
+def write_zip(entries: dict[str, bytes]) -> bytes:
+    """The parts in a fixed order with fixed dates and modes: the final bytes, which `ceri pack` keeps too."""
+    return zip_bytes(entries, first=FIRST, compresslevel=6)

@@ -2,7 +2,7 @@
 
 pack.pdf merges every document of a pack. Parsing each part into objects and serialising them again
 (pypdf's PdfWriter) cost more than drawing some of the documents. reportlab, ceri's form writer
-(renderers/form/pdfout) and pypdf all write one plain shape: a classic cross-reference table, every
+(pipeline/pdf/objects) and pypdf all write one plain shape: a classic cross-reference table, every
 object `N 0 obj … endobj` with a direct stream length, no object streams, no encryption, no updates.
 Such a part's objects can be copied as they are, with only the numbers of their references changed.
 A part of any other shape, or with anything this module does not expect (form fields to flatten, a

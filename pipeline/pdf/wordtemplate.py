@@ -1,4 +1,4 @@
-"""The built-in templates without re-reading them on every render.
+"""Word templates compiled once: docxtpl's work that does not depend on the values, done once per file.
 
 docxtpl opens the template with python-docx, patches the body XML into a Jinja template, compiles it,
 renders it, and python-docx writes every part again. Only the Jinja render and what follows it depend on
@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,11 +28,10 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from jinja2 import Template
+from jinja2 import Environment, Template
 from lxml import etree
 
-from pipeline.renderers.docx.context import docx_environment
-from pipeline.renderers.docx.package import set_core_properties, write_zip
+from pipeline.pdf.wordzip import set_core_properties, write_zip
 
 TAGGED = re.compile(rb"\{(?:<[^>]*>)*[{%#]")  # a Jinja tag, possibly cut by Word's run markup
 LISTING = ("\t", "\a", "\n", "\f")  # the characters docxtpl's resolve_listing turns into Word markup
@@ -59,15 +59,16 @@ def file_key(path: Path) -> tuple[str, int, int]:
     return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
 
-def compiled(path: Path) -> Compiled | None:
-    """The template's context-free work, done once per version of the file; None: use docxtpl's render."""
+def compiled(path: Path, environment: Callable[[], Environment]) -> Compiled | None:
+    """The template's context-free work, done once per version of the file, its body compiled in an
+    environment() (the renderer's sandbox); None: use docxtpl's render."""
     key = file_key(path)
     if key not in _cache:
-        _cache[key] = _compile(path)
+        _cache[key] = _compile(path, environment)
     return _cache[key]
 
 
-def _compile(path: Path) -> Compiled | None:
+def _compile(path: Path, environment: Callable[[], Environment]) -> Compiled | None:
     tpl = DocxTemplate(path)
     tpl.init_docx()
     package = tpl.docx.part.package
@@ -84,7 +85,7 @@ def _compile(path: Path) -> Compiled | None:
     if len(pieces) != 2:
         return None
     src = re.sub(r"<w:p([ >])", r"\n<w:p\1", _docxtpl.patch_xml(tpl.get_xml()))  # as render_xml_part
-    env = docx_environment()
+    env = environment()
     env.autoescape = True  # as docxtpl's render(autoescape=True) sets it
     return Compiled(env.from_string(src), pieces[0], pieces[1], document, core, parts)
 
@@ -124,4 +125,4 @@ def package(c: Compiled, body: etree._Element, *, issued: date, title: str) -> b
         setattr(props, name, getattr(props, name))
     set_core_properties(props, issued=issued, title=title)
     return write_zip({**c.parts, c.document: (c.head + xml + c.tail).encode("utf-8"),
-                      c.core: serialize_part_xml(core)}, repeated=c.parts.keys() - {c.document, c.core})
+                      c.core: serialize_part_xml(core)})

@@ -1,101 +1,39 @@
-"""Lean embedded font subsets, for every PDF ceri draws (documents, forms, form appearances).
+"""ceri's one font embedder: lean TrueType subsets, for every PDF ceri draws (documents, forms, form
+appearances), written into a reportlab document (add_objects, make_lean) or as pypdf objects (Fonts).
 
 Two things make reportlab's TrueType subsets of IPAex large: every subset 0 carries all of ASCII
-("ascii readable"), and each glyph keeps its hinting instructions (about 45 % of IPAex glyph data).
-Hinting only helps screens at tiny sizes; the outlines are untouched, so we drop it from every
-glyph (and the licence text from the naming table) and rebuild glyf/loca. Text extraction is unaffected
-(every subset has a ToUnicode map, in UTF-16 also beyond U+FFFF: to_unicode_cmap).
+("ascii readable"), and each glyph keeps its hinting instructions (about 45 % of IPAex glyph data), which
+truetype.strip_hinting drops. Text extraction is unaffected: every subset has a ToUnicode map, in UTF-16
+also beyond U+FFFF (to_unicode_cmap).
 
 Each subset is named by a tag made from its characters, and a subset embedded once is kept, formatted, for
 the next document that embeds the same one (add_objects): with the fixed wording of a document preset into
 subsets of its own (preset), a batch builds and compresses those once per process, not once per document.
+Form appearances are not drawn in a reportlab document (parsing that back cost two thirds of a fill): Fonts
+writes the same objects, from the same cache of formatted subsets (_embed), straight into the PDF being filled.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
-from struct import pack, unpack
+from functools import cache
 
-from reportlab.pdfbase import pdfdoc, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont, TTFontMaker
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, NumberObject, PdfObject
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
 
+from pipeline.pdf.objects import Raw, num
+from pipeline.pdf.truetype import strip_hinting
 
-def _tables(data: bytes) -> dict[str, bytes]:
-    count = unpack(">H", data[4:6])[0]
-    out = {}
-    for i in range(count):
-        tag, _check, offset, length = unpack(">4sLLL", data[12 + 16 * i: 28 + 16 * i])
-        out[tag.decode("latin-1")] = data[offset: offset + length]
-    return out
+Add = Callable[[PdfObject], IndirectObject]
 
 
-MORE, WORDS, SCALE, XY_SCALE, TWO_BY_TWO, INSTRUCTIONS = 0x20, 0x1, 0x8, 0x40, 0x80, 0x100
-KEEP_NAMES = {0, 1, 2, 3, 4, 5, 6, 14}  # copyright, family, style, ids, PostScript name, licence URL
-
-
-def _strip_glyph(glyph: bytes) -> bytes:
-    """A glyph without its hinting instructions."""
-    if len(glyph) < 12:
-        return glyph
-    contours = unpack(">h", glyph[:2])[0]
-    if contours >= 0:
-        at = 10 + 2 * contours
-        n = unpack(">H", glyph[at: at + 2])[0]
-        return glyph[: at] + b"\0\0" + glyph[at + 2 + n:]
-    out, at, flags = bytearray(glyph), 10, MORE
-    while flags & MORE:  # composite: clear the instructions flag of every component, drop the code
-        flags = unpack(">H", glyph[at: at + 2])[0]
-        out[at: at + 2] = pack(">H", flags & ~INSTRUCTIONS)
-        at += 4 + (4 if flags & WORDS else 2)
-        at += 2 if flags & SCALE else 4 if flags & XY_SCALE else 8 if flags & TWO_BY_TWO else 0
-    return bytes(out[:at])
-
-
-def _short_name(name: bytes) -> bytes:
-    """The naming table without the long licence text (the licence URL and copyright stay)."""
-    count, storage = unpack(">HH", name[2:6])
-    recs = [unpack(">6H", name[6 + 12 * i: 18 + 12 * i]) for i in range(count)]
-    windows = any(r[0] == 3 for r in recs)  # the Windows names suffice where present (no Mac copies)
-    keep = [(r[:4], name[storage + r[5]: storage + r[5] + r[4]]) for r in recs
-            if r[3] in KEEP_NAMES and (r[0] == 3 or not windows)]
-    records, strings = bytearray(), bytearray()
-    for (platform, encoding, language, name_id), text in keep:
-        records += pack(">6H", platform, encoding, language, name_id, len(text), len(strings))
-        strings += text
-    return pack(">3H", 0, len(keep), 6 + 12 * len(keep)) + bytes(records) + bytes(strings)
-
-
-def strip_hinting(ttf: bytes) -> bytes:
-    """The same TrueType font with instructions removed from its simple glyphs."""
-    t = _tables(ttf)
-    long_loca = unpack(">h", t["head"][50:52])[0] == 1
-    loca = t["loca"]
-    if long_loca:
-        offsets = list(unpack(f">{len(loca) // 4}L", loca))
-    else:
-        offsets = [o * 2 for o in unpack(f">{len(loca) // 2}H", loca)]
-    glyf, new_offsets = bytearray(), []
-    for a, b in zip(offsets, offsets[1:], strict=False):
-        new_offsets.append(len(glyf))
-        g = _strip_glyph(t["glyf"][a:b]) if b > a else b""
-        glyf += g + b"\0" * (-len(g) % 4)
-    new_offsets.append(len(glyf))
-    maker = TTFontMaker()
-    for tag, data in t.items():
-        if tag in ("fpgm", "prep", "cvt "):  # hinting programs: nothing calls them any more
-            continue
-        if tag == "name":
-            data = _short_name(data)
-        elif tag == "glyf":
-            data = bytes(glyf)
-        elif tag == "loca":
-            data = pack(f">{len(new_offsets)}L", *new_offsets)
-        elif tag == "head":
-            data = data[:50] + pack(">h", 1) + data[52:]  # long loca offsets
-        maker.add(tag, data)
-    return maker.makeStream()
+def flags(face: ttfonts.TTFontFace) -> int:
+    """The /Flags of a subset's descriptor: symbolic, as its codes are not a standard encoding."""
+    return (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
 
 
 def to_unicode_cmap(font_name: str, subset: list[int]) -> str:
@@ -175,7 +113,6 @@ def add_objects(font: TTFont, doc) -> None:
     state = font.state.get(doc) or font._assignState(doc)
     state.frozen = 1
     face = font.face
-    flags = (face.flags & ~ttfonts.FF_NONSYMBOLIC) | ttfonts.FF_SYMBOLIC
     for n, subset in enumerate(state.subsets):
         internal_name = font.getSubsetInternalName(n, doc)[1:]
         made = _embed(font, subset, doc)
@@ -189,7 +126,7 @@ def add_objects(font: TTFont, doc) -> None:
         font_file = doc.Reference(_Formatted(made.font_file), f"fontFile:{face.filename}({made.base_font})")
         pdf_font.FontDescriptor = doc.Reference(pdfdoc.PDFDictionary({
             "Type": "/FontDescriptor", "Ascent": face.ascent, "CapHeight": face.capHeight,
-            "Descent": face.descent, "Flags": flags, "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "Descent": face.descent, "Flags": flags(face), "FontBBox": pdfdoc.PDFArray(face.bbox),
             "FontName": pdfdoc.PDFName(made.base_font), "ItalicAngle": face.italicAngle, "StemV": face.stemV,
             "FontFile2": font_file, "MissingWidth": face.defaultWidth,
         }), "fontDescriptor:" + made.base_font)
@@ -226,3 +163,116 @@ def make_lean(font: TTFont) -> None:
     original = font.face.makeSubset
     font.face.makeSubset = lambda subset, _make=original: strip_hinting(_make(subset))
     font.addObjects = lambda doc, _font=font: add_objects(_font, doc)
+
+
+@cache
+def _forms_document() -> pdfdoc.PDFDocument:
+    """The reportlab document form appearances' subsets are formatted for: compressed, not encrypted."""
+    return pdfdoc.PDFDocument(compression=1, invariant=1)
+
+
+class _Face:
+    """One font's characters in single-byte codes; code 0 is .notdef and 32 is always the space."""
+
+    def __init__(self, name: str, add: Add):
+        self.name = name
+        self.font: TTFont = pdfmetrics.getFont(name)
+        self.subsets: list[list[int]] = [[0] + [32] * 32]
+        self.codes: dict[int, int] = {0: 0, 32: 32}
+        self.next = 1
+        self.refs: list[IndirectObject] = []
+        self.dicts: list[DictionaryObject] = []
+        self.add = add
+
+    def code(self, ch: int) -> int:
+        if ch == 0xA0:
+            ch = 32
+        n = self.codes.get(ch)
+        if n is not None:
+            return n
+        if ch not in self.font.face.charToGlyph:
+            return 0
+        n = self.next
+        if n & 0xFF == 32:  # keep 32 the space in every subset (word spacing, extraction)
+            if n != 32:
+                self.subsets[n >> 8].append(32)
+            n += 1
+        if n > 32 and not n & 0xFF:
+            self.subsets.append([0])
+            n += 1
+        if n < 32:
+            self.subsets[0][n] = ch
+        else:
+            self.subsets[n >> 8].append(ch)
+        self.next = n + 1
+        self.codes[ch] = n
+        return n
+
+    def encode(self, text: str) -> list[tuple[int, bytes]]:
+        """(subset index, codes) runs of text."""
+        out: list[tuple[int, bytearray]] = []
+        for ch in map(ord, text):
+            n = self.code(ch)
+            if not out or out[-1][0] != n >> 8:
+                out.append((n >> 8, bytearray()))
+            out[-1][1].append(n & 0xFF)
+        return [(k, bytes(b)) for k, b in out]
+
+    def ref(self, index: int) -> IndirectObject:
+        while len(self.refs) <= index:  # filled in by finish(), once every character is known
+            self.dicts.append(DictionaryObject())
+            self.refs.append(self.add(self.dicts[-1]))
+        return self.refs[index]
+
+    def finish(self) -> None:
+        face = self.font.face
+        for index, chars in enumerate(self.subsets):
+            if index >= len(self.refs):
+                continue
+            made = _embed(self.font, chars, _forms_document())  # as a document embeds it, from the same cache
+            descriptor = DictionaryObject({
+                NameObject("/Type"): NameObject("/FontDescriptor"),
+                NameObject("/FontName"): NameObject("/" + made.base_font),
+                NameObject("/Flags"): NumberObject(flags(face)),
+                NameObject("/FontBBox"): ArrayObject(num(v) for v in face.bbox),
+                NameObject("/ItalicAngle"): num(face.italicAngle),
+                NameObject("/Ascent"): num(face.ascent),
+                NameObject("/Descent"): num(face.descent),
+                NameObject("/CapHeight"): num(face.capHeight),
+                NameObject("/StemV"): num(face.stemV),
+                NameObject("/MissingWidth"): num(face.defaultWidth),
+                NameObject("/FontFile2"): self.add(Raw(made.font_file)),
+            })
+            self.dicts[index].update({
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/TrueType"),
+                NameObject("/BaseFont"): NameObject("/" + made.base_font),
+                NameObject("/FirstChar"): NumberObject(0),
+                NameObject("/LastChar"): NumberObject(len(chars) - 1),
+                NameObject("/Widths"): Raw(made.widths),
+                NameObject("/FontDescriptor"): self.add(descriptor),
+                NameObject("/ToUnicode"): self.add(Raw(made.to_unicode)),
+            })
+
+
+class Fonts:
+    """Every font of one fill: text is encoded as it is laid out, the font objects are made at the end."""
+
+    def __init__(self, add: Add):
+        self.add = add
+        self.faces: dict[str, _Face] = {}
+
+    def encode(self, name: str, text: str) -> list[tuple[str, IndirectObject, bytes]]:
+        """(resource name, font object, codes) runs that draw text in the font called name."""
+        face = self.faces.get(name)
+        if face is None:
+            face = self.faces[name] = _Face(name, self.add)
+        return [(f"/{name}+{k}", face.ref(k), codes) for k, codes in face.encode(text)]
+
+    def finish(self) -> dict[str, IndirectObject]:
+        """Write the font objects; returns them by resource name (for /AcroForm /DR)."""
+        out = {}
+        for name, face in self.faces.items():
+            face.finish()
+            out.update({f"/{name}+{k}": ref for k, ref in enumerate(face.refs)})
+        return out
