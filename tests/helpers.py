@@ -8,6 +8,8 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 # real third-party forms and templates, beside the checkout as ../shared/forms-wild (never copied in)
@@ -85,6 +87,28 @@ def ceri(*args: str | Path) -> Result:
 
     out = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
     return Result(out.exit_code, out.stdout, out.stderr)
+
+
+def invoke(*args: object):
+    """Run the CLI in this process and give click's own Result (exit_code, output, stdout, stderr); an
+    exception other than the exit is raised, so a traceback fails the test instead of hiding in the result."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+@pytest.fixture(name="key")
+def signing_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A demo signing key made by `ceri keys init` for the examples' institution (import it as a fixture)."""
+    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "correct horse")
+    result = invoke("keys", "init", "-o", tmp_path / "keys", "--records", EXAMPLES)
+    assert result.exit_code == 0, result.output
+    return tmp_path / "keys" / "signing.p12"
 
 
 def ceri_process(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:

@@ -13,22 +13,15 @@ from pathlib import Path
 
 import pytest
 import register_fake
-from click.testing import CliRunner
 
-from pipeline.cli import main
 from pipeline.context import build_context
 from pipeline.records import load
 from pipeline.register import Register, inputs_hash_for, issue
 from pipeline.renderers import RenderRequest
+from tests.helpers import invoke as ceri
 
 ROOT = Path(__file__).resolve().parent.parent
 
-
-def ceri(*args: object):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 @pytest.fixture

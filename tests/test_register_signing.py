@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from pipeline.cli import main
+from tests.helpers import invoke as ceri
+from tests.helpers import signing_key  # noqa: F401  (the `key` fixture)
 from tests.pdf_helpers import font_rows, text_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,19 +27,6 @@ RENDER = ["render", "internship-certificate", str(ROOT / "examples"), "--student
 PYHANKO = Path(sys.executable).with_name("pyhanko")
 
 
-def ceri(*args: object):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-@pytest.fixture
-def key(tmp_path, monkeypatch):
-    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "correct horse")
-    result = ceri("keys", "init", "-o", tmp_path / "keys", "--records", ROOT / "examples")
-    assert result.exit_code == 0, result.output
-    return tmp_path / "keys" / "signing.p12"
 
 
 @pytest.fixture

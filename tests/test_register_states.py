@@ -12,19 +12,11 @@ from pathlib import Path
 
 import pytest
 import register_fake
-from click.testing import CliRunner
 
-from pipeline.cli import main
+from tests.helpers import invoke as ceri
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = str(ROOT / "examples")
-
-
-def ceri(*args: object):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def listed() -> list[dict]:

@@ -21,24 +21,18 @@ import pytest
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
-from click.testing import CliRunner
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from pipeline.cli import main
+from tests.helpers import invoke as ceri
+from tests.helpers import signing_key  # noqa: F401  (the `key` fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ["render", "internship-certificate", str(ROOT / "examples"), "--student", "23DB0012", "--as-of", "2026-06-01"]
 PYHANKO = Path(sys.executable).with_name("pyhanko")
 
-
-def ceri(*args: object):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def _tsa_identity(folder: Path):
@@ -116,13 +110,6 @@ def tsa(tmp_path, monkeypatch):
     yield server
     server.close()
 
-
-@pytest.fixture
-def key(tmp_path, monkeypatch):
-    monkeypatch.setenv("CERI_KEY_PASSPHRASE", "correct horse")
-    result = ceri("keys", "init", "-o", tmp_path / "keys", "--records", ROOT / "examples")
-    assert result.exit_code == 0, result.output
-    return tmp_path / "keys" / "signing.p12"
 
 
 def closed_port() -> int:

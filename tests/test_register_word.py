@@ -9,20 +9,13 @@ import zipfile
 from pathlib import Path
 
 import docx
-from click.testing import CliRunner
 
-from pipeline.cli import main
+from tests.helpers import invoke as ceri
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDER = ["render", "internship-certificate", str(ROOT / "examples"), "--student", "23DB0012", "--as-of", "2026-06-01",
           "--format", "docx"]
 
-
-def ceri(*args: object):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
 
 
 def text(path: Path) -> str:
